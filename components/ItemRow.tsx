@@ -1,0 +1,57 @@
+import { formatBytes } from '@/utils/format';
+import { t } from '@/utils/i18n';
+import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue/panel-rows';
+import type { MessageKey } from '@/utils/i18n';
+
+const STATUS_TEXT: Record<RowStatus, MessageKey> = {
+  compressing: 'statusCompressing',
+  'handing-over': 'statusHandingOver',
+  error: 'statusFailed',
+  queued: 'statusQueued',
+  uploading: 'statusUploading',
+  done: 'statusDone',
+  failed: 'statusFailed',
+};
+
+export function ItemRow({ row }: { row: PanelRow }) {
+  const status = rowStatus(row);
+  const error = row.item?.error ?? row.error;
+  const { compressed, item } = row;
+  const uploadMs = item?.startedAt !== undefined && item.finishedAt !== undefined ? item.finishedAt - item.startedAt : undefined;
+  return (
+    <li class={`item-row status-${status}`} data-testid="item-row" data-item-id={row.id} data-status={status}>
+      {row.thumbnailUrl ? <img class="thumb" src={row.thumbnailUrl} alt="" /> : <div class="thumb" aria-hidden="true" />}
+      <div class="item-main">
+        <div class="item-name" title={row.name}>
+          {item?.name ?? row.name}
+        </div>
+        <div class="item-sizes">
+          <span data-testid="original-size">{formatBytes(row.originalSize)}</span>
+          {compressed && (
+            <>
+              {' → '}
+              <span data-testid="compressed-size">{formatBytes(compressed.size)}</span>
+              {` · ${compressed.width}×${compressed.height}`}
+              {compressed.keptOriginal && <span class="note"> · {t('sentOriginal')}</span>}
+            </>
+          )}
+        </div>
+        {error && (
+          <div class="item-error" role="alert" data-testid="item-error">
+            {error}
+          </div>
+        )}
+      </div>
+      <div class="item-status">
+        <span class={`chip chip-${status}`}>{t(STATUS_TEXT[status])}</span>
+        {item?.httpStatus !== undefined && <span class="http-status">HTTP {item.httpStatus}</span>}
+        {uploadMs !== undefined && <span class="duration">{(uploadMs / 1000).toFixed(1)} s</span>}
+        {item?.resultUrl && (
+          <a href={item.resultUrl} target="_blank" rel="noopener noreferrer" data-testid="result-link">
+            {t('openResult')}
+          </a>
+        )}
+      </div>
+    </li>
+  );
+}

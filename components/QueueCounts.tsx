@@ -1,0 +1,25 @@
+import { t } from '@/utils/i18n';
+import type { QueueCounts as Counts } from '@/utils/queue/types';
+
+export function QueueCounts({ counts }: { counts: Counts }) {
+  return (
+    <dl class="counts" data-testid="queue-counts">
+      <div data-count="queued">
+        <dt>{t('countQueued')}</dt>
+        <dd>{counts.queued}</dd>
+      </div>
+      <div data-count="uploading">
+        <dt>{t('countUploading')}</dt>
+        <dd>{counts.uploading}</dd>
+      </div>
+      <div data-count="done">
+        <dt>{t('countDone')}</dt>
+        <dd>{counts.done}</dd>
+      </div>
+      <div data-count="failed">
+        <dt>{t('countFailed')}</dt>
+        <dd>{counts.failed}</dd>
+      </div>
+    </dl>
+  );
+}

@@ -1,0 +1,117 @@
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/utils/messages';
+import { QueueRunner } from '@/utils/queue/runner';
+import { openQueueStore } from '@/utils/queue/store';
+import type { QueueItem } from '@/utils/queue/types';
+import { destinationUrlSetting, fileFieldNameSetting, parseDestinationUrl, uploadDelayMsSetting } from '@/utils/settings';
+import { openPanelInTab } from './panel-injection';
+import { createKeepAlive, WAKE_ALARM } from './keep-alive';
+
+const UPLOAD_HERE_MENU = 'cadence-upload-here';
+
+// Wiring only: listeners are registered synchronously at the top level so a
+// worker woken by an event (alarm, message, menu click) handles it.
+export default defineBackground({
+  type: 'module',
+  main() {
+    const storePromise = openQueueStore();
+    const keepAlive = createKeepAlive();
+    const runnerPromise = storePromise.then(
+      (store) =>
+        new QueueRunner({
+          store,
+          now: () => Date.now(),
+          setTimer(callback, ms) {
+            const handle = setTimeout(callback, ms);
+            return () => clearTimeout(handle);
+          },
+          readDelayMs: () => uploadDelayMsSetting.getValue(),
+          fetch: (request) => fetch(request),
+          notify: broadcastItemChanged,
+          onPendingChange: keepAlive.update,
+        }),
+    );
+    // Every wake resumes the queue from the store.
+    void runnerPromise.then((runner) => runner.resume());
+
+    browser.runtime.onInstalled.addListener(() => {
+      browser.contextMenus.create({
+        id: UPLOAD_HERE_MENU,
+        title: browser.i18n.getMessage('menuUploadHere'),
+        contexts: ['page', 'frame'],
+      });
+    });
+    browser.contextMenus.onClicked.addListener((info, tab) => {
+      if (info.menuItemId === UPLOAD_HERE_MENU && tab?.id !== undefined) void openPanelInTab(tab.id);
+    });
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === WAKE_ALARM) void runnerPromise.then((runner) => runner.pump());
+    });
+
+    const extensionId = browser.runtime.id;
+    function assertFromExtensionPage(sender: chrome.runtime.MessageSender): void {
+      if (!isFromExtensionPage(sender, extensionId)) throw new Error('Refused: message not from a Cadence page');
+    }
+
+    onMessage('queue/add', async ({ data, sender }) => {
+      assertFromExtensionPage(sender);
+      const item = await addToQueue(data);
+      const runner = await runnerPromise;
+      broadcastItemChanged(item, runner.nextStartAt);
+      void runner.pump();
+      return item;
+    });
+    onMessage('queue/get', async ({ sender }) => {
+      assertFromExtensionPage(sender);
+      const [store, runner] = await Promise.all([storePromise, runnerPromise]);
+      void runner.pump();
+      return { items: await store.list(), nextStartAt: runner.nextStartAt };
+    });
+    onMessage('panel/open', async ({ data, sender }) => {
+      assertFromExtensionPage(sender);
+      await openPanelInTab(data.tabId);
+    });
+    onMessage('panel/close', async ({ sender }) => {
+      assertFromExtensionPage(sender);
+      if (sender.tab?.id !== undefined) await sendMessage('panel/unmount', undefined, sender.tab.id);
+    });
+
+    async function addToQueue(handOver: HandOver): Promise<QueueItem> {
+      const { file } = handOver;
+      if (!(file instanceof File) || file.size === 0) {
+        throw new Error('The image did not arrive intact (empty or not a file)');
+      }
+      const [destinationUrl, fileFieldName, store] = await Promise.all([
+        destinationUrlSetting.getValue(),
+        fileFieldNameSetting.getValue(),
+        storePromise,
+      ]);
+      const destination = parseDestinationUrl(destinationUrl);
+      if (destination instanceof Error) throw new Error(`No usable destination URL: ${destination.message}`);
+      return store.add(
+        {
+          id: handOver.id,
+          name: file.name,
+          type: file.type,
+          originalSize: handOver.originalSize,
+          size: file.size,
+          width: handOver.width,
+          height: handOver.height,
+          destinationUrl: destination.href,
+          fileFieldName,
+          idempotencyKey: crypto.randomUUID(),
+          status: 'queued',
+          attempts: 0,
+          createdAt: Date.now(),
+        },
+        file,
+      );
+    }
+  },
+});
+
+function broadcastItemChanged(item: QueueItem, nextStartAt: number | null): void {
+  // No open panel or popup is normal: they re-read the store when they open.
+  sendMessage('queue/item-changed', { item, nextStartAt }).catch(() => {});
+}

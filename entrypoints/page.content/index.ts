@@ -1,0 +1,56 @@
+import { onMessage } from '@/utils/messages';
+import { createIframeUi } from 'wxt/utils/content-script-ui/iframe';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+
+/** Set in the isolated world, so an injection into a tab that has the panel only shows it again. */
+declare global {
+  interface Window {
+    cadencePanelMounted?: boolean;
+  }
+}
+
+/**
+ * Injected on demand (popup button, context menu) through `activeTab`; never
+ * declared for every site. It only mounts, places and removes the panel,
+ * which is an extension page in an iframe: the page cannot read or drive it.
+ */
+export default defineContentScript({
+  registration: 'runtime',
+  main(ctx) {
+    if (window.cadencePanelMounted) return;
+    window.cadencePanelMounted = true;
+
+    const ui = createIframeUi(ctx, {
+      page: '/panel.html',
+      position: 'inline',
+      anchor: 'body',
+      append: 'last',
+      onMount(wrapper, iframe) {
+        wrapper.setAttribute('data-cadence-panel', '');
+        Object.assign(wrapper.style, {
+          position: 'fixed',
+          right: '16px',
+          bottom: '16px',
+          zIndex: '2147483647',
+          width: '420px',
+          height: 'min(620px, calc(100vh - 32px))',
+          boxShadow: '0 8px 28px rgba(0,0,0,.28)',
+          borderRadius: '10px',
+          overflow: 'hidden',
+          background: '#fff',
+        });
+        Object.assign(iframe.style, { width: '100%', height: '100%', border: '0', display: 'block' });
+        iframe.title = 'Cadence';
+        // Paste and drop reach the panel only when it has focus; allow the clipboard there.
+        iframe.allow = 'clipboard-read';
+      },
+    });
+    ui.mount();
+
+    const stopListening = onMessage('panel/unmount', () => {
+      ui.remove();
+      window.cadencePanelMounted = false;
+      stopListening();
+    });
+  },
+});

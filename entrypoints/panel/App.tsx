@@ -1,0 +1,177 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ItemRow } from '@/components/ItemRow';
+import { NextStart } from '@/components/NextStart';
+import { QueueCounts } from '@/components/QueueCounts';
+import { SettingsForm } from '@/components/SettingsForm';
+import { CompressionError, compressImage } from '@/utils/compress/compress-image';
+import { t } from '@/utils/i18n';
+import { onMessage, sendMessage } from '@/utils/messages';
+import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
+import { countByStatus, type QueueItem } from '@/utils/queue/types';
+
+export function App() {
+  const [rows, setRows] = useState<PanelRow[]>([]);
+  const [nextStartAt, setNextStartAt] = useState<number | null>(null);
+  const [destinationUsable, setDestinationUsable] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const compressing = useRef<Promise<void>>(Promise.resolve());
+
+  useEffect(() => {
+    // Subscribe first, then read the store, so no change falls between the two.
+    const stop = onMessage('queue/item-changed', ({ data }) => {
+      setRows((current) => mergeItem(current, data.item));
+      setNextStartAt(data.nextStartAt);
+    });
+    void sendMessage('queue/get', undefined).then((snapshot) => {
+      setRows((current) => mergeSnapshot(current, snapshot.items));
+      setNextStartAt(snapshot.nextStartAt);
+    });
+    const onPaste = (event: ClipboardEvent) => {
+      const files = [...(event.clipboardData?.files ?? [])];
+      if (files.length > 0) addFiles(files);
+    };
+    document.addEventListener('paste', onPaste);
+    return () => {
+      stop();
+      document.removeEventListener('paste', onPaste);
+    };
+  }, []);
+
+  function addFiles(files: File[]) {
+    const drafts: PanelRow[] = files.map((file) => ({
+      id: crypto.randomUUID(),
+      name: file.name,
+      originalSize: file.size,
+      phase: 'compressing',
+    }));
+    setRows((current) => [...current, ...drafts]);
+    // One image at a time in the panel: each is handed over as soon as it is
+    // ready, so uploading starts while the rest still compress.
+    drafts.forEach((draft, index) => {
+      compressing.current = compressing.current.then(() => prepareAndHandOver(draft.id, files[index] as File));
+    });
+  }
+
+  async function prepareAndHandOver(id: string, original: File) {
+    let compressed: Awaited<ReturnType<typeof compressImage>>;
+    try {
+      compressed = await compressImage(original);
+    } catch (error) {
+      setRows((current) => updateRow(current, id, { phase: 'error', error: describeCompressionError(error) }));
+      return;
+    }
+    setRows((current) =>
+      updateRow(current, id, {
+        phase: 'handing-over',
+        thumbnailUrl: URL.createObjectURL(compressed.file),
+        compressed: {
+          size: compressed.file.size,
+          width: compressed.width,
+          height: compressed.height,
+          keptOriginal: compressed.keptOriginal,
+        },
+      }),
+    );
+    try {
+      const item = await sendMessage('queue/add', {
+        id,
+        file: compressed.file,
+        originalSize: original.size,
+        width: compressed.width,
+        height: compressed.height,
+      });
+      setRows((current) => keepNewest(current, item));
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      setRows((current) => updateRow(current, id, { phase: 'error', error: t('errorHandOver', reason) }));
+    }
+  }
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    setDragging(false);
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length > 0 && destinationUsable) addFiles(files);
+  }
+
+  return (
+    <main>
+      <header class="bar">
+        <h1>{t('panelTitle')}</h1>
+        <button type="button" onClick={() => void sendMessage('panel/close', undefined)} aria-label={t('panelClose')}>
+          ✕
+        </button>
+      </header>
+      <div class="section">
+        <SettingsForm onDestinationChange={setDestinationUsable} />
+        <div
+          class={`drop-zone${dragging ? ' dragging' : ''}${destinationUsable ? '' : ' disabled'}`}
+          data-testid="drop-zone"
+          onDragOver={(event) => {
+            event.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          {destinationUsable ? (
+            <>
+              {t('dropHint')}{' '}
+              <label>
+                {t('pickFiles')}
+                <input
+                  type="file"
+                  accept="image/*"
+                  multiple
+                  data-testid="file-input"
+                  onChange={(event) => {
+                    const input = event.currentTarget;
+                    addFiles([...(input.files ?? [])]);
+                    input.value = '';
+                  }}
+                />
+              </label>
+            </>
+          ) : (
+            t('needDestination')
+          )}
+        </div>
+        <QueueCounts counts={countByStatus(rows.flatMap((row) => (row.item ? [row.item] : [])))} />
+        <NextStart at={nextStartAt} />
+      </div>
+      {rows.length === 0 ? (
+        <p class="section muted">{t('emptyQueue')}</p>
+      ) : (
+        <ul class="items" data-testid="items">
+          {rows.map((row) => (
+            <ItemRow key={row.id} row={row} />
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}
+
+/** The store's rows, with drafts this panel still holds and thumbnails it made. */
+function mergeSnapshot(current: readonly PanelRow[], items: readonly QueueItem[]): PanelRow[] {
+  const byId = new Map(current.map((row) => [row.id, row]));
+  const stored = items.map((item) => {
+    const row = byId.get(item.id);
+    return row ? { ...row, item } : rowFromItem(item);
+  });
+  const storedIds = new Set(items.map((item) => item.id));
+  return [...stored, ...current.filter((row) => !storedIds.has(row.id))];
+}
+
+/** The reply to queue/add can arrive after a newer item-changed message: keep the later state. */
+function keepNewest(rows: readonly PanelRow[], item: QueueItem): PanelRow[] {
+  const existing = rows.find((row) => row.id === item.id)?.item;
+  return existing && existing.status !== 'queued' ? [...rows] : mergeItem(rows, item);
+}
+
+function describeCompressionError(error: unknown): string {
+  if (error instanceof CompressionError) {
+    return error.code === 'not-image' ? t('errorNotImage', error.detail) : t('errorUndecodable');
+  }
+  return t('errorUndecodable');
+}

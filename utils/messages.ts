@@ -1,0 +1,51 @@
+import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { QueueItem, QueueSnapshot } from './queue/types';
+
+/** One compressed image handed from the panel to the background. */
+export interface HandOver {
+  /** The panel's row id; the stored item keeps it. */
+  id: string;
+  /** The compressed image itself: crosses by structured clone, never base64. */
+  file: File;
+  originalSize: number;
+  width: number;
+  height: number;
+}
+
+/** An item changed state; sent by the background the moment it happens. */
+export interface ItemChanged {
+  item: QueueItem;
+  nextStartAt: number | null;
+}
+
+/**
+ * The whole message protocol. Every sender and handler is checked against it.
+ * Direction is in each comment; the background accepts messages only from the
+ * extension's own pages (see `isFromExtensionPage`).
+ */
+interface ProtocolMap {
+  /** panel -> background. Resolves once the item and its bytes are in IndexedDB. */
+  'queue/add'(handOver: HandOver): QueueItem;
+  /** panel, popup -> background. The batch as the store has it now. */
+  'queue/get'(): QueueSnapshot;
+  /** popup -> background. Mount the panel in that tab (the popup's "Upload on this page"). */
+  'panel/open'(request: { tabId: number }): void;
+  /** panel -> background. The panel's close button; the background tells the tab's content script. */
+  'panel/close'(): void;
+  /** background -> content script. Remove the panel iframe from the page. */
+  'panel/unmount'(): void;
+  /** background -> panel(s), popup. */
+  'queue/item-changed'(change: ItemChanged): void;
+}
+
+export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();
+
+/** True for the panel, popup and options pages; false for web pages and content scripts. */
+export function isFromExtensionPage(sender: chrome.runtime.MessageSender, extensionId: string): boolean {
+  if (sender.id !== extensionId || !sender.url) return false;
+  try {
+    return new URL(sender.url).origin === `chrome-extension://${extensionId}`;
+  } catch {
+    return false;
+  }
+}

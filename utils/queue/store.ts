@@ -1,0 +1,77 @@
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import type { QueueItem } from './types';
+
+/**
+ * IndexedDB is the queue's only source of truth: the service worker can be
+ * stopped at any moment and loses every global when it is.
+ */
+
+interface CadenceDb extends DBSchema {
+  items: { key: string; value: QueueItem; indexes: { bySeq: number } };
+  /** Compressed image bytes, kept apart so listing items never loads them. */
+  blobs: { key: string; value: Blob };
+}
+
+export const DB_NAME = 'cadence';
+
+export class QueueFullError extends Error {
+  override name = 'QueueFullError';
+}
+
+export interface QueueStore {
+  /** Stores the row and its bytes in one transaction, so neither exists alone. */
+  add(item: Omit<QueueItem, 'seq'>, blob: Blob): Promise<QueueItem>;
+  list(): Promise<QueueItem[]>;
+  get(id: string): Promise<QueueItem | undefined>;
+  getBlob(id: string): Promise<Blob | undefined>;
+  update(id: string, patch: Partial<Omit<QueueItem, 'id' | 'seq'>>): Promise<QueueItem>;
+  deleteBlob(id: string): Promise<void>;
+}
+
+export async function openQueueStore(name = DB_NAME): Promise<QueueStore> {
+  const db: IDBPDatabase<CadenceDb> = await openDB<CadenceDb>(name, 1, {
+    upgrade(database) {
+      const items = database.createObjectStore('items', { keyPath: 'id' });
+      items.createIndex('bySeq', 'seq', { unique: true });
+      database.createObjectStore('blobs');
+    },
+  });
+
+  return {
+    async add(draft, blob) {
+      const tx = db.transaction(['items', 'blobs'], 'readwrite');
+      const items = tx.objectStore('items');
+      const last = await items.index('bySeq').openCursor(null, 'prev');
+      const item: QueueItem = { ...draft, seq: (last?.value.seq ?? 0) + 1 };
+      try {
+        await Promise.all([items.add(item), tx.objectStore('blobs').put(blob, item.id), tx.done]);
+      } catch (error) {
+        if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+          throw new QueueFullError('browser storage is full: nothing was added');
+        }
+        throw error;
+      }
+      return item;
+    },
+    async list() {
+      return db.getAllFromIndex('items', 'bySeq');
+    },
+    async get(id) {
+      return db.get('items', id);
+    },
+    async getBlob(id) {
+      return db.get('blobs', id);
+    },
+    async update(id, patch) {
+      const tx = db.transaction('items', 'readwrite');
+      const current = await tx.store.get(id);
+      if (!current) throw new Error(`no queued item ${id}`);
+      const next: QueueItem = { ...current, ...patch };
+      await Promise.all([tx.store.put(next), tx.done]);
+      return next;
+    },
+    async deleteBlob(id) {
+      await db.delete('blobs', id);
+    },
+  };
+}

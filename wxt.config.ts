@@ -1,0 +1,30 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+
+// See ../shared/design.md for the reasoning behind each manifest key.
+export default defineConfig({
+  vite: () => ({ plugins: [preact()] }),
+  manifest: {
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    // Structured-clone messaging (Chrome 148+) lets a File cross from the panel
+    // to the service worker intact; without it Chrome sends JSON and a Blob
+    // arrives as {}.
+    minimum_chrome_version: '148',
+    message_serialization: 'structured_clone',
+    permissions: [
+      'activeTab', // inject the panel into the page the user chose, and only that page
+      'scripting', // the injection itself
+      'storage', // settings
+      'contextMenus', // "Upload here"
+      'alarms', // wakes a stopped service worker while uploads are pending
+      'unlimitedStorage', // queued images live in IndexedDB until uploaded
+    ],
+    action: { default_title: '__MSG_extName__' },
+    web_accessible_resources: [
+      // The panel is an extension page framed into the page by the content script.
+      { resources: ['panel.html'], matches: ['<all_urls>'] },
+    ],
+  },
+});
