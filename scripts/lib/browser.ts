@@ -1,0 +1,122 @@
+/**
+ * Launches Debian's Chromium with the built extension, for the demo and the
+ * real-browser tests, and opens the panel the way a user does: the toolbar
+ * popup's "Upload on this page" button.
+ */
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, chromium, type FrameLocator, type Page, type Worker } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+
+export const BUILT_EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/chrome-mv3');
+
+export function chromiumPath(): string {
+  const candidate = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(candidate)) {
+    throw new Error(`No Chromium at ${candidate}. Install it (Debian: apt-get install chromium) or set CHROME_PATH.`);
+  }
+  return candidate;
+}
+
+/**
+ * A copy of the built extension whose manifest also grants the loopback
+ * origin. Automation opens the popup with `chrome.action.openPopup()`, which
+ * grants no `activeTab` (a real click on the toolbar does), so the copy gets
+ * the test page's origin instead. The shipped manifest stays without it.
+ */
+export async function prepareExtensionCopy(sourceDir = BUILT_EXTENSION_DIR): Promise<string> {
+  if (!existsSync(path.join(sourceDir, 'manifest.json'))) {
+    throw new Error(`No built extension at ${sourceDir}: run npm run build first.`);
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cadence-ext-'));
+  await cp(sourceDir, dir, { recursive: true });
+  const manifestPath = path.join(dir, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { host_permissions?: string[] };
+  manifest.host_permissions = [...(manifest.host_permissions ?? []), 'http://127.0.0.1/*'];
+  await writeFile(manifestPath, JSON.stringify(manifest));
+  return dir;
+}
+
+export interface LaunchedBrowser {
+  context: BrowserContext;
+  extensionId: string;
+  serviceWorker: Worker;
+  userDataDir: string;
+  extensionDir: string;
+  /** Closes the browser; keeps the profile for a relaunch unless `removeProfile`. */
+  close(options?: { removeProfile?: boolean }): Promise<void>;
+}
+
+export interface LaunchOptions {
+  headless?: boolean;
+  extensionDir?: string;
+  /** Reuse a profile to simulate a browser restart. */
+  userDataDir?: string;
+}
+
+export async function launchWithExtension(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
+  const extensionDir = options.extensionDir ?? (await prepareExtensionCopy());
+  const userDataDir = options.userDataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'cadence-profile-')));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath(),
+    headless: options.headless ?? true,
+    args: [
+      ...(options.headless === false ? [] : ['--headless=new']),
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      // Lets puppeteer attach to the same browser to reach the popup.
+      '--remote-debugging-port=0',
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+    ],
+    ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
+  });
+  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(serviceWorker.url()).host;
+  return {
+    context,
+    extensionId,
+    serviceWorker,
+    userDataDir,
+    extensionDir,
+    async close({ removeProfile = false } = {}) {
+      await context.close();
+      if (removeProfile) await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The panel iframe inside a page. */
+export function panelIn(page: Page): FrameLocator {
+  return page.frameLocator('[data-cadence-panel] iframe');
+}
+
+/**
+ * Clicks the toolbar popup's "Upload on this page" with `page` as the active
+ * tab, and waits for the panel to load in it. Playwright does not surface the
+ * popup, so puppeteer attaches to the same browser for that one click.
+ */
+export async function openPanelFromPopup(launched: LaunchedBrowser, page: Page): Promise<FrameLocator> {
+  await page.bringToFront();
+  const port = (await readFile(path.join(launched.userDataDir, 'DevToolsActivePort'), 'utf8')).split('\n')[0];
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
+  try {
+    await launched.serviceWorker.evaluate(() => chrome.action.openPopup());
+    const target = await browser.waitForTarget((candidate) => candidate.url().endsWith('/popup.html'), { timeout: 10_000 });
+    const popup = await target.asPage();
+    const button = await popup.waitForSelector('[data-testid=open-panel]', { timeout: 10_000 });
+    await button?.click();
+  } finally {
+    // Leaves the browser running: only this connection ends.
+    await browser.disconnect();
+  }
+  const panel = panelIn(page);
+  await panel.locator('main').waitFor({ timeout: 10_000 });
+  return panel;
+}

@@ -1,0 +1,218 @@
+/**
+ * The bundled local receiver: a real HTTP upload endpoint for the demo and
+ * the real-browser tests. It parses multipart uploads with busboy, writes each
+ * file to a folder, records when each request arrived and ended, answers
+ * JSON `{ "url": ... }`, lists what arrived at `/`, and answers CORS so the
+ * extension needs no host permission for it.
+ *
+ *   npm run receiver -- [--port 8787] [--dir ./received]
+ */
+import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import busboy from 'busboy';
+
+export interface ReceivedUpload {
+  /** 1-based order of arrival. */
+  index: number;
+  /** ms since epoch when the request's headers arrived. */
+  arrivedAt: number;
+  /** ms since epoch when the reply was sent. */
+  endedAt: number;
+  /** Every form field name, file fields included, in order. */
+  fieldNames: string[];
+  fileField: string;
+  filename: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+  savedAs: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  idempotencyKey: string | undefined;
+}
+
+export interface Receiver {
+  origin: string;
+  uploadUrl: string;
+  dir: string;
+  uploads: ReceivedUpload[];
+  /** Emits 'upload' with each ReceivedUpload the moment its reply is sent. */
+  events: EventEmitter;
+  waitForUploads(count: number, timeoutMs?: number): Promise<ReceivedUpload[]>;
+  close(): Promise<void>;
+}
+
+export interface ReceiverOptions {
+  port?: number;
+  dir: string;
+}
+
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
+  'access-control-allow-headers': '*',
+  'access-control-max-age': '600',
+};
+
+export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise<Receiver> {
+  await mkdir(dir, { recursive: true });
+  const uploads: ReceivedUpload[] = [];
+  const events = new EventEmitter();
+  let arrivals = 0;
+  let origin = '';
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://receiver');
+    if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
+    if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
+    if (request.method === 'GET' && url.pathname === '/') return send(response, 200, listPage(uploads), 'text/html; charset=utf-8');
+    if (request.method === 'GET' && url.pathname === '/uploads.json') {
+      return send(response, 200, JSON.stringify(uploads, null, 2), 'application/json');
+    }
+    if (request.method === 'GET' && url.pathname.startsWith('/files/')) return serveFile(url.pathname.slice('/files/'.length), response);
+    send(response, 404, 'not found', 'text/plain');
+  });
+
+  function receiveUpload(request: IncomingMessage, response: ServerResponse): void {
+    const arrivedAt = Date.now();
+    const index = ++arrivals;
+    const fieldNames: string[] = [];
+    const files: Promise<Omit<ReceivedUpload, 'index' | 'arrivedAt' | 'endedAt' | 'fieldNames' | 'headers' | 'idempotencyKey'>>[] = [];
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: request.headers });
+    } catch (error) {
+      return send(response, 400, JSON.stringify({ error: `not multipart: ${String(error)}` }), 'application/json');
+    }
+    parser.on('field', (name) => fieldNames.push(name));
+    parser.on('file', (name, stream, info) => {
+      fieldNames.push(name);
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      files.push(
+        new Promise((resolve, reject) => {
+          stream.on('error', reject);
+          stream.on('end', () => {
+            const bytes = Buffer.concat(chunks);
+            const savedAs = `${String(index).padStart(4, '0')}-${safeName(info.filename)}`;
+            writeFile(path.join(dir, savedAs), bytes).then(
+              () =>
+                resolve({
+                  fileField: name,
+                  filename: info.filename,
+                  mimeType: info.mimeType,
+                  size: bytes.length,
+                  sha256: createHash('sha256').update(bytes).digest('hex'),
+                  savedAs,
+                  url: `${origin}/files/${encodeURIComponent(savedAs)}`,
+                }),
+              reject,
+            );
+          });
+        }),
+      );
+    });
+    parser.on('error', (error) => send(response, 400, JSON.stringify({ error: String(error) }), 'application/json'));
+    parser.on('close', async () => {
+      const [file] = await Promise.all(files);
+      if (!file) return send(response, 400, JSON.stringify({ error: 'no file in the upload' }), 'application/json');
+      const idempotencyKey = request.headers['idempotency-key'];
+      const upload: ReceivedUpload = {
+        index,
+        arrivedAt,
+        endedAt: Date.now(),
+        fieldNames,
+        headers: request.headers,
+        idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+        ...file,
+      };
+      uploads.push(upload);
+      send(response, 200, JSON.stringify({ url: upload.url, size: upload.size }), 'application/json');
+      events.emit('upload', upload);
+    });
+    request.pipe(parser);
+  }
+
+  async function serveFile(name: string, response: ServerResponse): Promise<void> {
+    const savedAs = path.basename(decodeURIComponent(name));
+    const upload = uploads.find((candidate) => candidate.savedAs === savedAs);
+    if (!upload) return send(response, 404, 'not found', 'text/plain');
+    send(response, 200, await readFile(path.join(dir, savedAs)), upload.mimeType);
+  }
+
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    origin,
+    uploadUrl: `${origin}/upload`,
+    dir,
+    uploads,
+    events,
+    waitForUploads(count, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        if (uploads.length >= count) return resolve(uploads.slice());
+        const timer = setTimeout(() => {
+          events.off('upload', check);
+          reject(new Error(`receiver got ${uploads.length} of ${count} uploads within ${timeoutMs} ms`));
+        }, timeoutMs);
+        function check() {
+          if (uploads.length < count) return;
+          clearTimeout(timer);
+          events.off('upload', check);
+          resolve(uploads.slice());
+        }
+        events.on('upload', check);
+      });
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(response: ServerResponse, status: number, body: string | Buffer, contentType: string): void {
+  response.writeHead(status, { ...CORS_HEADERS, 'content-type': contentType, 'cache-control': 'no-store' });
+  response.end(body);
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').slice(0, 120) || 'file';
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+function listPage(uploads: readonly ReceivedUpload[]): string {
+  const rows = uploads
+    .map(
+      (upload) =>
+        `<tr><td>${upload.index}</td><td><a href="${escapeHtml(upload.url)}">${escapeHtml(upload.filename)}</a></td>` +
+        `<td>${upload.size}</td><td>${new Date(upload.arrivedAt).toISOString()}</td><td>${upload.endedAt - upload.arrivedAt} ms</td></tr>`,
+    )
+    .join('');
+  return `<!doctype html><meta charset="utf-8"><title>Cadence receiver</title>
+<style>body{font:14px system-ui;margin:24px}td,th{padding:2px 10px;text-align:left}</style>
+<h1>Cadence local receiver</h1><p>POST multipart uploads to <code>/upload</code>. ${uploads.length} received.</p>
+<table><tr><th>#</th><th>file</th><th>bytes</th><th>arrived</th><th>took</th></tr>${rows}</table>`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const { values } = parseArgs({
+    options: { port: { type: 'string', default: '8787' }, dir: { type: 'string', default: 'received' } },
+  });
+  const receiver = await startReceiver({ port: Number(values.port), dir: path.resolve(values.dir) });
+  console.log(`Cadence receiver at ${receiver.origin} (uploads to ${receiver.uploadUrl}), saving to ${receiver.dir}`);
+  receiver.events.on('upload', (upload: ReceivedUpload) =>
+    console.log(`#${upload.index} ${upload.filename} ${upload.size} B (${upload.endedAt - upload.arrivedAt} ms)`),
+  );
+}

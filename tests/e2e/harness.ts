@@ -1,0 +1,90 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
+import { type LaunchedBrowser, launchWithExtension, openPanelFromPopup } from '../../scripts/lib/browser';
+import { generateSampleImages, type SampleImageSpec } from '../../scripts/lib/sample-images';
+import { type Receiver, startReceiver } from '../../scripts/receiver';
+
+/** A browser with the built extension, a receiver on loopback, and a scratch folder; all closed by `dispose`. */
+export interface Harness {
+  browser: LaunchedBrowser;
+  receiver: Receiver;
+  scratch: string;
+  dispose(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'cadence-e2e-'));
+  const receiver = await startReceiver({ dir: path.join(scratch, 'received') });
+  const browser = await launchWithExtension();
+  return {
+    browser,
+    receiver,
+    scratch,
+    async dispose() {
+      await browser.close({ removeProfile: true });
+      await receiver.close();
+      await rm(browser.extensionDir, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SampleFile {
+  path: string;
+  name: string;
+  size: number;
+}
+
+export async function makeSamples(harness: Harness, specs: SampleImageSpec[]): Promise<SampleFile[]> {
+  const page = await harness.browser.context.newPage();
+  await page.goto(`${harness.receiver.origin}/`);
+  const paths = await generateSampleImages(page, path.join(harness.scratch, 'samples'), specs);
+  await page.close();
+  return Promise.all(paths.map(async (file) => ({ path: file, name: path.basename(file), size: (await stat(file)).size })));
+}
+
+/** Opens a page on the receiver's origin and the panel in it through the popup, then sets the destination and pace. */
+export async function openConfiguredPanel(harness: Harness, delaySeconds: number): Promise<{ page: Page; panel: FrameLocator; frame: Frame }> {
+  const page = await harness.browser.context.newPage();
+  await page.goto(`${harness.receiver.origin}/`);
+  const panel = await openPanelFromPopup(harness.browser, page);
+  await panel.locator('input[name=destination]').fill(harness.receiver.uploadUrl);
+  await panel.locator('input[name=delay]').fill(String(delaySeconds));
+  await panel.locator('[data-testid=file-input]').waitFor({ state: 'attached' });
+  const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html'));
+  if (!frame) throw new Error('panel frame not found');
+  // Settings save as the user types; wait until the stored values are the typed ones.
+  await frame.waitForFunction(
+    async ([url, delayMs]) => {
+      const stored = await chrome.storage.local.get(['destinationUrl', 'uploadDelayMs']);
+      return stored.destinationUrl === url && stored.uploadDelayMs === delayMs;
+    },
+    [new URL(harness.receiver.uploadUrl).href, Math.round(delaySeconds * 1000)] as const,
+  );
+  return { page, panel, frame };
+}
+
+/** Records, inside the panel, the moment each row's status changes: what the user sees, when. */
+export async function recordRowStatusChanges(frame: Frame): Promise<void> {
+  await frame.evaluate(() => {
+    const log: { name: string; status: string; at: number }[] = [];
+    (window as unknown as { statusLog: typeof log }).statusLog = log;
+    const seen = new Map<Element, string>();
+    const scan = () => {
+      for (const row of document.querySelectorAll('[data-testid=item-row]')) {
+        const status = row.getAttribute('data-status') ?? '';
+        if (seen.get(row) === status) continue;
+        seen.set(row, status);
+        log.push({ name: row.querySelector('.item-name')?.textContent ?? '', status, at: Date.now() });
+      }
+    };
+    new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, attributes: true });
+    scan();
+  });
+}
+
+export async function readRowStatusChanges(frame: Frame): Promise<{ name: string; status: string; at: number }[]> {
+  return frame.evaluate(() => (window as unknown as { statusLog: { name: string; status: string; at: number }[] }).statusLog);
+}

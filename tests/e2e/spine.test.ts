@@ -1,0 +1,115 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SAMPLES } from '../../scripts/lib/sample-images';
+import {
+  type Harness,
+  makeSamples,
+  openConfiguredPanel,
+  readRowStatusChanges,
+  recordRowStatusChanges,
+  startHarness,
+} from './harness';
+
+const MAX_SIDE = 2048;
+/** Timestamps come from one machine clock; allow for timer granularity only. */
+const CLOCK_TOLERANCE_MS = 15;
+
+function expectedDimensions(width: number, height: number): { width: number; height: number } {
+  const scale = Math.min(1, MAX_SIDE / Math.max(width, height));
+  return { width: Math.round(width * scale), height: Math.round(height * scale) };
+}
+
+function asJpegName(name: string): string {
+  return name.replace(/\.[^.]+$/, '.jpg');
+}
+
+describe('the spine: panel -> compress -> background queue -> paced uploads', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    await harness?.dispose();
+  });
+
+  it('uploads a mixed batch in order, compressed and intact, paced, each completion shown at once; a non-image fails alone', async () => {
+    const delayMs = 400;
+    const samples = await makeSamples(harness, DEFAULT_SAMPLES);
+    expect(samples.some((sample) => sample.size > 3_000_000)).toBe(true);
+    const notAnImage = path.join(harness.scratch, 'readme.txt');
+    await writeFile(notAnImage, 'these are notes, not pixels');
+
+    const { panel, frame, page } = await openConfiguredPanel(harness, delayMs / 1000);
+    await recordRowStatusChanges(frame);
+    const chosen = [...samples.slice(0, 2).map((sample) => sample.path), notAnImage, ...samples.slice(2).map((sample) => sample.path)];
+    await panel.locator('[data-testid=file-input]').setInputFiles(chosen);
+
+    const uploads = await harness.receiver.waitForUploads(samples.length, 90_000);
+    await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 10_000 }).toBe(samples.length);
+
+    // In order, each smaller than its original.
+    expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => asJpegName(sample.name)));
+    uploads.forEach((upload, index) => expect(upload.size).toBeLessThan((samples[index] as (typeof samples)[number]).size));
+    expect(uploads.every((upload) => upload.mimeType === 'image/jpeg' && upload.fileField === 'file')).toBe(true);
+
+    // Each decodes, at the expected dimensions.
+    const decoded = await page.evaluate(
+      (urls) =>
+        Promise.all(
+          urls.map(async (url) => {
+            const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+            return { width: bitmap.width, height: bitmap.height };
+          }),
+        ),
+      uploads.map((upload) => upload.url),
+    );
+    // Within a pixel: the scaled side may be rounded down.
+    decoded.forEach((dimensions, index) => {
+      const spec = DEFAULT_SAMPLES[index] as (typeof DEFAULT_SAMPLES)[number];
+      const expected = expectedDimensions(spec.width, spec.height);
+      expect(Math.abs(dimensions.width - expected.width), `${spec.name} width`).toBeLessThanOrEqual(1);
+      expect(Math.abs(dimensions.height - expected.height), `${spec.name} height`).toBeLessThanOrEqual(1);
+    });
+
+    // The bytes that arrived are the bytes the panel produced: the File crossed to the worker intact.
+    const produced = await frame.evaluate(async () => {
+      const hashes: Record<string, string> = {};
+      for (const row of document.querySelectorAll('[data-status=done]')) {
+        const image = row.querySelector('img.thumb') as HTMLImageElement;
+        const digest = await crypto.subtle.digest('SHA-256', await (await fetch(image.src)).arrayBuffer());
+        hashes[row.querySelector('.item-name')?.textContent ?? ''] = [...new Uint8Array(digest)]
+          .map((byte) => byte.toString(16).padStart(2, '0'))
+          .join('');
+      }
+      return hashes;
+    });
+    expect(Object.fromEntries(uploads.map((upload) => [upload.filename, upload.sha256]))).toEqual(produced);
+
+    // Sequential with a delay: every start at least D after the previous finish.
+    for (let index = 1; index < uploads.length; index += 1) {
+      const previous = uploads[index - 1] as (typeof uploads)[number];
+      const current = uploads[index] as (typeof uploads)[number];
+      expect(current.arrivedAt - previous.endedAt).toBeGreaterThanOrEqual(delayMs - CLOCK_TOLERANCE_MS);
+    }
+
+    // Each row showed done before the next upload started.
+    const changes = await readRowStatusChanges(frame);
+    for (let index = 0; index + 1 < uploads.length; index += 1) {
+      const upload = uploads[index] as (typeof uploads)[number];
+      const doneAt = changes.find((change) => change.name === upload.filename && change.status === 'done')?.at;
+      expect(doneAt, `${upload.filename} shown done`).toBeDefined();
+      expect(doneAt as number).toBeLessThan((uploads[index + 1] as (typeof uploads)[number]).arrivedAt);
+    }
+
+    // The rows carry the server's status and the link from its JSON reply.
+    const links = await panel.locator('[data-testid=result-link]').evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+    expect(links).toEqual(uploads.map((upload) => upload.url));
+    await expect.poll(() => panel.locator('[data-status=done] .http-status').first().textContent()).toBe('HTTP 200');
+
+    // The non-image file failed by name in its own row; the rest went on.
+    const failedRow = panel.locator('[data-testid=item-row]', { hasText: 'readme.txt' });
+    await expect.poll(() => failedRow.getAttribute('data-status')).toBe('error');
+    expect(await failedRow.locator('[data-testid=item-error]').textContent()).toContain('Not an image');
+  });
+});
