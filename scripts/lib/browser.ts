@@ -8,7 +8,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type FrameLocator, type Page, type Worker } from 'playwright-core';
-import puppeteer from 'puppeteer-core';
+import puppeteer, { type Page as PuppeteerPage } from 'puppeteer-core';
 
 export const BUILT_EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/chrome-mv3');
 
@@ -98,24 +98,40 @@ export function panelIn(page: Page): FrameLocator {
 }
 
 /**
- * Clicks the toolbar popup's "Upload on this page" with `page` as the active
- * tab, and waits for the panel to load in it. Playwright does not surface the
- * popup, so puppeteer attaches to the same browser for that one click.
+ * Opens the real toolbar popup (`chrome.action.openPopup()`) and hands it to
+ * `use`. Playwright does not surface the popup, so puppeteer attaches to the
+ * same browser for it.
  */
-export async function openPanelFromPopup(launched: LaunchedBrowser, page: Page): Promise<FrameLocator> {
-  await page.bringToFront();
+export async function withPopup<T>(launched: LaunchedBrowser, use: (popup: PuppeteerPage) => Promise<T>): Promise<T> {
   const port = (await readFile(path.join(launched.userDataDir, 'DevToolsActivePort'), 'utf8')).split('\n')[0];
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
   try {
     await launched.serviceWorker.evaluate(() => chrome.action.openPopup());
     const target = await browser.waitForTarget((candidate) => candidate.url().endsWith('/popup.html'), { timeout: 10_000 });
     const popup = await target.asPage();
-    const button = await popup.waitForSelector('[data-testid=open-panel]', { timeout: 10_000 });
-    await button?.click();
+    await popup.waitForSelector('[data-testid=queue-counts]', { timeout: 10_000 });
+    return await use(popup);
   } finally {
-    // Leaves the browser running: only this connection ends.
+    // Ends only this connection; the browser keeps running.
     await browser.disconnect();
   }
+}
+
+/** The popup's counts, as the user reads them. */
+export async function readPopupCounts(launched: LaunchedBrowser): Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>> {
+  return withPopup(launched, (popup) =>
+    popup.$$eval('[data-testid=queue-counts] [data-count]', (cells) =>
+      Object.fromEntries(cells.map((cell) => [cell.getAttribute('data-count'), Number(cell.querySelector('dd')?.textContent)])),
+    ),
+  ) as Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>>;
+}
+
+/** Clicks the popup's "Upload on this page" with `page` as the active tab, and waits for the panel in it. */
+export async function openPanelFromPopup(launched: LaunchedBrowser, page: Page): Promise<FrameLocator> {
+  await page.bringToFront();
+  await withPopup(launched, async (popup) => {
+    await popup.click('[data-testid=open-panel]');
+  });
   const panel = panelIn(page);
   await panel.locator('main').waitFor({ timeout: 10_000 });
   return panel;

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openPanelFromPopup, readPopupCounts } from '../../scripts/lib/browser';
 import { DEFAULT_SAMPLES } from '../../scripts/lib/sample-images';
 import {
   type Harness,
@@ -111,5 +112,48 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
     const failedRow = panel.locator('[data-testid=item-row]', { hasText: 'readme.txt' });
     await expect.poll(() => failedRow.getAttribute('data-status')).toBe('error');
     expect(await failedRow.locator('[data-testid=item-error]').textContent()).toContain('Not an image');
+  });
+});
+
+describe('uploads outlive the page that started them', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    await harness?.dispose();
+  });
+
+  it('keeps uploading after the page closes; a reopened panel and the popup show the batch from the store', async () => {
+    const specs = [1, 2, 3, 4].map((seed) => ({
+      name: `photo-${seed}.jpg`,
+      type: 'image/jpeg' as const,
+      width: 800,
+      height: 600,
+      seed,
+    }));
+    const samples = await makeSamples(harness, specs);
+    const { page, panel } = await openConfiguredPanel(harness, 1);
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+
+    // Every image handed over (stored by the worker) before the page goes.
+    await expect
+      .poll(() => panel.locator('[data-status=compressing], [data-status=handing-over]').count(), { timeout: 20_000 })
+      .toBe(0);
+    await harness.receiver.waitForUploads(1);
+    // The pace is visible: a countdown to the next start.
+    await expect.poll(() => panel.locator('[data-testid=next-start]').textContent(), { timeout: 5_000 }).toMatch(/Next upload in \d+ s/);
+    expect(harness.receiver.uploads.length).toBeLessThan(samples.length);
+    await page.close();
+
+    const uploads = await harness.receiver.waitForUploads(samples.length, 30_000);
+    expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => sample.name));
+
+    const reopened = await harness.browser.context.newPage();
+    await reopened.goto(`${harness.receiver.origin}/`);
+    
+    const panelAgain = await openPanelFromPopup(harness.browser, reopened);
+    await expect.poll(() => panelAgain.locator('[data-status=done]').count()).toBe(samples.length);
+    expect(await readPopupCounts(harness.browser)).toEqual({ queued: 0, uploading: 0, done: samples.length, failed: 0 });
   });
 });
