@@ -100,12 +100,12 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
           stream.on('error', reject);
           stream.on('end', () => {
             const bytes = Buffer.concat(chunks);
-            const savedAs = `${String(index).padStart(4, '0')}-${safeName(info.filename)}`;
+            const savedAs = `${String(index).padStart(4, '0')}-${safeName(info.filename ?? 'file')}`;
             writeFile(path.join(dir, savedAs), bytes).then(
               () =>
                 resolve({
                   fileField: name,
-                  filename: info.filename,
+                  filename: info.filename ?? '',
                   mimeType: info.mimeType,
                   size: bytes.length,
                   sha256: createHash('sha256').update(bytes).digest('hex'),
@@ -210,7 +210,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const { values } = parseArgs({
     options: { port: { type: 'string', default: '8787' }, dir: { type: 'string', default: 'received' } },
   });
-  const receiver = await startReceiver({ port: Number(values.port), dir: path.resolve(values.dir) });
+  const receiver = await startReceiver({ port: Number(values.port ?? 8787), dir: path.resolve(values.dir ?? 'received') });
   console.log(`Cadence receiver at ${receiver.origin} (uploads to ${receiver.uploadUrl}), saving to ${receiver.dir}`);
   receiver.events.on('upload', (upload: ReceivedUpload) =>
     console.log(`#${upload.index} ${upload.filename} ${upload.size} B (${upload.endedAt - upload.arrivedAt} ms)`),

@@ -40,12 +40,14 @@ interface ProtocolMap {
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();
 
-/** True for the panel, popup and options pages; false for web pages and content scripts. */
-export function isFromExtensionPage(sender: chrome.runtime.MessageSender, extensionId: string): boolean {
-  if (sender.id !== extensionId || !sender.url) return false;
-  try {
-    return new URL(sender.url).origin === `chrome-extension://${extensionId}`;
-  } catch {
-    return false;
-  }
+/**
+ * True for the panel, popup and options pages; false for web pages, content
+ * scripts and other extensions. `extensionBaseUrl` is `runtime.getURL('/')`.
+ */
+export function isFromExtensionPage(
+  sender: chrome.runtime.MessageSender,
+  extensionId: string,
+  extensionBaseUrl: string,
+): boolean {
+  return sender.id === extensionId && typeof sender.url === 'string' && sender.url.startsWith(extensionBaseUrl);
 }

@@ -50,8 +50,9 @@ export default defineBackground({
     });
 
     const extensionId = browser.runtime.id;
+    const extensionBaseUrl = browser.runtime.getURL('/');
     function assertFromExtensionPage(sender: chrome.runtime.MessageSender): void {
-      if (!isFromExtensionPage(sender, extensionId)) throw new Error('Refused: message not from a Cadence page');
+      if (!isFromExtensionPage(sender, extensionId, extensionBaseUrl)) throw new Error('Refused: message not from a Cadence page');
     }
 
     onMessage('queue/add', async ({ data, sender }) => {

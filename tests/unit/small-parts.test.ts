@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renameForType } from '@/utils/compress/compress-image';
+import { formatBytes, secondsUntil } from '@/utils/format';
+import { isFromExtensionPage } from '@/utils/messages';
+import { mergeItem, rowStatus } from '@/utils/queue/panel-rows';
+import { parseDelaySeconds, parseDestinationUrl } from '@/utils/settings';
+import { makeQueueItem } from '../factories/queue-item';
+
+describe('settings parsing', () => {
+  it.each([
+    ['20', 20_000],
+    ['0.4', 400],
+    [' 0 ', 0],
+    ['600', 600_000],
+  ])('delay %j is %d ms', (text, ms) => expect(parseDelaySeconds(text)).toBe(ms));
+
+  it.each(['', 'abc', '-1', '601', 'Infinity'])('delay %j is refused with a reason', (text) => {
+    expect(parseDelaySeconds(text)).toBeInstanceOf(Error);
+  });
+
+  it.each(['http://127.0.0.1:8787/upload', 'https://img.example/api?key=1'])('destination %s is accepted', (text) => {
+    expect(parseDestinationUrl(text)).toBeInstanceOf(URL);
+  });
+
+  it.each([
+    ['not a url', 'not a URL'],
+    ['javascript:alert(1)', 'only http and https destinations are supported'],
+    ['file:///etc/passwd', 'only http and https destinations are supported'],
+  ])('destination %j is refused: %s', (text, reason) => {
+    expect((parseDestinationUrl(text) as Error).message).toBe(reason);
+  });
+});
+
+describe('renameForType', () => {
+  it.each([
+    ['photo.png', 'image/jpeg', 'photo.jpg'],
+    ['photo.JPEG', 'image/jpeg', 'photo.jpg'],
+    ['cutout.png', 'image/webp', 'cutout.webp'],
+    ['archive.tar.png', 'image/jpeg', 'archive.tar.jpg'],
+    ['noextension', 'image/jpeg', 'noextension.jpg'],
+    ['.hidden', 'image/jpeg', '.hidden.jpg'],
+  ])('%s as %s is %s', (name, type, expected) => expect(renameForType(name, type)).toBe(expected));
+});
+
+describe('formatting', () => {
+  it.each([
+    [999, '999 B'],
+    [1_500, '1.5 KB'],
+    [480_000, '480 KB'],
+    [5_769_084, '5.8 MB'],
+  ])('%d bytes is %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
+
+  it('counts whole seconds up and never below zero', () => {
+    expect(secondsUntil(10_001, 0)).toBe(11);
+    expect(secondsUntil(0, 5_000)).toBe(0);
+  });
+});
+
+describe('panel rows', () => {
+  it('the stored item replaces the draft state of the same row, keeping the thumbnail', () => {
+    const item = makeQueueItem({ id: 'r1', status: 'uploading' });
+    const rows = mergeItem([{ id: 'r1', name: 'a.png', originalSize: 10, phase: 'handing-over', thumbnailUrl: 'blob:x' }], item);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.thumbnailUrl).toBe('blob:x');
+    expect(rowStatus(rows[0] as (typeof rows)[number])).toBe('uploading');
+  });
+
+  it('an item this panel never saw becomes a new row', () => {
+    expect(mergeItem([], makeQueueItem({ id: 'elsewhere', status: 'done' })).map(rowStatus)).toEqual(['done']);
+  });
+});
+
+describe('message senders', () => {
+  const id = 'abcdefghijklmnopabcdefghijklmnop';
+  it.each([
+    { case: 'the panel iframe', sender: { id, url: `chrome-extension://${id}/panel.html`, tab: { id: 3 } }, accepted: true },
+    { case: 'the popup', sender: { id, url: `chrome-extension://${id}/popup.html` }, accepted: true },
+    { case: 'a content script on a web page', sender: { id, url: 'https://evil.example/' }, accepted: false },
+    { case: 'another extension', sender: { id: 'other', url: 'chrome-extension://other/panel.html' }, accepted: false },
+    { case: 'a look-alike id prefix', sender: { id, url: `chrome-extension://${id}x/panel.html` }, accepted: false },
+    { case: 'a sender without a url', sender: { id }, accepted: false },
+  ])('$case: $accepted', ({ sender, accepted }) => {
+    expect(isFromExtensionPage(sender as chrome.runtime.MessageSender, id, `chrome-extension://${id}/`)).toBe(accepted);
+  });
+});
+
+describe('locales', () => {
+  const read = (locale: string) =>
+    JSON.parse(readFileSync(new URL(`../../public/_locales/${locale}/messages.json`, import.meta.url), 'utf8')) as Record<
+      string,
+      { message: string; placeholders?: Record<string, unknown> }
+    >;
+  it('English and Korean have the same keys and placeholders', () => {
+    const english = read('en');
+    const korean = read('ko');
+    expect(Object.keys(korean).sort()).toEqual(Object.keys(english).sort());
+    for (const key of Object.keys(english)) {
+      expect(Object.keys(korean[key]?.placeholders ?? {}), key).toEqual(Object.keys(english[key]?.placeholders ?? {}));
+    }
+  });
+});
