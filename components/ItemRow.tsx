@@ -1,4 +1,4 @@
-import { formatBytes } from '@/utils/format';
+import { formatBytes, formatDuration } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue/panel-rows';
 import type { MessageKey } from '@/utils/i18n';
@@ -19,7 +19,16 @@ export function ItemRow({ row }: { row: PanelRow }) {
   const { compressed, item } = row;
   const uploadMs = item?.startedAt !== undefined && item.finishedAt !== undefined ? item.finishedAt - item.startedAt : undefined;
   return (
-    <li class={`item-row status-${status}`} data-testid="item-row" data-item-id={row.id} data-status={status}>
+    <li
+      class={`item-row status-${status}`}
+      data-testid="item-row"
+      data-item-id={row.id}
+      data-status={status}
+      data-original-size={row.originalSize}
+      data-size={compressed?.size}
+      data-started-at={item?.startedAt}
+      data-finished-at={item?.finishedAt}
+    >
       {row.thumbnailUrl ? <img class="thumb" src={row.thumbnailUrl} alt="" /> : <div class="thumb" aria-hidden="true" />}
       <div class="item-main">
         <div class="item-name" title={row.name}>
@@ -31,6 +40,7 @@ export function ItemRow({ row }: { row: PanelRow }) {
             <>
               {' → '}
               <span data-testid="compressed-size">{formatBytes(compressed.size)}</span>
+              {compressed.size < row.originalSize && ` (−${Math.round((1 - compressed.size / row.originalSize) * 100)}%)`}
               {` · ${compressed.width}×${compressed.height}`}
               {compressed.keptOriginal && <span class="note"> · {t('sentOriginal')}</span>}
             </>
@@ -44,8 +54,10 @@ export function ItemRow({ row }: { row: PanelRow }) {
       </div>
       <div class="item-status">
         <span class={`chip chip-${status}`}>{t(STATUS_TEXT[status])}</span>
-        {item?.httpStatus !== undefined && <span class="http-status">HTTP {item.httpStatus}</span>}
-        {uploadMs !== undefined && <span class="duration">{(uploadMs / 1000).toFixed(1)} s</span>}
+        <span>
+          {item?.httpStatus !== undefined && <span class="http-status">HTTP {item.httpStatus}</span>}
+          {uploadMs !== undefined && <span class="duration"> · {formatDuration(uploadMs)}</span>}
+        </span>
         {item?.resultUrl && (
           <a href={item.resultUrl} target="_blank" rel="noopener noreferrer" data-testid="result-link">
             {t('openResult')}

@@ -42,6 +42,14 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
     await writeFile(notAnImage, 'these are notes, not pixels');
 
     const { panel, frame, page } = await openConfiguredPanel(harness, delayMs / 1000);
+    // No code or data is loaded from outside the machine while the batch runs.
+    const outsideRequests: string[] = [];
+    const seenRequests: string[] = [];
+    harness.browser.context.on('request', (request) => {
+      seenRequests.push(request.url());
+      const { protocol, hostname } = new URL(request.url());
+      if (!['chrome-extension:', 'blob:', 'data:'].includes(protocol) && hostname !== '127.0.0.1') outsideRequests.push(request.url());
+    });
     await recordRowStatusChanges(frame);
     const chosen = [...samples.slice(0, 2).map((sample) => sample.path), notAnImage, ...samples.slice(2).map((sample) => sample.path)];
     await panel.locator('[data-testid=file-input]').setInputFiles(chosen);
@@ -112,6 +120,8 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
     const failedRow = panel.locator('[data-testid=item-row]', { hasText: 'readme.txt' });
     await expect.poll(() => failedRow.getAttribute('data-status')).toBe('error');
     expect(await failedRow.locator('[data-testid=item-error]').textContent()).toContain('Not an image');
+    expect(outsideRequests).toEqual([]);
+    expect(seenRequests).toContain(uploads[0]?.url); // the watch itself works
   });
 });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renameForType } from '@/utils/compress/compress-image';
-import { formatBytes, secondsUntil } from '@/utils/format';
+import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
 import { isFromExtensionPage } from '@/utils/messages';
 import { mergeItem, rowStatus } from '@/utils/queue/panel-rows';
 import { parseDelaySeconds, parseDestinationUrl } from '@/utils/settings';
@@ -50,6 +50,12 @@ describe('formatting', () => {
     [480_000, '480 KB'],
     [5_769_084, '5.8 MB'],
   ])('%d bytes is %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
+
+  it.each([
+    [31, '31 ms'],
+    [999, '999 ms'],
+    [12_345, '12.3 s'],
+  ])('%d ms reads %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 
   it('counts whole seconds up and never below zero', () => {
     expect(secondsUntil(10_001, 0)).toBe(11);
