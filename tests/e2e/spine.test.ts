@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPanelFromPopup, readPopupCounts } from '../../scripts/lib/browser';
+import { openPanelFromPopup, readPopupCounts, withPopup } from '../../scripts/lib/browser';
 import { DEFAULT_SAMPLES } from '../../scripts/lib/sample-images';
 import {
   type Harness,
@@ -143,7 +143,7 @@ describe('uploads outlive the page that started them', () => {
       seed,
     }));
     const samples = await makeSamples(harness, specs);
-    const { page, panel } = await openConfiguredPanel(harness, 1);
+    const { page, panel } = await openConfiguredPanel(harness, 1.5);
     await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
 
     // Every image handed over (stored by the worker) before the page goes.
@@ -155,6 +155,12 @@ describe('uploads outlive the page that started them', () => {
     await expect.poll(() => panel.locator('[data-testid=next-start]').textContent(), { timeout: 5_000 }).toMatch(/Next upload in \d+ s/);
     expect(harness.receiver.uploads.length).toBeLessThan(samples.length);
     await page.close();
+    // The popup shows the batch going on without the page, and when the next upload starts.
+    const duringBatch = await withPopup(harness.browser, async (popup) => {
+      const nextStart = await popup.waitForSelector('[data-testid=next-start]', { timeout: 5_000 });
+      return { nextStart: await nextStart?.evaluate((element) => element.textContent) };
+    });
+    expect(duringBatch.nextStart).toMatch(/Next upload in \d+ s · Next upload at \d/);
 
     const uploads = await harness.receiver.waitForUploads(samples.length, 30_000);
     expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => sample.name));
@@ -165,5 +171,47 @@ describe('uploads outlive the page that started them', () => {
     const panelAgain = await openPanelFromPopup(harness.browser, reopened);
     await expect.poll(() => panelAgain.locator('[data-status=done]').count()).toBe(samples.length);
     expect(await readPopupCounts(harness.browser)).toEqual({ queued: 0, uploading: 0, done: samples.length, failed: 0 });
+  });
+});
+
+describe('other ways in: drop and paste', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    await harness?.dispose();
+  });
+
+  it('a dropped image and a pasted image are compressed and uploaded like chosen ones', async () => {
+    const { frame, panel, page } = await openConfiguredPanel(harness, 0.3);
+    await frame.evaluate(async () => {
+      const makePng = async (name: string, hue: number) => {
+        const canvas = new OffscreenCanvas(900, 700);
+        const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+        context.fillStyle = `hsl(${hue} 70% 50%)`;
+        context.fillRect(0, 0, 900, 700);
+        context.fillStyle = '#fff';
+        context.fillRect(100, 100, 300, 200);
+        return new File([await canvas.convertToBlob({ type: 'image/png' })], name, { type: 'image/png' });
+      };
+      const dropped = new DataTransfer();
+      dropped.items.add(await makePng('dropped.png', 10));
+      document
+        .querySelector('[data-testid=drop-zone]')
+        ?.dispatchEvent(new DragEvent('drop', { dataTransfer: dropped, bubbles: true, cancelable: true }));
+      const pasted = new DataTransfer();
+      pasted.items.add(await makePng('pasted.png', 200));
+      document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: pasted, bubbles: true, cancelable: true }));
+    });
+    const uploads = await harness.receiver.waitForUploads(2, 30_000);
+    expect(uploads.map((upload) => [upload.filename, upload.mimeType])).toEqual([
+      ['dropped.jpg', 'image/jpeg'],
+      ['pasted.jpg', 'image/jpeg'],
+    ]);
+
+    // The panel's close button removes it from the page.
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => page.locator('[data-cadence-panel]').count()).toBe(0);
   });
 });
