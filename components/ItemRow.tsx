@@ -1,7 +1,7 @@
 import { formatBytes, formatDuration } from '@/utils/format';
+import type { MessageKey } from '@/utils/i18n';
 import { t } from '@/utils/i18n';
 import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue/panel-rows';
-import type { MessageKey } from '@/utils/i18n';
 
 const STATUS_TEXT: Record<RowStatus, MessageKey> = {
   compressing: 'statusCompressing',
@@ -17,7 +17,8 @@ export function ItemRow({ row }: { row: PanelRow }) {
   const status = rowStatus(row);
   const error = row.item?.error ?? row.error;
   const { compressed, item } = row;
-  const uploadMs = item?.startedAt !== undefined && item.finishedAt !== undefined ? item.finishedAt - item.startedAt : undefined;
+  const uploadMs =
+    item?.startedAt !== undefined && item.finishedAt !== undefined ? item.finishedAt - item.startedAt : undefined;
   return (
     <li
       class={`item-row status-${status}`}
@@ -29,7 +30,11 @@ export function ItemRow({ row }: { row: PanelRow }) {
       data-started-at={item?.startedAt}
       data-finished-at={item?.finishedAt}
     >
-      {row.thumbnailUrl ? <img class="thumb" src={row.thumbnailUrl} alt="" /> : <div class="thumb" aria-hidden="true" />}
+      {row.thumbnailUrl ? (
+        <img class="thumb" src={row.thumbnailUrl} alt="" />
+      ) : (
+        <div class="thumb" aria-hidden="true" />
+      )}
       <div class="item-main">
         <div class="item-name" title={row.name}>
           {item?.name ?? row.name}
@@ -40,7 +45,8 @@ export function ItemRow({ row }: { row: PanelRow }) {
             <>
               {' → '}
               <span data-testid="compressed-size">{formatBytes(compressed.size)}</span>
-              {compressed.size < row.originalSize && ` (−${Math.round((1 - compressed.size / row.originalSize) * 100)}%)`}
+              {compressed.size < row.originalSize &&
+                ` (−${Math.round((1 - compressed.size / row.originalSize) * 100)}%)`}
               {` · ${compressed.width}×${compressed.height}`}
               {compressed.keptOriginal && <span class="note"> · {t('sentOriginal')}</span>}
             </>

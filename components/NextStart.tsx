@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { secondsUntil } from '@/utils/format';
-import { t } from '@/utils/i18n';
+import { t, uiLocale } from '@/utils/i18n';
 
 /** The visible pace: a countdown to the next start, and its clock time. */
 export function NextStart({ at }: { at: number | null }) {
@@ -15,7 +15,7 @@ export function NextStart({ at }: { at: number | null }) {
   return (
     <p class="next-start" data-testid="next-start" data-at={at}>
       {t('nextStartIn', String(secondsUntil(at, now)))}
-      <span class="muted"> · {t('nextStartAt', new Date(at).toLocaleTimeString())}</span>
+      <span class="muted"> · {t('nextStartAt', new Date(at).toLocaleTimeString(uiLocale()))}</span>
     </p>
   );
 }

@@ -16,14 +16,16 @@ export function SettingsForm({ onDestinationChange }: { onDestinationChange?: (u
   const [errors, setErrors] = useState<{ destination?: string; delay?: string }>({});
 
   useEffect(() => {
-    void Promise.all([destinationUrlSetting.getValue(), fileFieldNameSetting.getValue(), uploadDelayMsSetting.getValue()]).then(
-      ([url, field, delayMs]) => {
-        setDestination(url);
-        setFieldName(field);
-        setDelay(String(delayMs / 1000));
-        onDestinationChange?.(!(parseDestinationUrl(url) instanceof Error));
-      },
-    );
+    void Promise.all([
+      destinationUrlSetting.getValue(),
+      fileFieldNameSetting.getValue(),
+      uploadDelayMsSetting.getValue(),
+    ]).then(([url, field, delayMs]) => {
+      setDestination(url);
+      setFieldName(field);
+      setDelay(String(delayMs / 1000));
+      onDestinationChange?.(!(parseDestinationUrl(url) instanceof Error));
+    });
   }, []);
 
   function saveDestination(text: string) {
@@ -73,7 +75,12 @@ export function SettingsForm({ onDestinationChange }: { onDestinationChange?: (u
         </label>
         <label>
           {t('fieldNameLabel')}
-          <input type="text" name="fieldName" value={fieldName} onInput={(event) => saveFieldName(event.currentTarget.value)} />
+          <input
+            type="text"
+            name="fieldName"
+            value={fieldName}
+            onInput={(event) => saveFieldName(event.currentTarget.value)}
+          />
         </label>
       </div>
       {errors.delay && <p class="field-error">{errors.delay}</p>}

@@ -46,7 +46,9 @@ try {
   const page = await launched.context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${receiver.origin}/`);
-  const files = values.images ? await listImages(path.resolve(values.images)) : await generateSampleImages(page, path.join(outDir, 'samples'));
+  const files = values.images
+    ? await listImages(path.resolve(values.images))
+    : await generateSampleImages(page, path.join(outDir, 'samples'));
   if (files.length === 0) throw new Error(`No images in ${values.images}`);
   console.log(`Receiver at ${receiver.uploadUrl}; ${files.length} images; ${delaySeconds} s between uploads.`);
 
@@ -54,7 +56,10 @@ try {
   await panel.locator('input[name=destination]').fill(receiver.uploadUrl);
   await panel.locator('input[name=delay]').fill(String(delaySeconds));
   const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html')) as Frame;
-  await frame.waitForFunction(async (url) => (await chrome.storage.local.get('destinationUrl')).destinationUrl === url, new URL(receiver.uploadUrl).href);
+  await frame.waitForFunction(
+    async (url) => (await chrome.storage.local.get('destinationUrl')).destinationUrl === url,
+    new URL(receiver.uploadUrl).href,
+  );
   const startedAt = Date.now();
   await panel.locator('[data-testid=file-input]').setInputFiles(files);
 
@@ -110,7 +115,10 @@ async function readRows(frame: Frame): Promise<PanelRowView[]> {
       size: Number(element.getAttribute('data-size')),
       startedAt: Number(element.getAttribute('data-started-at')),
       finishedAt: Number(element.getAttribute('data-finished-at')),
-      detail: (element.querySelector('[data-testid=item-error]')?.textContent ?? element.querySelector('.http-status')?.textContent) || '',
+      detail:
+        (element.querySelector('[data-testid=item-error]')?.textContent ??
+          element.querySelector('.http-status')?.textContent) ||
+        '',
     })),
   );
 }
@@ -118,7 +126,9 @@ async function readRows(frame: Frame): Promise<PanelRowView[]> {
 function describeRow(row: PanelRowView, batchStart: number): string {
   const start = row.startedAt ? `start +${((row.startedAt - batchStart) / 1000).toFixed(1)} s` : 'not started';
   const took = row.startedAt && row.finishedAt ? `${row.finishedAt - row.startedAt} ms` : '-';
-  const sizes = row.size ? `${row.originalSize} -> ${row.size} B (${Math.round((1 - row.size / row.originalSize) * 100)}% smaller)` : `${row.originalSize} B`;
+  const sizes = row.size
+    ? `${row.originalSize} -> ${row.size} B (${Math.round((1 - row.size / row.originalSize) * 100)}% smaller)`
+    : `${row.originalSize} B`;
   return `${row.status.toUpperCase().padEnd(6)} ${row.name}  ${sizes}  ${start}  took ${took}  ${row.detail}`;
 }
 

@@ -71,11 +71,13 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
     const url = new URL(request.url ?? '/', 'http://receiver');
     if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
     if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
-    if (request.method === 'GET' && url.pathname === '/') return send(response, 200, listPage(uploads), 'text/html; charset=utf-8');
+    if (request.method === 'GET' && url.pathname === '/')
+      return send(response, 200, listPage(uploads), 'text/html; charset=utf-8');
     if (request.method === 'GET' && url.pathname === '/uploads.json') {
       return send(response, 200, JSON.stringify(uploads, null, 2), 'application/json');
     }
-    if (request.method === 'GET' && url.pathname.startsWith('/files/')) return serveFile(url.pathname.slice('/files/'.length), response);
+    if (request.method === 'GET' && url.pathname.startsWith('/files/'))
+      return serveFile(url.pathname.slice('/files/'.length), response);
     send(response, 404, 'not found', 'text/plain');
   });
 
@@ -83,12 +85,15 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
     const arrivedAt = Date.now();
     const index = ++arrivals;
     const fieldNames: string[] = [];
-    const files: Promise<Omit<ReceivedUpload, 'index' | 'arrivedAt' | 'endedAt' | 'fieldNames' | 'headers' | 'idempotencyKey'>>[] = [];
+    const files: Promise<
+      Omit<ReceivedUpload, 'index' | 'arrivedAt' | 'endedAt' | 'fieldNames' | 'headers' | 'idempotencyKey'>
+    >[] = [];
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: request.headers });
     } catch (error) {
-      return send(response, 400, JSON.stringify({ error: `not multipart: ${String(error)}` }), 'application/json');
+      send(response, 400, JSON.stringify({ error: `not multipart: ${String(error)}` }), 'application/json');
+      return;
     }
     parser.on('field', (name) => fieldNames.push(name));
     parser.on('file', (name, stream, info) => {
@@ -210,7 +215,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const { values } = parseArgs({
     options: { port: { type: 'string', default: '8787' }, dir: { type: 'string', default: 'received' } },
   });
-  const receiver = await startReceiver({ port: Number(values.port ?? 8787), dir: path.resolve(values.dir ?? 'received') });
+  const receiver = await startReceiver({
+    port: Number(values.port ?? 8787),
+    dir: path.resolve(values.dir ?? 'received'),
+  });
   console.log(`Cadence receiver at ${receiver.origin} (uploads to ${receiver.uploadUrl}), saving to ${receiver.dir}`);
   receiver.events.on('upload', (upload: ReceivedUpload) =>
     console.log(`#${upload.index} ${upload.filename} ${upload.size} B (${upload.endedAt - upload.arrivedAt} ms)`),

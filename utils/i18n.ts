@@ -7,3 +7,8 @@ export type MessageKey = keyof typeof english;
 export function t(key: MessageKey, ...substitutions: string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
 }
+
+/** The locale the messages are shown in (e.g. "ko"), for dates and numbers that match the text. */
+export function uiLocale(): string {
+  return browser.i18n.getMessage('@@ui_locale').replace('_', '-') || browser.i18n.getUILanguage();
+}

@@ -4,9 +4,14 @@ import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/ut
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
-import { destinationUrlSetting, fileFieldNameSetting, parseDestinationUrl, uploadDelayMsSetting } from '@/utils/settings';
-import { openPanelInTab } from './panel-injection';
+import {
+  destinationUrlSetting,
+  fileFieldNameSetting,
+  parseDestinationUrl,
+  uploadDelayMsSetting,
+} from '@/utils/settings';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
+import { openPanelInTab } from './panel-injection';
 
 const UPLOAD_HERE_MENU = 'cadence-upload-here';
 
@@ -52,7 +57,8 @@ export default defineBackground({
     const extensionId = browser.runtime.id;
     const extensionBaseUrl = browser.runtime.getURL('/');
     function assertFromExtensionPage(sender: chrome.runtime.MessageSender): void {
-      if (!isFromExtensionPage(sender, extensionId, extensionBaseUrl)) throw new Error('Refused: message not from a Cadence page');
+      if (!isFromExtensionPage(sender, extensionId, extensionBaseUrl))
+        throw new Error('Refused: message not from a Cadence page');
     }
 
     onMessage('queue/add', async ({ data, sender }) => {

@@ -1,6 +1,6 @@
-import { onMessage } from '@/utils/messages';
 import { createIframeUi } from 'wxt/utils/content-script-ui/iframe';
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { onMessage } from '@/utils/messages';
 
 /** Set in the isolated world, so an injection into a tab that has the panel only shows it again. */
 declare global {

@@ -54,6 +54,8 @@ export interface LaunchOptions {
   extensionDir?: string;
   /** Reuse a profile to simulate a browser restart. */
   userDataDir?: string;
+  /** More Chromium flags, e.g. `--lang=ko` for the Korean UI. */
+  extraArgs?: string[];
 }
 
 export async function launchWithExtension(options: LaunchOptions = {}): Promise<LaunchedBrowser> {
@@ -74,6 +76,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
       '--remote-debugging-port=0',
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
+      ...(options.extraArgs ?? []),
     ],
     ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
   });
@@ -107,7 +110,9 @@ export async function withPopup<T>(launched: LaunchedBrowser, use: (popup: Puppe
   const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
   try {
     await launched.serviceWorker.evaluate(() => chrome.action.openPopup());
-    const target = await browser.waitForTarget((candidate) => candidate.url().endsWith('/popup.html'), { timeout: 10_000 });
+    const target = await browser.waitForTarget((candidate) => candidate.url().endsWith('/popup.html'), {
+      timeout: 10_000,
+    });
     const popup = await target.asPage();
     await popup.waitForSelector('[data-testid=queue-counts]', { timeout: 10_000 });
     return await use(popup);
@@ -118,10 +123,14 @@ export async function withPopup<T>(launched: LaunchedBrowser, use: (popup: Puppe
 }
 
 /** The popup's counts, as the user reads them. */
-export async function readPopupCounts(launched: LaunchedBrowser): Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>> {
+export async function readPopupCounts(
+  launched: LaunchedBrowser,
+): Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>> {
   return withPopup(launched, (popup) =>
     popup.$$eval('[data-testid=queue-counts] [data-count]', (cells) =>
-      Object.fromEntries(cells.map((cell) => [cell.getAttribute('data-count'), Number(cell.querySelector('dd')?.textContent)])),
+      Object.fromEntries(
+        cells.map((cell) => [cell.getAttribute('data-count'), Number(cell.querySelector('dd')?.textContent)]),
+      ),
     ),
   ) as Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>>;
 }

@@ -31,7 +31,11 @@ export const DEFAULT_SAMPLES: SampleImageSpec[] = [
   { name: 'snapshot-800x600.jpg', type: 'image/jpeg', width: 800, height: 600, quality: 0.95, grain: 16, seed: 5 },
 ];
 
-export async function generateSampleImages(page: Page, dir: string, specs: SampleImageSpec[] = DEFAULT_SAMPLES): Promise<string[]> {
+export async function generateSampleImages(
+  page: Page,
+  dir: string,
+  specs: SampleImageSpec[] = DEFAULT_SAMPLES,
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   // tsx (esbuild keepNames) wraps named functions in __name(); the page has no such helper.
   await page.evaluate('globalThis.__name ??= (fn) => fn');
@@ -63,7 +67,13 @@ async function drawImage(spec: SampleImageSpec): Promise<string> {
   for (let shape = 0; shape < 40; shape += 1) {
     context.fillStyle = `hsla(${random() * 360} 70% ${30 + random() * 40}% / 0.6)`;
     context.beginPath();
-    context.arc(random() * width, random() * height, (0.03 + random() * 0.15) * Math.min(width, height), 0, Math.PI * 2);
+    context.arc(
+      random() * width,
+      random() * height,
+      (0.03 + random() * 0.15) * Math.min(width, height),
+      0,
+      Math.PI * 2,
+    );
     context.fill();
   }
   const grain = spec.grain ?? 24;

@@ -42,11 +42,16 @@ export async function makeSamples(harness: Harness, specs: SampleImageSpec[]): P
   await page.goto(`${harness.receiver.origin}/`);
   const paths = await generateSampleImages(page, path.join(harness.scratch, 'samples'), specs);
   await page.close();
-  return Promise.all(paths.map(async (file) => ({ path: file, name: path.basename(file), size: (await stat(file)).size })));
+  return Promise.all(
+    paths.map(async (file) => ({ path: file, name: path.basename(file), size: (await stat(file)).size })),
+  );
 }
 
 /** Opens a page on the receiver's origin and the panel in it through the popup, then sets the destination and pace. */
-export async function openConfiguredPanel(harness: Harness, delaySeconds: number): Promise<{ page: Page; panel: FrameLocator; frame: Frame }> {
+export async function openConfiguredPanel(
+  harness: Harness,
+  delaySeconds: number,
+): Promise<{ page: Page; panel: FrameLocator; frame: Frame }> {
   const page = await harness.browser.context.newPage();
   await page.goto(`${harness.receiver.origin}/`);
   const panel = await openPanelFromPopup(harness.browser, page);
@@ -86,5 +91,7 @@ export async function recordRowStatusChanges(frame: Frame): Promise<void> {
 }
 
 export async function readRowStatusChanges(frame: Frame): Promise<{ name: string; status: string; at: number }[]> {
-  return frame.evaluate(() => (window as unknown as { statusLog: { name: string; status: string; at: number }[] }).statusLog);
+  return frame.evaluate(
+    () => (window as unknown as { statusLog: { name: string; status: string; at: number }[] }).statusLog,
+  );
 }

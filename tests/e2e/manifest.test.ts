@@ -14,7 +14,8 @@ interface Manifest {
   content_security_policy?: unknown;
 }
 
-const manifest = async (): Promise<Manifest> => JSON.parse(await readFile(path.join(BUILT_EXTENSION_DIR, 'manifest.json'), 'utf8'));
+const manifest = async (): Promise<Manifest> =>
+  JSON.parse(await readFile(path.join(BUILT_EXTENSION_DIR, 'manifest.json'), 'utf8'));
 
 describe('the built manifest (what a user grants at install)', () => {
   it('asks for no host permission and declares no content script: the panel is injected on demand', async () => {
@@ -23,7 +24,14 @@ describe('the built manifest (what a user grants at install)', () => {
     expect(built.content_scripts ?? []).toEqual([]);
     expect(built.externally_connectable).toBeUndefined();
     expect(built.content_security_policy).toBeUndefined();
-    expect(built.permissions?.slice().sort()).toEqual(['activeTab', 'alarms', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage']);
+    expect(built.permissions?.slice().sort()).toEqual([
+      'activeTab',
+      'alarms',
+      'contextMenus',
+      'scripting',
+      'storage',
+      'unlimitedStorage',
+    ]);
   });
 
   it('sends messages by structured clone, so a File crosses intact', async () => {
@@ -33,6 +41,8 @@ describe('the built manifest (what a user grants at install)', () => {
   });
 
   it('ships the runtime-injected content script', async () => {
-    await expect(readFile(path.join(BUILT_EXTENSION_DIR, 'content-scripts/page.js'), 'utf8')).resolves.toContain('panel.html');
+    await expect(readFile(path.join(BUILT_EXTENSION_DIR, 'content-scripts/page.js'), 'utf8')).resolves.toContain(
+      'panel.html',
+    );
   });
 });

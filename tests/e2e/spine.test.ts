@@ -48,10 +48,15 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
     harness.browser.context.on('request', (request) => {
       seenRequests.push(request.url());
       const { protocol, hostname } = new URL(request.url());
-      if (!['chrome-extension:', 'blob:', 'data:'].includes(protocol) && hostname !== '127.0.0.1') outsideRequests.push(request.url());
+      if (!['chrome-extension:', 'blob:', 'data:'].includes(protocol) && hostname !== '127.0.0.1')
+        outsideRequests.push(request.url());
     });
     await recordRowStatusChanges(frame);
-    const chosen = [...samples.slice(0, 2).map((sample) => sample.path), notAnImage, ...samples.slice(2).map((sample) => sample.path)];
+    const chosen = [
+      ...samples.slice(0, 2).map((sample) => sample.path),
+      notAnImage,
+      ...samples.slice(2).map((sample) => sample.path),
+    ];
     await panel.locator('[data-testid=file-input]').setInputFiles(chosen);
 
     const uploads = await harness.receiver.waitForUploads(samples.length, 90_000);
@@ -59,7 +64,9 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
 
     // In order, each smaller than its original.
     expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => asJpegName(sample.name)));
-    uploads.forEach((upload, index) => expect(upload.size).toBeLessThan((samples[index] as (typeof samples)[number]).size));
+    for (const [index, upload] of uploads.entries()) {
+      expect(upload.size, upload.filename).toBeLessThan((samples[index] as (typeof samples)[number]).size);
+    }
     expect(uploads.every((upload) => upload.mimeType === 'image/jpeg' && upload.fileField === 'file')).toBe(true);
 
     // Each decodes, at the expected dimensions.
@@ -112,7 +119,9 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
     }
 
     // The rows carry the server's status and the link from its JSON reply.
-    const links = await panel.locator('[data-testid=result-link]').evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+    const links = await panel
+      .locator('[data-testid=result-link]')
+      .evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
     expect(links).toEqual(uploads.map((upload) => upload.url));
     await expect.poll(() => panel.locator('[data-status=done] .http-status').first().textContent()).toBe('HTTP 200');
 
@@ -152,7 +161,9 @@ describe('uploads outlive the page that started them', () => {
       .toBe(0);
     await harness.receiver.waitForUploads(1);
     // The pace is visible: a countdown to the next start.
-    await expect.poll(() => panel.locator('[data-testid=next-start]').textContent(), { timeout: 5_000 }).toMatch(/Next upload in \d+ s/);
+    await expect
+      .poll(() => panel.locator('[data-testid=next-start]').textContent(), { timeout: 5_000 })
+      .toMatch(/Next upload in \d+ s/);
     expect(harness.receiver.uploads.length).toBeLessThan(samples.length);
     await page.close();
     // The popup shows the batch going on without the page, and when the next upload starts.
@@ -167,10 +178,15 @@ describe('uploads outlive the page that started them', () => {
 
     const reopened = await harness.browser.context.newPage();
     await reopened.goto(`${harness.receiver.origin}/`);
-    
+
     const panelAgain = await openPanelFromPopup(harness.browser, reopened);
     await expect.poll(() => panelAgain.locator('[data-status=done]').count()).toBe(samples.length);
-    expect(await readPopupCounts(harness.browser)).toEqual({ queued: 0, uploading: 0, done: samples.length, failed: 0 });
+    expect(await readPopupCounts(harness.browser)).toEqual({
+      queued: 0,
+      uploading: 0,
+      done: samples.length,
+      failed: 0,
+    });
   });
 });
 

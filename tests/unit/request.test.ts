@@ -45,7 +45,13 @@ describe('parseUploadResponse', () => {
       body: '{"url":"http://127.0.0.1/x"}',
       expected: { ok: true, httpStatus: 201, resultUrl: 'http://127.0.0.1/x' },
     },
-    { case: 'a plain-text 200 succeeds without a link', status: 200, type: 'text/plain', body: 'ok', expected: { ok: true, httpStatus: 200 } },
+    {
+      case: 'a plain-text 200 succeeds without a link',
+      status: 200,
+      type: 'text/plain',
+      body: 'ok',
+      expected: { ok: true, httpStatus: 200 },
+    },
     {
       case: 'a javascript: url is never a link',
       status: 200,
@@ -53,8 +59,20 @@ describe('parseUploadResponse', () => {
       body: '{"url":"javascript:alert(1)"}',
       expected: { ok: true, httpStatus: 200 },
     },
-    { case: 'broken JSON on success is still success', status: 200, type: 'application/json', body: '{"url":', expected: { ok: true, httpStatus: 200 } },
-    { case: 'a non-string url is ignored', status: 200, type: 'application/json', body: '{"url":42}', expected: { ok: true, httpStatus: 200 } },
+    {
+      case: 'broken JSON on success is still success',
+      status: 200,
+      type: 'application/json',
+      body: '{"url":',
+      expected: { ok: true, httpStatus: 200 },
+    },
+    {
+      case: 'a non-string url is ignored',
+      status: 200,
+      type: 'application/json',
+      body: '{"url":42}',
+      expected: { ok: true, httpStatus: 200 },
+    },
     {
       case: 'a 500 names its status and an excerpt',
       status: 500,
@@ -62,7 +80,13 @@ describe('parseUploadResponse', () => {
       body: '<h1>Internal\n  error</h1>',
       expected: { ok: false, httpStatus: 500, error: 'HTTP 500: <h1>Internal error</h1>' },
     },
-    { case: 'an empty 404 names its status', status: 404, type: null, body: '', expected: { ok: false, httpStatus: 404, error: 'HTTP 404' } },
+    {
+      case: 'an empty 404 names its status',
+      status: 404,
+      type: null,
+      body: '',
+      expected: { ok: false, httpStatus: 404, error: 'HTTP 404' },
+    },
     {
       case: 'a 3xx that reached us is not success',
       status: 302,

@@ -65,7 +65,10 @@ function okReply(): Response {
 
 async function enqueue(store: QueueStore, ids: string[]): Promise<void> {
   for (const id of ids) {
-    await store.add(withoutSeq(makeQueueItem({ id, idempotencyKey: `key-${id}` })), new Blob([id], { type: 'image/jpeg' }));
+    await store.add(
+      withoutSeq(makeQueueItem({ id, idempotencyKey: `key-${id}` })),
+      new Blob([id], { type: 'image/jpeg' }),
+    );
   }
 }
 
@@ -122,7 +125,12 @@ describe('QueueRunner (fake clock, real store logic)', () => {
     await enqueue(store, ['a']);
     await runner.pump();
     await tick(UPLOAD_MS);
-    expect(await store.get('a')).toMatchObject({ status: 'done', httpStatus: 200, resultUrl: 'https://cdn.example/x.jpg', attempts: 1 });
+    expect(await store.get('a')).toMatchObject({
+      status: 'done',
+      httpStatus: 200,
+      resultUrl: 'https://cdn.example/x.jpg',
+      attempts: 1,
+    });
     expect(await store.getBlob('a')).toBeUndefined();
   });
 

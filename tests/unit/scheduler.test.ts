@@ -12,8 +12,18 @@ const item = (id: string, seq: number, status: SchedulerItem['status'], finished
 describe('decideNext: sequential with a delay', () => {
   it.each([
     { case: 'an empty queue is idle', items: [], now: 0, expected: { kind: 'idle' } },
-    { case: 'only finished items is idle', items: [item('a', 1, 'done', 10), item('b', 2, 'failed', 20)], now: 99_999, expected: { kind: 'idle' } },
-    { case: 'the first item of a fresh queue starts at once', items: [item('a', 1, 'queued')], now: 5, expected: { kind: 'start', itemId: 'a' } },
+    {
+      case: 'only finished items is idle',
+      items: [item('a', 1, 'done', 10), item('b', 2, 'failed', 20)],
+      now: 99_999,
+      expected: { kind: 'idle' },
+    },
+    {
+      case: 'the first item of a fresh queue starts at once',
+      items: [item('a', 1, 'queued')],
+      now: 5,
+      expected: { kind: 'start', itemId: 'a' },
+    },
     {
       case: 'nothing starts while one is uploading',
       items: [item('a', 1, 'uploading'), item('b', 2, 'queued')],

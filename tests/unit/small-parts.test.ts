@@ -66,7 +66,10 @@ describe('formatting', () => {
 describe('panel rows', () => {
   it('the stored item replaces the draft state of the same row, keeping the thumbnail', () => {
     const item = makeQueueItem({ id: 'r1', status: 'uploading' });
-    const rows = mergeItem([{ id: 'r1', name: 'a.png', originalSize: 10, phase: 'handing-over', thumbnailUrl: 'blob:x' }], item);
+    const rows = mergeItem(
+      [{ id: 'r1', name: 'a.png', originalSize: 10, phase: 'handing-over', thumbnailUrl: 'blob:x' }],
+      item,
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]?.thumbnailUrl).toBe('blob:x');
     expect(rowStatus(rows[0] as (typeof rows)[number])).toBe('uploading');
@@ -80,7 +83,11 @@ describe('panel rows', () => {
 describe('message senders', () => {
   const id = 'abcdefghijklmnopabcdefghijklmnop';
   it.each([
-    { case: 'the panel iframe', sender: { id, url: `chrome-extension://${id}/panel.html`, tab: { id: 3 } }, accepted: true },
+    {
+      case: 'the panel iframe',
+      sender: { id, url: `chrome-extension://${id}/panel.html`, tab: { id: 3 } },
+      accepted: true,
+    },
     { case: 'the popup', sender: { id, url: `chrome-extension://${id}/popup.html` }, accepted: true },
     { case: 'a content script on a web page', sender: { id, url: 'https://evil.example/' }, accepted: false },
     { case: 'another extension', sender: { id: 'other', url: 'chrome-extension://other/panel.html' }, accepted: false },
@@ -93,10 +100,9 @@ describe('message senders', () => {
 
 describe('locales', () => {
   const read = (locale: string) =>
-    JSON.parse(readFileSync(new URL(`../../public/_locales/${locale}/messages.json`, import.meta.url), 'utf8')) as Record<
-      string,
-      { message: string; placeholders?: Record<string, unknown> }
-    >;
+    JSON.parse(
+      readFileSync(new URL(`../../public/_locales/${locale}/messages.json`, import.meta.url), 'utf8'),
+    ) as Record<string, { message: string; placeholders?: Record<string, unknown> }>;
   it('English and Korean have the same keys and placeholders', () => {
     const english = read('en');
     const korean = read('ko');

@@ -25,7 +25,9 @@ describe('queue store (IndexedDB)', () => {
   it('refuses a second item with the same id and keeps the first intact', async () => {
     const store = await freshStore();
     await store.add(withoutSeq(makeQueueItem({ id: 'dup', name: 'original.jpg' })), new Blob(['a']));
-    await expect(store.add(withoutSeq(makeQueueItem({ id: 'dup', name: 'other.jpg' })), new Blob(['b']))).rejects.toThrow();
+    await expect(
+      store.add(withoutSeq(makeQueueItem({ id: 'dup', name: 'other.jpg' })), new Blob(['b'])),
+    ).rejects.toThrow();
     expect((await store.get('dup'))?.name).toBe('original.jpg');
     expect(await (await store.getBlob('dup'))?.text()).toBe('a');
   });

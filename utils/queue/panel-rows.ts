@@ -37,7 +37,12 @@ export function rowFromItem(item: QueueItem): PanelRow {
     id: item.id,
     name: item.name,
     originalSize: item.originalSize,
-    compressed: { size: item.size, width: item.width, height: item.height, keptOriginal: item.size === item.originalSize },
+    compressed: {
+      size: item.size,
+      width: item.width,
+      height: item.height,
+      keptOriginal: item.size === item.originalSize,
+    },
     phase: 'handing-over',
     item,
   };

@@ -26,11 +26,7 @@ export type SchedulerDecision =
  * Sequential with a delay: item k+1 starts only after item k finished and
  * `delayMs` has passed since that finish.
  */
-export function decideNext(
-  items: readonly SchedulerItem[],
-  now: number,
-  policy: SequentialPolicy,
-): SchedulerDecision {
+export function decideNext(items: readonly SchedulerItem[], now: number, policy: SequentialPolicy): SchedulerDecision {
   let next: SchedulerItem | undefined;
   let lastFinishedAt: number | undefined;
   for (const item of items) {
