@@ -22,7 +22,7 @@ export interface ReceivedUpload {
   index: number;
   /** ms since epoch when the request's headers arrived. */
   arrivedAt: number;
-  /** ms since epoch when the reply was sent. */
+  /** ms since epoch when the reply was sent; 0 while it is held. */
   endedAt: number;
   /** Every form field name, file fields included, in order. */
   fieldNames: string[];
@@ -37,14 +37,24 @@ export interface ReceivedUpload {
   idempotencyKey: string | undefined;
 }
 
+/** Misbehaviour to switch on while running (tests flip these between steps). */
+export interface ReceiverFaults {
+  /** Hold each reply this long after the upload was fully received and recorded. @default 0 */
+  holdReplyMs: number;
+}
+
 export interface Receiver {
   origin: string;
+  faults: ReceiverFaults;
   uploadUrl: string;
   dir: string;
   uploads: ReceivedUpload[];
-  /** Emits 'upload' with each ReceivedUpload the moment its reply is sent. */
+  /** Emits 'received' with each ReceivedUpload once its body is in, and 'upload' the moment its reply is sent. */
   events: EventEmitter;
+  /** Resolves once `count` uploads were answered. */
   waitForUploads(count: number, timeoutMs?: number): Promise<ReceivedUpload[]>;
+  /** Resolves once `done` holds for the answered uploads. */
+  waitUntil(done: (replied: ReceivedUpload[]) => boolean, timeoutMs?: number): Promise<ReceivedUpload[]>;
   close(): Promise<void>;
 }
 
@@ -66,6 +76,7 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
   const events = new EventEmitter();
   let arrivals = 0;
   let origin = '';
+  const faults: ReceiverFaults = { holdReplyMs: 0 };
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://receiver');
@@ -131,13 +142,16 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
       const upload: ReceivedUpload = {
         index,
         arrivedAt,
-        endedAt: Date.now(),
+        endedAt: 0,
         fieldNames,
         headers: request.headers,
         idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
         ...file,
       };
       uploads.push(upload);
+      events.emit('received', upload);
+      if (faults.holdReplyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.holdReplyMs));
+      upload.endedAt = Date.now();
       send(response, 200, JSON.stringify({ url: upload.url, size: upload.size }), 'application/json');
       events.emit('upload', upload);
     });
@@ -151,31 +165,48 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
     send(response, 200, await readFile(path.join(dir, savedAs)), upload.mimeType);
   }
 
+  /** Resolves with the replied uploads once `done` says so, checked after every reply. */
+  function waitUntil(
+    done: (replied: ReceivedUpload[]) => boolean,
+    timeoutMs = 60_000,
+    describe = () => `receiver condition not met within ${timeoutMs} ms (${uploads.length} uploads)`,
+  ): Promise<ReceivedUpload[]> {
+    const replied = () => uploads.filter((upload) => upload.endedAt > 0);
+    return new Promise((resolve, reject) => {
+      if (done(replied())) return resolve(replied());
+      const timer = setTimeout(() => {
+        events.off('upload', check);
+        reject(new Error(describe()));
+      }, timeoutMs);
+      function check() {
+        const current = replied();
+        if (!done(current)) return;
+        clearTimeout(timer);
+        events.off('upload', check);
+        resolve(current);
+      }
+      events.on('upload', check);
+    });
+  }
+
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     origin,
+    faults,
     uploadUrl: `${origin}/upload`,
     dir,
     uploads,
     events,
     waitForUploads(count, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        if (uploads.length >= count) return resolve(uploads.slice());
-        const timer = setTimeout(() => {
-          events.off('upload', check);
-          reject(new Error(`receiver got ${uploads.length} of ${count} uploads within ${timeoutMs} ms`));
-        }, timeoutMs);
-        function check() {
-          if (uploads.length < count) return;
-          clearTimeout(timer);
-          events.off('upload', check);
-          resolve(uploads.slice());
-        }
-        events.on('upload', check);
-      });
+      return waitUntil(
+        (replied) => replied.length >= count,
+        timeoutMs,
+        () => `receiver got ${uploads.length} of ${count} uploads within ${timeoutMs} ms`,
+      );
     },
+    waitUntil,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

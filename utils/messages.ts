@@ -34,8 +34,12 @@ interface ProtocolMap {
   'panel/close'(): void;
   /** background -> content script. Remove the panel iframe from the page. */
   'panel/unmount'(): void;
+  /** panel, popup -> background. "Clear finished": removes done and failed rows and their bytes. */
+  'queue/clear-finished'(): void;
   /** background -> panel(s), popup. */
   'queue/item-changed'(change: ItemChanged): void;
+  /** background -> panel(s), popup. Rows that no longer exist (cleared, or beyond the kept results). */
+  'queue/items-removed'(ids: string[]): void;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

@@ -14,6 +14,8 @@ import { createKeepAlive, WAKE_ALARM } from './keep-alive';
 import { openPanelInTab } from './panel-injection';
 
 const UPLOAD_HERE_MENU = 'cadence-upload-here';
+/** Done rows kept for the list and export; older ones go when new items arrive. */
+const MAX_KEPT_RESULTS = 1000;
 
 // Wiring only: listeners are registered synchronously at the top level so a
 // worker woken by an event (alarm, message, menu click) handles it.
@@ -37,8 +39,12 @@ export default defineBackground({
           onPendingChange: keepAlive.update,
         }),
     );
-    // Every wake resumes the queue from the store.
+    // Every wake (startup, alarm, message, menu click) starts this module
+    // afresh, and it resumes the queue from the store.
     void runnerPromise.then((runner) => runner.resume());
+    // A listener here is what makes Chrome start the worker when the browser
+    // starts, so a batch cut off by a browser restart goes on by itself.
+    browser.runtime.onStartup.addListener(() => {});
 
     browser.runtime.onInstalled.addListener(() => {
       browser.contextMenus.create({
@@ -69,6 +75,10 @@ export default defineBackground({
       void runner.pump();
       return item;
     });
+    onMessage('queue/clear-finished', async ({ sender }) => {
+      assertFromExtensionPage(sender);
+      broadcastItemsRemoved(await (await storePromise).clearFinished());
+    });
     onMessage('queue/get', async ({ sender }) => {
       assertFromExtensionPage(sender);
       const [store, runner] = await Promise.all([storePromise, runnerPromise]);
@@ -96,6 +106,7 @@ export default defineBackground({
       ]);
       const destination = parseDestinationUrl(destinationUrl);
       if (destination instanceof Error) throw new Error(`No usable destination URL: ${destination.message}`);
+      broadcastItemsRemoved(await store.pruneDone(MAX_KEPT_RESULTS));
       return store.add(
         {
           id: handOver.id,
@@ -118,7 +129,11 @@ export default defineBackground({
   },
 });
 
+// No open panel or popup is normal for these: they re-read the store when they open.
 function broadcastItemChanged(item: QueueItem, nextStartAt: number | null): void {
-  // No open panel or popup is normal: they re-read the store when they open.
   sendMessage('queue/item-changed', { item, nextStartAt }).catch(() => {});
+}
+
+function broadcastItemsRemoved(ids: string[]): void {
+  if (ids.length > 0) sendMessage('queue/items-removed', ids).catch(() => {});
 }

@@ -4,8 +4,11 @@ export const WAKE_ALARM = 'cadence-wake';
 
 /** Chrome stops an idle worker after 30 s; an extension API call resets that clock. */
 const KEEP_ALIVE_INTERVAL_MS = 25_000;
-/** Backstop for a worker that was stopped anyway: the alarm wakes it and it resumes. */
-const BACKSTOP_PERIOD_MINUTES = 1;
+/**
+ * Backstop for a worker that was stopped anyway: the alarm wakes it and it
+ * resumes. 30 s is the shortest period Chrome allows a packed MV3 extension.
+ */
+const BACKSTOP_PERIOD_MINUTES = 0.5;
 
 /**
  * While uploads are pending, keep the worker alive the way Chrome's guidance

@@ -3,6 +3,7 @@ import { ItemRow } from '@/components/ItemRow';
 import { NextStart } from '@/components/NextStart';
 import { QueueCounts } from '@/components/QueueCounts';
 import { SettingsForm } from '@/components/SettingsForm';
+import { StorageUse } from '@/components/StorageUse';
 import { CompressionError, compressImage } from '@/utils/compress/compress-image';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
@@ -18,9 +19,13 @@ export function App() {
 
   useEffect(() => {
     // Subscribe first, then read the store, so no change falls between the two.
-    const stop = onMessage('queue/item-changed', ({ data }) => {
+    const stopChanges = onMessage('queue/item-changed', ({ data }) => {
       setRows((current) => mergeItem(current, data.item));
       setNextStartAt(data.nextStartAt);
+    });
+    const stopRemovals = onMessage('queue/items-removed', ({ data }) => {
+      const removed = new Set(data);
+      setRows((current) => current.filter((row) => !removed.has(row.id)));
     });
     void sendMessage('queue/get', undefined).then((snapshot) => {
       setRows((current) => mergeSnapshot(current, snapshot.items));
@@ -32,7 +37,8 @@ export function App() {
     };
     document.addEventListener('paste', onPaste);
     return () => {
-      stop();
+      stopChanges();
+      stopRemovals();
       document.removeEventListener('paste', onPaste);
     };
   }, []);
@@ -94,6 +100,7 @@ export function App() {
     if (files.length > 0 && destinationUsable) addFiles(files);
   }
 
+  const counts = countByStatus(rows.flatMap((row) => (row.item ? [row.item] : [])));
   return (
     <main>
       <header class="bar">
@@ -137,8 +144,23 @@ export function App() {
             t('needDestination')
           )}
         </div>
-        <QueueCounts counts={countByStatus(rows.flatMap((row) => (row.item ? [row.item] : [])))} />
+        <QueueCounts counts={counts} />
         <NextStart at={nextStartAt} />
+        <div class="footer-row">
+          <StorageUse revision={counts} />
+          <button
+            type="button"
+            data-testid="clear-finished"
+            disabled={counts.done + counts.failed === 0 && !rows.some((row) => !row.item && row.phase === 'error')}
+            onClick={() => {
+              // Drafts that failed before hand-over exist only here.
+              setRows((current) => current.filter((row) => row.item || row.phase !== 'error'));
+              void sendMessage('queue/clear-finished', undefined);
+            }}
+          >
+            {t('clearFinished')}
+          </button>
+        </div>
       </div>
       {rows.length === 0 ? (
         <p class="section muted">{t('emptyQueue')}</p>

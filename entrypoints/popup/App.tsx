@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { NextStart } from '@/components/NextStart';
 import { QueueCounts } from '@/components/QueueCounts';
+import { StorageUse } from '@/components/StorageUse';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
 import { countByStatus, type QueueItem } from '@/utils/queue/types';
@@ -12,15 +13,25 @@ export function App() {
   const [openError, setOpenError] = useState(false);
 
   useEffect(() => {
-    const stop = onMessage('queue/item-changed', ({ data }) => {
+    const stopChanges = onMessage('queue/item-changed', ({ data }) => {
       setItems((current) => new Map(current).set(data.item.id, data.item));
       setNextStartAt(data.nextStartAt);
+    });
+    const stopRemovals = onMessage('queue/items-removed', ({ data }) => {
+      setItems((current) => {
+        const next = new Map(current);
+        for (const id of data) next.delete(id);
+        return next;
+      });
     });
     void sendMessage('queue/get', undefined).then((snapshot) => {
       setItems(new Map(snapshot.items.map((item) => [item.id, item])));
       setNextStartAt(snapshot.nextStartAt);
     });
-    return stop;
+    return () => {
+      stopChanges();
+      stopRemovals();
+    };
   }, []);
 
   async function uploadOnThisPage() {
@@ -35,6 +46,7 @@ export function App() {
   }
 
   const uploading = [...items.values()].find((item) => item.status === 'uploading');
+  const counts = countByStatus([...items.values()]);
   return (
     <main class="popup" style={{ width: '320px' }}>
       <header class="bar">
@@ -44,7 +56,7 @@ export function App() {
         </a>
       </header>
       <div class="section">
-        <QueueCounts counts={countByStatus([...items.values()])} />
+        <QueueCounts counts={counts} />
         {uploading && (
           <p class="muted" data-testid="current-item">
             {t('statusUploading')}: {uploading.name}
@@ -57,6 +69,17 @@ export function App() {
           </button>
         </p>
         {openError && <p class="field-error">{t('cannotOpenHere')}</p>}
+        <div class="footer-row">
+          <StorageUse revision={counts} />
+          <button
+            type="button"
+            data-testid="clear-finished"
+            disabled={counts.done + counts.failed === 0}
+            onClick={() => void sendMessage('queue/clear-finished', undefined)}
+          >
+            {t('clearFinished')}
+          </button>
+        </div>
       </div>
     </main>
   );

@@ -42,7 +42,8 @@ export async function prepareExtensionCopy(sourceDir = BUILT_EXTENSION_DIR): Pro
 export interface LaunchedBrowser {
   context: BrowserContext;
   extensionId: string;
-  serviceWorker: Worker;
+  /** The extension's current service worker. */
+  readonly serviceWorker: Worker;
   userDataDir: string;
   extensionDir: string;
   /** Closes the browser; keeps the profile for a relaunch unless `removeProfile`. */
@@ -80,12 +81,15 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     ],
     ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
   });
-  const serviceWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const extensionId = new URL(serviceWorker.url()).host;
+  const firstWorker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(firstWorker.url()).host;
   return {
     context,
     extensionId,
-    serviceWorker,
+    // The worker is replaced each time Chrome stops and restarts it.
+    get serviceWorker() {
+      return context.serviceWorkers().at(-1) ?? firstWorker;
+    },
     userDataDir,
     extensionDir,
     async close({ removeProfile = false } = {}) {

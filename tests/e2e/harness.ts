@@ -95,3 +95,39 @@ export async function readRowStatusChanges(frame: Frame): Promise<{ name: string
     () => (window as unknown as { statusLog: { name: string; status: string; at: number }[] }).statusLog,
   );
 }
+
+/** SHA-256 of each image the panel produced (the bytes behind each row's thumbnail), by file name. */
+export async function panelOutputHashes(frame: Frame): Promise<Record<string, string>> {
+  return frame.evaluate(async () => {
+    const hashes: Record<string, string> = {};
+    for (const row of document.querySelectorAll('[data-testid=item-row]')) {
+      const image = row.querySelector('img.thumb') as HTMLImageElement | null;
+      if (!image) continue;
+      const digest = await crypto.subtle.digest('SHA-256', await (await fetch(image.src)).arrayBuffer());
+      hashes[row.querySelector('.item-name')?.textContent ?? ''] = [...new Uint8Array(digest)]
+        .map((byte) => byte.toString(16).padStart(2, '0'))
+        .join('');
+    }
+    return hashes;
+  });
+}
+
+/** Small photo-like JPEGs with distinct names, quick to compress. */
+export function smallPhotos(count: number, prefix = 'photo'): SampleImageSpec[] {
+  return Array.from({ length: count }, (_, index) => ({
+    name: `${prefix}-${String(index + 1).padStart(2, '0')}.jpg`,
+    type: 'image/jpeg' as const,
+    width: 640,
+    height: 480,
+    seed: index + 1,
+  }));
+}
+
+/** Waits until every row the panel holds was handed over to the worker (stored). */
+export async function waitUntilHandedOver(panel: FrameLocator, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await panel.locator('[data-status=compressing], [data-status=handing-over]').count()) > 0) {
+    if (Date.now() > deadline) throw new Error('images were not handed over in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -7,6 +7,7 @@ import {
   type Harness,
   makeSamples,
   openConfiguredPanel,
+  panelOutputHashes,
   readRowStatusChanges,
   recordRowStatusChanges,
   startHarness,
@@ -89,17 +90,7 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
     });
 
     // The bytes that arrived are the bytes the panel produced: the File crossed to the worker intact.
-    const produced = await frame.evaluate(async () => {
-      const hashes: Record<string, string> = {};
-      for (const row of document.querySelectorAll('[data-status=done]')) {
-        const image = row.querySelector('img.thumb') as HTMLImageElement;
-        const digest = await crypto.subtle.digest('SHA-256', await (await fetch(image.src)).arrayBuffer());
-        hashes[row.querySelector('.item-name')?.textContent ?? ''] = [...new Uint8Array(digest)]
-          .map((byte) => byte.toString(16).padStart(2, '0'))
-          .join('');
-      }
-      return hashes;
-    });
+    const produced = await panelOutputHashes(frame);
     expect(Object.fromEntries(uploads.map((upload) => [upload.filename, upload.sha256]))).toEqual(produced);
 
     // Sequential with a delay: every start at least D after the previous finish.
@@ -187,6 +178,12 @@ describe('uploads outlive the page that started them', () => {
       done: samples.length,
       failed: 0,
     });
+
+    // Storage use is shown; "Clear finished" empties the list everywhere.
+    expect(await panelAgain.locator('[data-testid=storage-use]').textContent()).toMatch(/^Storage used: [\d.]+ (B|KB|MB)$/);
+    await panelAgain.locator('[data-testid=clear-finished]').click();
+    await expect.poll(() => panelAgain.locator('[data-testid=item-row]').count()).toBe(0);
+    expect(await readPopupCounts(harness.browser)).toEqual({ queued: 0, uploading: 0, done: 0, failed: 0 });
   });
 });
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { openQueueStore } from '@/utils/queue/store';
+import { describe, expect, it, vi } from 'vitest';
+import { openQueueStore, QueueFullError } from '@/utils/queue/store';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
 
 const freshStore = () => openQueueStore(`test-${crypto.randomUUID()}`);
@@ -45,5 +45,50 @@ describe('queue store (IndexedDB)', () => {
   it('names the missing item when asked to update one that is not there', async () => {
     const store = await freshStore();
     await expect(store.update('nope', { status: 'done' })).rejects.toThrow('no queued item nope');
+  });
+});
+
+describe('queue store: keeping it bounded', () => {
+  it('"Clear finished" removes done and failed rows with their bytes and keeps the rest', async () => {
+    const store = await freshStore();
+    for (const [id, status] of [
+      ['d', 'done'],
+      ['f', 'failed'],
+      ['q', 'queued'],
+      ['u', 'uploading'],
+    ] as const) {
+      await store.add(withoutSeq(makeQueueItem({ id, status })), new Blob([id]));
+    }
+    expect((await store.clearFinished()).sort()).toEqual(['d', 'f']);
+    expect((await store.list()).map((item) => item.id)).toEqual(['q', 'u']);
+    expect(await store.getBlob('f')).toBeUndefined();
+    expect(await store.getBlob('q')).toBeDefined();
+  });
+
+  it('keeps only the newest done rows beyond the bound', async () => {
+    const store = await freshStore();
+    for (const id of ['d1', 'd2', 'q1', 'd3']) {
+      await store.add(
+        withoutSeq(makeQueueItem({ id, status: id.startsWith('d') ? 'done' : 'queued' })),
+        new Blob([id]),
+      );
+    }
+    expect(await store.pruneDone(2)).toEqual(['d1']);
+    expect((await store.list()).map((item) => item.id)).toEqual(['d2', 'q1', 'd3']);
+    expect(await store.pruneDone(2)).toEqual([]);
+  });
+
+  it('names a full disk at hand-over and leaves what was accepted before intact', async () => {
+    const store = await freshStore();
+    await store.add(withoutSeq(makeQueueItem({ id: 'kept' })), new Blob(['kept']));
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementationOnce(() => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    });
+    await expect(store.add(withoutSeq(makeQueueItem({ id: 'too-much' })), new Blob(['x']))).rejects.toThrow(
+      new QueueFullError('browser storage is full: nothing was added'),
+    );
+    put.mockRestore();
+    expect((await store.list()).map((item) => item.id)).toEqual(['kept']);
+    expect(await (await store.getBlob('kept'))?.text()).toBe('kept');
   });
 });

@@ -26,7 +26,13 @@ export interface QueueStore {
   getBlob(id: string): Promise<Blob | undefined>;
   update(id: string, patch: Partial<Omit<QueueItem, 'id' | 'seq'>>): Promise<QueueItem>;
   deleteBlob(id: string): Promise<void>;
+  /** Removes finished rows (done, failed) and their bytes; returns the removed ids. */
+  clearFinished(): Promise<string[]>;
+  /** Keeps at most `keep` done rows (the newest), so results stay bounded. Returns the removed ids. */
+  pruneDone(keep: number): Promise<string[]>;
 }
+
+const FINISHED: ReadonlySet<QueueItem['status']> = new Set(['done', 'failed']);
 
 export async function openQueueStore(name = DB_NAME): Promise<QueueStore> {
   const db: IDBPDatabase<CadenceDb> = await openDB<CadenceDb>(name, 1, {
@@ -43,9 +49,20 @@ export async function openQueueStore(name = DB_NAME): Promise<QueueStore> {
       const items = tx.objectStore('items');
       const last = await items.index('bySeq').openCursor(null, 'prev');
       const item: QueueItem = { ...draft, seq: (last?.value.seq ?? 0) + 1 };
+      const writes: Promise<unknown>[] = [];
       try {
-        await Promise.all([items.add(item), tx.objectStore('blobs').put(blob, item.id), tx.done]);
+        writes.push(items.add(item));
+        writes.push(tx.objectStore('blobs').put(blob, item.id));
+        await Promise.all([...writes, tx.done]);
       } catch (error) {
+        for (const write of writes) write.catch(() => {});
+        // Neither the row nor its bytes may stay alone: undo whatever part was written.
+        try {
+          tx.abort();
+        } catch {
+          // Already aborted by the failed request.
+        }
+        await tx.done.catch(() => {});
         if (error instanceof DOMException && error.name === 'QuotaExceededError') {
           throw new QueueFullError('browser storage is full: nothing was added');
         }
@@ -73,5 +90,25 @@ export async function openQueueStore(name = DB_NAME): Promise<QueueStore> {
     async deleteBlob(id) {
       await db.delete('blobs', id);
     },
+    async clearFinished() {
+      return removeWhere((items) => items.filter((item) => FINISHED.has(item.status)));
+    },
+    async pruneDone(keep) {
+      return removeWhere((items) => {
+        const done = items.filter((item) => item.status === 'done');
+        return done.slice(0, Math.max(0, done.length - keep));
+      });
+    },
   };
+
+  /** Deletes the rows `choose` picks (from all rows in hand-over order) and their bytes, in one transaction. */
+  async function removeWhere(choose: (items: QueueItem[]) => QueueItem[]): Promise<string[]> {
+    const tx = db.transaction(['items', 'blobs'], 'readwrite');
+    const chosen = choose(await tx.objectStore('items').index('bySeq').getAll());
+    await Promise.all([
+      ...chosen.flatMap((item) => [tx.objectStore('items').delete(item.id), tx.objectStore('blobs').delete(item.id)]),
+      tx.done,
+    ]);
+    return chosen.map((item) => item.id);
+  }
 }
