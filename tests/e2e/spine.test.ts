@@ -180,7 +180,9 @@ describe('uploads outlive the page that started them', () => {
     });
 
     // Storage use is shown; "Clear finished" empties the list everywhere.
-    expect(await panelAgain.locator('[data-testid=storage-use]').textContent()).toMatch(/^Storage used: [\d.]+ (B|KB|MB)$/);
+    expect(await panelAgain.locator('[data-testid=storage-use]').textContent()).toMatch(
+      /^Storage used: [\d.]+ (B|KB|MB)$/,
+    );
     await panelAgain.locator('[data-testid=clear-finished]').click();
     await expect.poll(() => panelAgain.locator('[data-testid=item-row]').count()).toBe(0);
     expect(await readPopupCounts(harness.browser)).toEqual({ queued: 0, uploading: 0, done: 0, failed: 0 });

@@ -7,7 +7,9 @@ describe('keep-alive while work is pending', () => {
     vi.useFakeTimers({ now: 1_000_000 });
     browser.alarms.create = vi.fn(async () => {}) as unknown as typeof browser.alarms.create;
     browser.alarms.clear = vi.fn(async () => true) as unknown as typeof browser.alarms.clear;
-    browser.runtime.getPlatformInfo = vi.fn(async () => ({}) as chrome.runtime.PlatformInfo) as typeof browser.runtime.getPlatformInfo;
+    browser.runtime.getPlatformInfo = vi.fn(
+      async () => ({}) as chrome.runtime.PlatformInfo,
+    ) as typeof browser.runtime.getPlatformInfo;
   });
   afterEach(() => {
     vi.useRealTimers();
