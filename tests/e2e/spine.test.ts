@@ -89,6 +89,17 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
       expect(Math.abs(dimensions.height - expected.height), `${spec.name} height`).toBeLessThanOrEqual(1);
     });
 
+    // Each row shows the thumbnail, the name, the original size, the compressed size and dimensions.
+    for (const [index, upload] of uploads.entries()) {
+      const row = panel.locator('[data-testid=item-row]', { hasText: upload.filename });
+      expect(await row.locator('img.thumb').count(), upload.filename).toBe(1);
+      expect(Number(await row.getAttribute('data-original-size'))).toBe(
+        (samples[index] as (typeof samples)[number]).size,
+      );
+      expect(Number(await row.getAttribute('data-size'))).toBe(upload.size);
+      expect(await row.textContent()).toContain(`${decoded[index]?.width}×${decoded[index]?.height}`);
+    }
+
     // The bytes that arrived are the bytes the panel produced: the File crossed to the worker intact.
     const produced = await panelOutputHashes(frame);
     expect(Object.fromEntries(uploads.map((upload) => [upload.filename, upload.sha256]))).toEqual(produced);
