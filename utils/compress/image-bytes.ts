@@ -201,7 +201,8 @@ function jpegEnd(bytes: Uint8Array, scanStart: number): number {
 export function extractExifSegment(bytes: Uint8Array): Uint8Array | null {
   const { segments } = jpegHeaderSegments(bytes);
   const exif = segments.find((segment) => isExifSegment(segment, bytes));
-  return exif ? bytes.slice(exif.start, exif.end) : null;
+  // A copy (Node's Buffer.slice would share memory), so later edits never reach the original.
+  return exif ? new Uint8Array(bytes.subarray(exif.start, exif.end)) : null;
 }
 
 /**
@@ -210,7 +211,7 @@ export function extractExifSegment(bytes: Uint8Array): Uint8Array | null {
  * JFIF's APP0, where every reader we know of looks.
  */
 export function insertExifSegment(jpeg: Uint8Array, exifSegment: Uint8Array): Uint8Array {
-  const segment = exifSegment.slice();
+  const segment = new Uint8Array(exifSegment);
   const entry = findOrientationEntry(segment.subarray(4 + EXIF_HEADER.length));
   if (entry) {
     const at = 4 + EXIF_HEADER.length + entry.offset;
