@@ -37,6 +37,7 @@ export function ItemRow({ row, onSend }: { row: PanelRow; onSend?: (id: string) 
       data-original-size={row.originalSize}
       data-size={compressed?.size}
       data-note={compressed?.note}
+      data-progress={status === 'compressing' ? Math.round((row.progress ?? 0) * 100) : undefined}
       data-started-at={item?.startedAt}
       data-finished-at={item?.finishedAt}
     >
