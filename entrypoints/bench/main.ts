@@ -115,9 +115,11 @@ async function measure(index: number, runs: number): Promise<ImageMeasurement> {
   original.close();
   const times: Record<ContenderName, number[]> = { cadence: [], bic: [], floor: [] };
   const outputs = {} as Record<ContenderName, Output>;
-  // Interleaved, so a slow moment of the machine hits every contender alike.
+  // Interleaved, and each run starts with a different contender, so a slow
+  // moment of the machine (or the garbage one leaves behind) hits all alike.
+  const names = Object.keys(contenders) as ContenderName[];
   for (let run = 0; run < runs; run += 1) {
-    for (const name of Object.keys(contenders) as ContenderName[]) {
+    for (const name of names.map((_, offset) => names[(run + offset) % names.length] as ContenderName)) {
       const started = performance.now();
       outputs[name] = await contenders[name](file);
       times[name].push(performance.now() - started);

@@ -13,7 +13,14 @@ import {
   truncated,
   withSegmentsAfterSoi,
 } from '../factories/image-bytes';
-import { type Harness, openConfiguredPanel, startHarness } from './harness';
+import {
+  type Harness,
+  makeSamples,
+  openConfiguredPanel,
+  readRowStatusChanges,
+  recordRowStatusChanges,
+  startHarness,
+} from './harness';
 
 /** A JPEG drawn by the browser: left half red, right half blue, or noise (hard to compress). */
 async function browserJpeg(page: Page, width: number, height: number, quality: number, noise = false): Promise<Buffer> {
@@ -261,5 +268,44 @@ describe('compression in the real panel', () => {
     const [, , sentAnyway] = await harness.receiver.waitForUploads(3, 10_000);
     expect([sentAnyway?.filename, sentAnyway?.size]).toEqual(['noise.jpg', heldSize]);
     await expect.poll(() => noiseRow.getAttribute('data-status')).toBe('done');
+  });
+
+  it("the panel's preset applies to the images added next; compressing overlaps uploading", async () => {
+    const photos = await makeSamples(
+      harness,
+      [1, 2, 3, 4, 5, 6].map((seed) => ({
+        name: `photo-${seed}.jpg`,
+        type: 'image/jpeg' as const,
+        width: 3000,
+        height: 2000,
+        quality: 0.95,
+        seed,
+      })),
+    );
+    const { panel, frame } = await openConfiguredPanel(harness, 0);
+    await recordRowStatusChanges(frame);
+    await panel.locator('select[name=preset]').selectOption('balanced');
+    await panel.locator('[data-testid=file-input]').setInputFiles(photos.map((photo) => photo.path));
+    const uploads = await harness.receiver.waitForUploads(6, 30_000);
+    for (const upload of uploads) {
+      const facts = inspectImage(await received(upload));
+      expect(Math.max(facts?.width ?? 0, facts?.height ?? 0), upload.filename).toBe(1024);
+      expect(upload.size, upload.filename).toBeLessThanOrEqual(500_000);
+    }
+    // Two at a time: the first image was uploading while the last ones were still compressing.
+    const changes = await readRowStatusChanges(frame);
+    const compressedAt = (name: string) =>
+      changes.find((change) => change.name === name && change.status !== 'compressing')?.at ?? 0;
+    const lastCompressed = Math.max(...photos.map((photo) => compressedAt(photo.name)));
+    expect((uploads[0] as ReceivedUpload).arrivedAt).toBeLessThan(lastCompressed);
+
+    // Original: the very bytes, and the row says it was the user's choice.
+    await panel.locator('select[name=preset]').selectOption('original');
+    await panel.locator('[data-testid=file-input]').setInputFiles([(photos[0] as { path: string }).path]);
+    const original = (await harness.receiver.waitForUploads(7, 10_000))[6];
+    expect(original?.sha256).toBe(sha256(await readFile((photos[0] as { path: string }).path)));
+    await expect
+      .poll(() => panel.locator('[data-testid=item-row]').last().getAttribute('data-note'))
+      .toBe('original-preset');
   });
 });
