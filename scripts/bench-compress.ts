@@ -10,6 +10,7 @@
  * when a target is missed.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +35,10 @@ const runs = Math.max(1, Number(values.runs));
 const root = path.resolve(import.meta.dirname, '..');
 const benchBuild = path.join(root, '.output/chrome-mv3-bench');
 
+if (!existsSync(imagesDir)) {
+  console.error(`no folder ${imagesDir}`);
+  process.exit(2);
+}
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|avif|bmp)$/i;
 const files = (await readdir(imagesDir))
   .filter((name) => IMAGE_EXTENSIONS.test(name))
