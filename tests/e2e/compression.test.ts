@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReceivedUpload } from '../../scripts/receiver';
 import { inspectImage } from '../../utils/compress/image-bytes';
 import {
+  actlChunk,
   blackAndWhitePng,
   exifSegment,
   flatGif,
@@ -113,6 +114,11 @@ describe('compression in the real panel', () => {
       exifSegment({ orientation: 6, gps: true, make: 'CadenceCam' }),
     );
     const gif = flatGif([0, 1]);
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    );
+    // An APNG header (acTL announcing 2 frames) before the first frame's pixels.
+    const apng = rgbaPng(8, 8, () => [0, 128, 0, 255], { before: [actlChunk(2)] });
     // Already compressed hard: re-encoding at 0.8 makes it bigger.
     const lowQuality = await browserJpeg(page, 240, 160, 0.3, true);
     const files = [
@@ -126,16 +132,20 @@ describe('compression in the real panel', () => {
       await writeSample('huge.png', blackAndWhitePng(20_000, 12_000)),
       await writeSample('photo.heic', Buffer.from('\0\0\0\x18ftypheic\0\0\0\0mif1heic and then HEVC data', 'latin1')),
       await writeSample('low-quality.jpg', lowQuality),
+      await writeSample('logo.svg', svg),
+      await writeSample('anim.png', apng),
     ];
     await panel.locator('[data-testid=file-input]').setInputFiles(files);
 
-    const uploads = await harness.receiver.waitForUploads(5, 30_000);
+    const uploads = await harness.receiver.waitForUploads(7, 30_000);
     expect(uploads.map((upload) => [upload.filename, upload.mimeType])).toEqual([
       ['rotated.jpg', 'image/jpeg'],
       ['cutout.webp', 'image/webp'],
       ['opaque-alpha.jpg', 'image/jpeg'],
       ['anim.gif', 'image/gif'],
       ['low-quality.jpg', 'image/jpeg'],
+      ['logo.svg', 'image/svg+xml'],
+      ['anim.png', 'image/png'],
     ]);
     const [rotated, cut, opaque, animated, kept] = uploads as [
       ReceivedUpload,
@@ -176,6 +186,14 @@ describe('compression in the real panel', () => {
     await expect
       .poll(() => panel.locator('[data-testid=item-row]', { hasText: 'anim.gif' }).getAttribute('data-note'))
       .toBe('animated');
+    // SVG and APNG too: never flattened to one frame or rasterised.
+    expect(uploads.slice(5).map((upload) => upload.sha256)).toEqual([sha256(svg), sha256(apng)]);
+    const noteOf = (name: string) =>
+      panel.locator('[data-testid=item-row]', { hasText: name }).getAttribute('data-note');
+    expect([await noteOf('logo.svg'), await noteOf('anim.png')]).toEqual(['vector', 'animated']);
+    expect(await panel.locator('[data-testid=item-row]', { hasText: 'anim.png' }).textContent()).toContain(
+      'animated: sent unchanged so no frame is lost',
+    );
     // Never worse: the original went, and the row says so.
     expect(kept.sha256).toBe(sha256(lowQuality));
     const keptRow = panel.locator('[data-testid=item-row]', { hasText: 'low-quality.jpg' });
@@ -194,7 +212,7 @@ describe('compression in the real panel', () => {
     // HEIC: the user may still send the original as it is.
     const heicRow = panel.locator('[data-testid=item-row]', { hasText: 'photo.heic' });
     await heicRow.getByRole('button', { name: 'Send the original' }).click();
-    const [, , , , , heic] = await harness.receiver.waitForUploads(6, 10_000);
+    const heic = (await harness.receiver.waitForUploads(8, 10_000))[7];
     expect([heic?.filename, heic?.size]).toEqual(['photo.heic', (await readFile(files[8] as string)).length]);
   });
 
