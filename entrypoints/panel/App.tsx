@@ -24,11 +24,12 @@ export function App() {
   const presetRef = useRef<PresetId | null>(null);
   presetRef.current = preset;
   const handingOver = useRef<Promise<void>>(Promise.resolve());
-  const pool = useRef(createCompressorPool());
+  // Made once: its workers start on the first image and live as long as the panel.
+  const [pool] = useState(createCompressorPool);
 
   useEffect(() => {
     void defaultPresetSetting.getValue().then((stored) => setPreset((current) => current ?? stored));
-    return () => pool.current.dispose();
+    return () => pool.dispose();
   }, []);
 
   useEffect(() => {
@@ -67,7 +68,7 @@ export function App() {
     // the order the user chose, and uploading starts while the rest compress.
     drafts.forEach((draft, index) => {
       const compressed = plan.then((resolved) =>
-        pool.current.compress(files[index] as File, resolved, (progress) =>
+        pool.compress(files[index] as File, resolved, (progress) =>
           setRows((current) => updateRow(current, draft.id, { progress })),
         ),
       );
@@ -159,6 +160,7 @@ export function App() {
     if (!row?.sendable) return;
     const { file, width, height } = row.sendable;
     setRows((current) => updateRow(current, id, { phase: 'handing-over', error: undefined, sendable: undefined }));
+    // In line after the images already waiting, so the queue's order stays the order of hand-over.
     handingOver.current = handingOver.current.then(() => handOver(id, row.originalSize, file, width, height));
   }
 

@@ -109,7 +109,8 @@ export async function compressImage(
   try {
     const transparent = facts.format !== 'jpeg' && hasTransparentPixels(source);
     const outputType = outputTypeFor(plan.format, sourceType, transparent);
-    const exif = plan.keepMetadata && outputType === 'image/jpeg' ? extractExifSegment(bytes) : null;
+    const exif =
+      plan.keepMetadata && facts.format === 'jpeg' && outputType === 'image/jpeg' ? extractExifSegment(bytes) : null;
     const sourceSize = facts.width !== undefined && facts.height !== undefined;
     const shown = sourceSize
       ? orientedSize(facts.width as number, facts.height as number, facts.orientation)
