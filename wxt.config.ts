@@ -4,6 +4,15 @@ import { defineConfig } from 'wxt';
 // See ../shared/design.md for the reasoning behind each manifest key.
 export default defineConfig({
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The compression benchmark's page (entrypoints/bench) is built only by
+    // `wxt build --mode bench` (npm run bench:compress), never shipped.
+    'entrypoints:resolved': (wxt, entrypoints) => {
+      if (wxt.config.mode === 'bench') return;
+      const bench = entrypoints.findIndex((entrypoint) => entrypoint.name === 'bench');
+      if (bench >= 0) entrypoints.splice(bench, 1);
+    },
+  },
   manifest: {
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',

@@ -1,3 +1,4 @@
+import type { KeptOriginalReason } from '@/utils/compress/compress-image';
 import { formatBytes, formatDuration } from '@/utils/format';
 import type { MessageKey } from '@/utils/i18n';
 import { t } from '@/utils/i18n';
@@ -6,6 +7,7 @@ import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue/panel-ro
 const STATUS_TEXT: Record<RowStatus, MessageKey> = {
   compressing: 'statusCompressing',
   'handing-over': 'statusHandingOver',
+  held: 'statusHeld',
   error: 'statusFailed',
   queued: 'statusQueued',
   uploading: 'statusUploading',
@@ -13,7 +15,14 @@ const STATUS_TEXT: Record<RowStatus, MessageKey> = {
   failed: 'statusFailed',
 };
 
-export function ItemRow({ row }: { row: PanelRow }) {
+const NOTE_TEXT: Record<KeptOriginalReason, MessageKey> = {
+  'not-smaller': 'sentOriginal',
+  'original-preset': 'noteOriginalPreset',
+  animated: 'noteAnimated',
+  vector: 'noteVector',
+};
+
+export function ItemRow({ row, onSend }: { row: PanelRow; onSend?: (id: string) => void }) {
   const status = rowStatus(row);
   const error = row.item?.error ?? row.error;
   const { compressed, item } = row;
@@ -27,6 +36,8 @@ export function ItemRow({ row }: { row: PanelRow }) {
       data-status={status}
       data-original-size={row.originalSize}
       data-size={compressed?.size}
+      data-note={compressed?.note}
+      data-progress={status === 'compressing' ? Math.round((row.progress ?? 0) * 100) : undefined}
       data-started-at={item?.startedAt}
       data-finished-at={item?.finishedAt}
     >
@@ -47,15 +58,34 @@ export function ItemRow({ row }: { row: PanelRow }) {
               <span data-testid="compressed-size">{formatBytes(compressed.size)}</span>
               {compressed.size < row.originalSize &&
                 ` (−${Math.round((1 - compressed.size / row.originalSize) * 100)}%)`}
-              {` · ${compressed.width}×${compressed.height}`}
-              {compressed.keptOriginal && <span class="note"> · {t('sentOriginal')}</span>}
+              {compressed.width > 0 && ` · ${compressed.width}×${compressed.height}`}
+              {compressed.keptOriginal && (
+                <span class="note" data-testid="item-note">
+                  {' · '}
+                  {t(NOTE_TEXT[compressed.note ?? 'not-smaller'])}
+                </span>
+              )}
             </>
           )}
         </div>
+        {status === 'compressing' && (
+          <progress
+            class="item-progress"
+            data-testid="compress-progress"
+            max={100}
+            value={Math.round((row.progress ?? 0) * 100)}
+            aria-label={t('compressProgress', String(Math.round((row.progress ?? 0) * 100)))}
+          />
+        )}
         {error && (
           <div class="item-error" role="alert" data-testid="item-error">
             {error}
           </div>
+        )}
+        {row.sendable && onSend && (
+          <button type="button" data-testid="send-anyway" onClick={() => onSend(row.id)}>
+            {t(row.sendable.action === 'send-anyway' ? 'sendAnyway' : 'sendOriginal')}
+          </button>
         )}
       </div>
       <div class="item-status">

@@ -1,4 +1,5 @@
 import { storage } from 'wxt/utils/storage';
+import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, type PresetId } from './compress/presets';
 
 /**
  * Every stored setting, declared once with its fallback.
@@ -28,6 +29,32 @@ export const fileFieldNameSetting = storage.defineItem<string>('local:fileFieldN
  */
 export const uploadDelayMsSetting = storage.defineItem<number>('local:uploadDelayMs', {
   fallback: 20_000,
+});
+
+/**
+ * The compression preset a new batch starts with; the panel can change it
+ * for its batch. Large keeps photos sharp at 2048 px and under 1 MB.
+ * @default 'large'
+ */
+export const defaultPresetSetting = storage.defineItem<PresetId>('local:defaultPreset', {
+  fallback: 'large',
+});
+
+/**
+ * The Custom preset's numbers (longest side, size cap, format, quality).
+ * @default Large's: 2048 px, 1 MB, auto format, quality 0.8
+ */
+export const customTargetSetting = storage.defineItem<CompressionTarget>('local:customTarget', {
+  fallback: DEFAULT_CUSTOM_TARGET,
+});
+
+/**
+ * Keep EXIF (camera, date, GPS) in JPEG output. Off: photos often carry the
+ * place they were taken, which must not leave the machine unasked.
+ * @default false
+ */
+export const keepJpegMetadataSetting = storage.defineItem<boolean>('local:keepJpegMetadata', {
+  fallback: false,
 });
 
 export const MAX_UPLOAD_DELAY_MS = 10 * 60_000;

@@ -1,3 +1,4 @@
+import { CompressionSettingsForm } from '@/components/CompressionSettingsForm';
 import { SettingsForm } from '@/components/SettingsForm';
 import { t } from '@/utils/i18n';
 
@@ -9,6 +10,10 @@ export function App() {
       </header>
       <div class="section">
         <SettingsForm />
+      </div>
+      <div class="section">
+        <h2>{t('compressionLabel')}</h2>
+        <CompressionSettingsForm />
       </div>
     </main>
   );

@@ -1,21 +1,37 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ItemRow } from '@/components/ItemRow';
 import { NextStart } from '@/components/NextStart';
+import { PresetPicker } from '@/components/PresetPicker';
 import { QueueCounts } from '@/components/QueueCounts';
 import { SettingsForm } from '@/components/SettingsForm';
 import { StorageUse } from '@/components/StorageUse';
-import { CompressionError, compressImage } from '@/utils/compress/compress-image';
+import { type CompressedImage, CompressionError } from '@/utils/compress/compress-image';
+import { createCompressorPool } from '@/utils/compress/compressor-pool';
+import { type CompressionPlan, type PresetId, planFor } from '@/utils/compress/presets';
+import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
 import { countByStatus, type QueueItem } from '@/utils/queue/types';
+import { customTargetSetting, defaultPresetSetting, keepJpegMetadataSetting } from '@/utils/settings';
 
 export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
   const [nextStartAt, setNextStartAt] = useState<number | null>(null);
   const [destinationUsable, setDestinationUsable] = useState(false);
   const [dragging, setDragging] = useState(false);
-  const compressing = useRef<Promise<void>>(Promise.resolve());
+  const [preset, setPreset] = useState<PresetId | null>(null);
+  // Read by addFiles, which the paste listener (set up once) also calls.
+  const presetRef = useRef<PresetId | null>(null);
+  presetRef.current = preset;
+  const handingOver = useRef<Promise<void>>(Promise.resolve());
+  // Made once: its workers start on the first image and live as long as the panel.
+  const [pool] = useState(createCompressorPool);
+
+  useEffect(() => {
+    void defaultPresetSetting.getValue().then((stored) => setPreset((current) => current ?? stored));
+    return () => pool.dispose();
+  }, []);
 
   useEffect(() => {
     // Subscribe first, then read the store, so no change falls between the two.
@@ -49,48 +65,109 @@ export function App() {
       name: file.name,
       originalSize: file.size,
       phase: 'compressing',
+      progress: 0,
     }));
     setRows((current) => [...current, ...drafts]);
-    // One image at a time in the panel: each is handed over as soon as it is
-    // ready, so uploading starts while the rest still compress.
+    const plan = currentPlan();
+    // Up to two images compress at once (the pool's limit), and each is handed
+    // over as soon as it is ready and every earlier one was: the queue keeps
+    // the order the user chose, and uploading starts while the rest compress.
     drafts.forEach((draft, index) => {
-      compressing.current = compressing.current.then(() => prepareAndHandOver(draft.id, files[index] as File));
+      const compressed = plan.then((resolved) =>
+        pool.compress(files[index] as File, resolved, (progress) =>
+          setRows((current) => updateRow(current, draft.id, { progress })),
+        ),
+      );
+      // Settled either way, so one failure never stalls the rows after it.
+      const outcome = compressed.then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      handingOver.current = handingOver.current.then(async () => {
+        const settled = await outcome;
+        if ('error' in settled) showCompressionError(draft.id, files[index] as File, settled.error);
+        else await afterCompression(draft.id, files[index] as File, settled.result);
+      });
     });
   }
 
-  async function prepareAndHandOver(id: string, original: File) {
-    let compressed: Awaited<ReturnType<typeof compressImage>>;
-    try {
-      compressed = await compressImage(original);
-    } catch (error) {
-      setRows((current) => updateRow(current, id, { phase: 'error', error: describeCompressionError(error) }));
+  /** The batch's preset as chosen in the panel; Custom's numbers and the metadata choice from the options. */
+  async function currentPlan(): Promise<CompressionPlan> {
+    const [stored, custom, keepMetadata] = await Promise.all([
+      defaultPresetSetting.getValue(),
+      customTargetSetting.getValue(),
+      keepJpegMetadataSetting.getValue(),
+    ]);
+    return planFor(presetRef.current ?? stored, custom, keepMetadata);
+  }
+
+  async function afterCompression(id: string, original: File, compressed: CompressedImage) {
+    const summary = {
+      size: compressed.file.size,
+      width: compressed.width,
+      height: compressed.height,
+      keptOriginal: compressed.keptOriginal !== undefined,
+      note: compressed.keptOriginal,
+    };
+    if (compressed.overCapBytes !== undefined) {
+      // Never sent silently over the cap: the row waits for the user's word.
+      setRows((current) =>
+        updateRow(current, id, {
+          phase: 'held',
+          progress: undefined,
+          thumbnailUrl: URL.createObjectURL(compressed.file),
+          compressed: summary,
+          error: t('heldDetail', formatBytes(compressed.file.size), formatBytes(compressed.overCapBytes as number)),
+          sendable: {
+            file: compressed.file,
+            width: compressed.width,
+            height: compressed.height,
+            action: 'send-anyway',
+          },
+        }),
+      );
       return;
     }
     setRows((current) =>
       updateRow(current, id, {
         phase: 'handing-over',
+        progress: undefined,
         thumbnailUrl: URL.createObjectURL(compressed.file),
-        compressed: {
-          size: compressed.file.size,
-          width: compressed.width,
-          height: compressed.height,
-          keptOriginal: compressed.keptOriginal,
-        },
+        compressed: summary,
       }),
     );
+    await handOver(id, original.size, compressed.file, compressed.width, compressed.height);
+  }
+
+  async function handOver(id: string, originalSize: number, file: File, width: number, height: number) {
     try {
-      const item = await sendMessage('queue/add', {
-        id,
-        file: compressed.file,
-        originalSize: original.size,
-        width: compressed.width,
-        height: compressed.height,
-      });
+      const item = await sendMessage('queue/add', { id, file, originalSize, width, height });
       setRows((current) => keepNewest(current, item));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       setRows((current) => updateRow(current, id, { phase: 'error', error: t('errorHandOver', reason) }));
     }
+  }
+
+  function showCompressionError(id: string, original: File, error: unknown) {
+    // An image the browser cannot read may still be wanted as it is (HEIC from a phone).
+    const sendable =
+      error instanceof CompressionError && error.code === 'unsupported-format'
+        ? { file: original, width: 0, height: 0, action: 'send-original' as const }
+        : undefined;
+    setRows((current) =>
+      updateRow(current, id, { phase: 'error', progress: undefined, error: describeCompressionError(error), sendable }),
+    );
+  }
+
+  /** The user's "Send anyway" / "Send the original" on a held or unreadable row. */
+  function sendHeld(id: string) {
+    const row = rows.find((candidate) => candidate.id === id);
+    if (!row?.sendable) return;
+    const { file, width, height } = row.sendable;
+    setRows((current) => updateRow(current, id, { phase: 'handing-over', error: undefined, sendable: undefined }));
+    // In line after the images already waiting, so the queue's order stays the order of hand-over.
+    handingOver.current = handingOver.current.then(() => handOver(id, row.originalSize, file, width, height));
   }
 
   function onDrop(event: DragEvent) {
@@ -111,6 +188,7 @@ export function App() {
       </header>
       <div class="section">
         <SettingsForm onDestinationChange={setDestinationUsable} />
+        {preset && <PresetPicker value={preset} onChange={setPreset} />}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target needs drag handlers; keyboard users reach the file input inside it */}
         <div
           class={`drop-zone${dragging ? ' dragging' : ''}${destinationUsable ? '' : ' disabled'}`}
@@ -167,7 +245,7 @@ export function App() {
       ) : (
         <ul class="items" data-testid="items">
           {rows.map((row) => (
-            <ItemRow key={row.id} row={row} />
+            <ItemRow key={row.id} row={row} onSend={sendHeld} />
           ))}
         </ul>
       )}
@@ -193,8 +271,20 @@ function keepNewest(rows: readonly PanelRow[], item: QueueItem): PanelRow[] {
 }
 
 function describeCompressionError(error: unknown): string {
-  if (error instanceof CompressionError) {
-    return error.code === 'not-image' ? t('errorNotImage', error.detail) : t('errorUndecodable');
+  if (!(error instanceof CompressionError)) return t('errorUndecodable');
+  switch (error.code) {
+    case 'empty':
+      return t('errorEmpty');
+    case 'not-image':
+      // A name or type that claims an image, with contents that are not one.
+      return error.detail.startsWith('image/') ? t('errorNotImageContent') : t('errorNotImage', error.detail);
+    case 'unsupported-format':
+      return t('errorUnsupportedFormat', error.detail);
+    case 'truncated':
+      return t('errorTruncated', error.detail);
+    case 'too-large':
+      return t('errorTooLarge', error.detail);
+    case 'undecodable':
+      return t('errorUndecodable');
   }
-  return t('errorUndecodable');
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILT_EXTENSION_DIR } from '../../scripts/lib/browser';
@@ -44,5 +44,15 @@ describe('the built manifest (what a user grants at install)', () => {
     await expect(readFile(path.join(BUILT_EXTENSION_DIR, 'content-scripts/page.js'), 'utf8')).resolves.toContain(
       'panel.html',
     );
+  });
+
+  it('ships no benchmark page and no copy of browser-image-compression (only the bench build has them)', async () => {
+    const files = await readdir(BUILT_EXTENSION_DIR, { recursive: true });
+    expect(files.filter((file) => file.includes('bench'))).toEqual([]);
+    const scripts = files.filter((file) => file.endsWith('.js'));
+    const sources = await Promise.all(scripts.map((file) => readFile(path.join(BUILT_EXTENSION_DIR, file), 'utf8')));
+    // The library's worker mode names its CDN; the compressor worker must be ours.
+    expect(sources.filter((source) => source.includes('cdn.jsdelivr.net'))).toEqual([]);
+    expect(scripts.some((file) => /compress\.worker-[\w-]+\.js$/.test(file))).toBe(true);
   });
 });

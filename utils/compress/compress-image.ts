@@ -1,20 +1,32 @@
-import imageCompression from 'browser-image-compression';
-
 /**
- * The default preset (issue 6 adds the others): longest side at most 2048 px,
- * at most 1 MB. Quality is chosen, not left at the library's 1.0: a single
- * JPEG pass at 0.8 scored a full-resolution SSIM of 0.978 on the corpus at
- * half the bytes of the library's default (../shared/design.md, 3 and 7).
+ * The compressor: one file and a plan in, the file to upload out. Native
+ * browser codecs only (createImageBitmap to decode and resize, OffscreenCanvas
+ * to encode), so it runs the same in a worker and on a page.
+ *
+ * Not browser-image-compression: on the corpus it took 1.4 s median against
+ * 0.14-0.2 s for one native pass, made files twice the size, shrank images
+ * below the asked size to meet `maxSizeMB`, and its worker mode loads code
+ * from a CDN (../shared/design.md, 3). `npm run bench:compress` measures both.
  */
-export const DEFAULT_PRESET = {
-  maxWidthOrHeight: 2048,
-  maxSizeMB: 1,
-  quality: 0.8,
-} as const;
+import {
+  extractExifSegment,
+  type ImageFacts,
+  type ImageFormat,
+  insertExifSegment,
+  inspectImage,
+  MIME_BY_FORMAT,
+  stripJpegMetadata,
+  stripPngMetadata,
+} from './image-bytes';
+import { type CompressionPlan, capLadder, fitWithin, orientedSize, outputTypeFor } from './presets';
 
-export type CompressionPreset = typeof DEFAULT_PRESET;
-
-export type CompressionErrorCode = 'not-image' | 'undecodable';
+export type CompressionErrorCode =
+  | 'empty'
+  | 'not-image'
+  | 'unsupported-format'
+  | 'truncated'
+  | 'undecodable'
+  | 'too-large';
 
 export class CompressionError extends Error {
   override name = 'CompressionError';
@@ -26,72 +38,194 @@ export class CompressionError extends Error {
   }
 }
 
+/**
+ * Why the original bytes are sent:
+ * - not-smaller: re-encoding was not smaller and nothing required a change;
+ * - original-preset: the user chose the Original preset;
+ * - animated: re-encoding would keep only the first frame;
+ * - vector: SVG has no pixels to compress.
+ */
+export type KeptOriginalReason = 'not-smaller' | 'original-preset' | 'animated' | 'vector';
+
 export interface CompressedImage {
   file: File;
+  /** 0 when unknown (SVG). */
   width: number;
   height: number;
-  /** Re-encoding was not smaller and nothing required it, so the original is sent. */
-  keptOriginal: boolean;
+  keptOriginal?: KeptOriginalReason;
+  /** The size cap could not be met; `file` is the smallest attempt, held until the user sends it anyway. */
+  overCapBytes?: number;
 }
+
+/**
+ * Above this many pixels a full decode needs over 400 MB (4 bytes a pixel)
+ * for one image, and two run at once: refused with a named error instead.
+ * A 12000x8000 panorama (96 MP) still passes.
+ */
+export const MAX_SOURCE_PIXELS = 100_000_000;
 
 const EXTENSION_BY_TYPE: Record<string, string> = { 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/png': 'png' };
+/** Formats Chromium decodes; HEIC and TIFF it does not. */
+const DECODABLE: ReadonlySet<ImageFormat> = new Set(['jpeg', 'png', 'gif', 'webp', 'bmp', 'avif', 'ico']);
 
-export async function compressImage(file: File, preset: CompressionPreset = DEFAULT_PRESET): Promise<CompressedImage> {
-  if (!file.type.startsWith('image/')) throw new CompressionError('not-image', file.type || 'unknown type');
-  const source = await decode(file);
-  // Opaque images become JPEG (PNG to JPEG); transparent ones keep their
-  // transparency as WebP. Decided by the pixels: many PNGs carry an alpha
-  // channel that is fully opaque.
-  const transparent = file.type !== 'image/jpeg' && hasTransparentPixels(source);
-  const { width, height } = source;
-  source.close();
-  const outputType = transparent ? 'image/webp' : 'image/jpeg';
+export async function compressImage(
+  file: File,
+  plan: CompressionPlan,
+  onProgress: (fraction: number) => void = () => {},
+): Promise<CompressedImage> {
+  if (file.size === 0) throw new CompressionError('empty', file.name);
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const facts = inspectImage(bytes);
+  if (!facts) throw new CompressionError('not-image', file.type || 'unknown type');
+  onProgress(0.05);
+  const sourceType = MIME_BY_FORMAT[facts.format];
 
-  const compressed = await imageCompression(file, {
-    maxSizeMB: preset.maxSizeMB,
-    maxWidthOrHeight: preset.maxWidthOrHeight,
-    initialQuality: preset.quality,
-    fileType: outputType,
-    // The library's worker would load its code from a CDN (remote code) and
-    // an extension page's CSP blocks its blob: worker.
-    useWebWorker: false,
-  }).catch((error: unknown) => {
-    throw new CompressionError('undecodable', String(error));
-  });
-
-  const needsChange =
-    file.type !== outputType ||
-    Math.max(width, height) > preset.maxWidthOrHeight ||
-    file.size > preset.maxSizeMB * 1024 * 1024;
-  if (!needsChange && compressed.size >= file.size) {
-    return { file, width, height, keptOriginal: true };
+  if (facts.format === 'svg') return { file, width: 0, height: 0, keptOriginal: 'vector' };
+  if (facts.animated) return { file, width: facts.width ?? 0, height: facts.height ?? 0, keptOriginal: 'animated' };
+  if (!DECODABLE.has(facts.format)) throw new CompressionError('unsupported-format', facts.format.toUpperCase());
+  if (!facts.complete) throw new CompressionError('truncated', facts.format.toUpperCase());
+  if (facts.width !== undefined && facts.height !== undefined && facts.width * facts.height > MAX_SOURCE_PIXELS) {
+    throw new CompressionError('too-large', `${facts.width}×${facts.height}`);
   }
-  const output = new File([compressed], renameForType(file.name, outputType), {
-    type: outputType,
-    lastModified: file.lastModified,
-  });
-  const outputBitmap = await decode(output);
-  const result = { file: output, width: outputBitmap.width, height: outputBitmap.height, keptOriginal: false };
-  outputBitmap.close();
-  return result;
+
+  // Metadata that can go without touching pixels goes that way; this is also
+  // what Original and "never worse" send.
+  const strippable = facts.format === 'jpeg' || facts.format === 'png';
+  const losslessOriginal =
+    facts.hasMetadata && !plan.keepMetadata && strippable ? withBytes(file, stripMetadata(bytes, facts)) : file;
+
+  if (plan.kind === 'original') {
+    if (facts.width === undefined || facts.height === undefined) {
+      const bitmap = await decode(file);
+      bitmap.close();
+      return { file: losslessOriginal, width: bitmap.width, height: bitmap.height, keptOriginal: 'original-preset' };
+    }
+    const shown = orientedSize(facts.width, facts.height, facts.orientation);
+    return { file: losslessOriginal, ...shown, keptOriginal: 'original-preset' };
+  }
+
+  const source = await decodeFitted(file, facts, plan.maxSide);
+  onProgress(0.5);
+  try {
+    const transparent = facts.format !== 'jpeg' && hasTransparentPixels(source);
+    const outputType = outputTypeFor(plan.format, sourceType, transparent);
+    const exif =
+      plan.keepMetadata && facts.format === 'jpeg' && outputType === 'image/jpeg' ? extractExifSegment(bytes) : null;
+    const sourceSize = facts.width !== undefined && facts.height !== undefined;
+    const shown = sourceSize
+      ? orientedSize(facts.width as number, facts.height as number, facts.orientation)
+      : { width: source.width, height: source.height };
+    const mustChange =
+      source.width < shown.width ||
+      source.height < shown.height ||
+      outputType !== sourceType ||
+      facts.orientation !== 1 ||
+      losslessOriginal.size > plan.maxBytes ||
+      (facts.hasMetadata && !plan.keepMetadata && !strippable);
+
+    const ladder = capLadder(plan.quality, outputType !== 'image/png');
+    let best: { blob: Blob; width: number; height: number } | undefined;
+    for (const [index, step] of ladder.entries()) {
+      const width = Math.max(1, Math.round(source.width * step.scale));
+      const height = Math.max(1, Math.round(source.height * step.scale));
+      const encoded = await encode(source, width, height, outputType, step.quality, transparent);
+      const blob = exif
+        ? new Blob([insertExifSegment(await bytesOf(encoded), exif) as Uint8Array<ArrayBuffer>], { type: outputType })
+        : encoded;
+      onProgress(0.5 + (0.5 * (index + 1)) / ladder.length);
+      if (!best || blob.size < best.blob.size) best = { blob, width, height };
+      if (blob.size <= plan.maxBytes) break;
+    }
+    const result = best as { blob: Blob; width: number; height: number };
+
+    if (!mustChange && result.blob.size >= losslessOriginal.size) {
+      return { file: losslessOriginal, width: shown.width, height: shown.height, keptOriginal: 'not-smaller' };
+    }
+    const output = new File([result.blob], renameForType(file.name, outputType), {
+      type: outputType,
+      lastModified: file.lastModified,
+    });
+    return {
+      file: output,
+      width: result.width,
+      height: result.height,
+      ...(output.size > plan.maxBytes ? { overCapBytes: plan.maxBytes } : {}),
+    };
+  } finally {
+    source.close();
+  }
 }
 
-async function decode(file: Blob): Promise<ImageBitmap> {
+function stripMetadata(bytes: Uint8Array, facts: ImageFacts): Uint8Array {
+  return facts.format === 'jpeg' ? stripJpegMetadata(bytes) : stripPngMetadata(bytes);
+}
+
+function withBytes(file: File, bytes: Uint8Array): File {
+  return new File([bytes as Uint8Array<ArrayBuffer>], file.name, { type: file.type, lastModified: file.lastModified });
+}
+
+async function bytesOf(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+/**
+ * Decodes upright (EXIF orientation applied) and, when the header tells the
+ * size, already downscaled to fit `maxSide`, so a big photo never exists at
+ * full size on a canvas.
+ */
+async function decodeFitted(file: File, facts: ImageFacts, maxSide: number): Promise<ImageBitmap> {
+  if (facts.width === undefined || facts.height === undefined) {
+    const full = await decode(file);
+    const target = fitWithin(full.width, full.height, maxSide);
+    if (target.width === full.width && target.height === full.height) return full;
+    const fitted = await decode(full, target);
+    full.close();
+    return fitted;
+  }
+  const shown = orientedSize(facts.width, facts.height, facts.orientation);
+  const target = fitWithin(shown.width, shown.height, maxSide);
+  return decode(file, target.width === shown.width && target.height === shown.height ? undefined : target);
+}
+
+async function decode(source: Blob | ImageBitmap, size?: { width: number; height: number }): Promise<ImageBitmap> {
   try {
-    return await createImageBitmap(file);
+    return await createImageBitmap(source, {
+      imageOrientation: 'from-image',
+      ...(size ? { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'high' as const } : {}),
+    });
   } catch (error) {
     throw new CompressionError('undecodable', String(error));
   }
+}
+
+async function encode(
+  source: ImageBitmap,
+  width: number,
+  height: number,
+  type: string,
+  quality: number,
+  transparent: boolean,
+): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d');
+  if (!context) throw new CompressionError('undecodable', 'no 2d context');
+  // JPEG has no alpha: a transparent pixel would turn black. White is what
+  // people expect behind a cut-out.
+  if (transparent && type === 'image/jpeg') {
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, width, height);
+  }
+  context.imageSmoothingQuality = 'high';
+  context.drawImage(source, 0, 0, width, height);
+  return canvas.convertToBlob({ type, quality });
 }
 
 const ALPHA_PROBE_SIZE = 256;
 
 /** Looks at a downscaled copy: a transparent region survives downscaling, an opaque image stays opaque. */
 function hasTransparentPixels(bitmap: ImageBitmap): boolean {
-  const scale = Math.min(1, ALPHA_PROBE_SIZE / Math.max(bitmap.width, bitmap.height));
-  const width = Math.max(1, Math.round(bitmap.width * scale));
-  const height = Math.max(1, Math.round(bitmap.height * scale));
-  const context = new OffscreenCanvas(width, height).getContext('2d');
+  const { width, height } = fitWithin(bitmap.width, bitmap.height, ALPHA_PROBE_SIZE);
+  const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
   if (!context) return false;
   context.drawImage(bitmap, 0, 0, width, height);
   const { data } = context.getImageData(0, 0, width, height);

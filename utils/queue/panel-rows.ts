@@ -1,3 +1,4 @@
+import type { KeptOriginalReason } from '../compress/compress-image';
 import type { QueueItem } from './types';
 
 /**
@@ -5,7 +6,7 @@ import type { QueueItem } from './types';
  * then the stored item the background reports on. One id for both, so the
  * row never jumps or doubles.
  */
-export type DraftPhase = 'compressing' | 'handing-over' | 'error';
+export type DraftPhase = 'compressing' | 'handing-over' | 'held' | 'error';
 export type RowStatus = DraftPhase | QueueItem['status'];
 
 export interface PanelRow {
@@ -13,9 +14,13 @@ export interface PanelRow {
   name: string;
   originalSize: number;
   thumbnailUrl?: string;
-  compressed?: { size: number; width: number; height: number; keptOriginal: boolean };
+  compressed?: { size: number; width: number; height: number; keptOriginal: boolean; note?: KeptOriginalReason };
   phase: DraftPhase;
+  /** Compression progress, 0-1, while compressing. */
+  progress?: number;
   error?: string;
+  /** A file the user may still send: over the size cap ('held'), or the original of an image the browser cannot read. */
+  sendable?: { file: File; width: number; height: number; action: 'send-anyway' | 'send-original' };
   item?: QueueItem;
 }
 

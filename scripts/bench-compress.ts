@@ -1,0 +1,163 @@
+/**
+ * npm run bench:compress -- --images DIR [--runs N] [--no-build]
+ *
+ * Builds the extension with its benchmark page (`wxt build --mode bench`),
+ * opens chrome-extension://<id>/bench.html in headless Chromium, and measures
+ * every image in DIR with Cadence's Large preset, browser-image-compression
+ * (defaults plus the same longest side and cap) and the native floor (one
+ * resize, one JPEG encode at 0.8). Prints a row per image and contender, a
+ * summary per contender, and the Large preset's targets from issue 6. Exits 1
+ * when a target is missed.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ContenderName, ImageMeasurement } from '../entrypoints/bench/main';
+import { formatBytes } from '../utils/format';
+import { launchWithExtension } from './lib/browser';
+
+const { values } = parseArgs({
+  options: {
+    images: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+    'no-build': { type: 'boolean', default: false },
+    headed: { type: 'boolean', default: false },
+  },
+});
+if (!values.images) {
+  console.error('usage: npm run bench:compress -- --images DIR [--runs N] [--no-build] [--headed]');
+  process.exit(2);
+}
+const imagesDir = path.resolve(values.images);
+const runs = Math.max(1, Number(values.runs));
+const root = path.resolve(import.meta.dirname, '..');
+const benchBuild = path.join(root, '.output/chrome-mv3-bench');
+
+if (!existsSync(imagesDir)) {
+  console.error(`no folder ${imagesDir}`);
+  process.exit(2);
+}
+const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|avif|bmp)$/i;
+const files = (await readdir(imagesDir))
+  .filter((name) => IMAGE_EXTENSIONS.test(name))
+  .sort()
+  .map((name) => path.join(imagesDir, name));
+if (files.length === 0) {
+  console.error(`no images in ${imagesDir}`);
+  process.exit(2);
+}
+
+if (!values['no-build']) {
+  execFileSync('npx', ['wxt', 'build', '--mode', 'bench'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+const browser = await launchWithExtension({ extensionDir: benchBuild, headless: !values.headed });
+const CONTENDERS: Record<ContenderName, string> = {
+  cadence: 'Cadence Large',
+  bic: 'browser-image-compression',
+  floor: 'native floor',
+};
+
+try {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.extensionId}/bench.html`);
+  await page.locator('#images').setInputFiles(files);
+  const chromium = browser.context.browser()?.version() ?? 'Chromium';
+  console.log(`${files.length} images from ${imagesDir}, ${runs} run(s) each, median time; Chromium ${chromium}\n`);
+  const maxBytes = await page.evaluate(() => (window as unknown as BenchWindow).cadenceBench.maxBytes);
+
+  const header = ['image', 'original', 'contender', 'output', 'size', 'ms', 'SSIM', 'cap', 'note'];
+  const rows: string[][] = [];
+  const measurements: ImageMeasurement[] = [];
+  for (const [index] of files.entries()) {
+    const measured = await page.evaluate(
+      ([index, runs]) => (window as unknown as BenchWindow).cadenceBench.measure(index, runs),
+      [index, runs] as const,
+    );
+    measurements.push(measured);
+    for (const name of Object.keys(CONTENDERS) as ContenderName[]) {
+      const result = measured.results[name];
+      const row = [
+        measured.name,
+        `${formatBytes(measured.bytes)} ${measured.width}×${measured.height}`,
+        CONTENDERS[name],
+        `${result.type.replace('image/', '')} ${formatBytes(result.bytes)}`,
+        `${result.width}×${result.height}`,
+        result.ms.toFixed(0),
+        result.ssim.toFixed(3),
+        result.bytes <= maxBytes ? 'ok' : 'OVER',
+        result.note ?? '',
+      ];
+      rows.push(row);
+      console.error(row.join('  '));
+    }
+  }
+
+  console.log(markdownTable(header, rows));
+  const originalBytes = measurements.reduce((total, image) => total + image.bytes, 0);
+  const summary = (Object.keys(CONTENDERS) as ContenderName[]).map((name) => {
+    const results = measurements.map((image) => image.results[name]);
+    const bytes = results.reduce((total, result) => total + result.bytes, 0);
+    return {
+      name,
+      medianMs: median(results.map((result) => result.ms)),
+      bytes,
+      share: bytes / originalBytes,
+      meanSsim: results.reduce((total, result) => total + result.ssim, 0) / results.length,
+      withinCap: results.filter((result) => result.bytes <= maxBytes).length,
+    };
+  });
+  console.log(
+    `\n${markdownTable(
+      ['contender', 'median ms', 'total bytes', 'of originals', 'mean SSIM', 'within cap'],
+      summary.map((row) => [
+        CONTENDERS[row.name],
+        row.medianMs.toFixed(0),
+        formatBytes(row.bytes),
+        `${(row.share * 100).toFixed(1)}%`,
+        row.meanSsim.toFixed(3),
+        `${row.withinCap}/${measurements.length}`,
+      ]),
+    )}`,
+  );
+  console.log(`\noriginals: ${formatBytes(originalBytes)}`);
+
+  const cadence = summary.find((row) => row.name === 'cadence') as (typeof summary)[number];
+  const floor = summary.find((row) => row.name === 'floor') as (typeof summary)[number];
+  const targets = [
+    [`every output within its cap`, cadence.withinCap === measurements.length],
+    [`mean SSIM >= 0.95 (${cadence.meanSsim.toFixed(3)})`, cadence.meanSsim >= 0.95],
+    [
+      `median time <= 1.3x the native floor (${(cadence.medianMs / floor.medianMs).toFixed(2)}x)`,
+      cadence.medianMs <= 1.3 * floor.medianMs,
+    ],
+    [`total bytes <= 15% of the originals (${(cadence.share * 100).toFixed(1)}%)`, cadence.share <= 0.15],
+  ] as const;
+  console.log('\nLarge preset targets (issue 6):');
+  for (const [text, met] of targets) console.log(`  ${met ? 'met   ' : 'MISSED'} ${text}`);
+  process.exitCode = targets.every(([, met]) => met) ? 0 : 1;
+} finally {
+  await browser.close({ removeProfile: true });
+}
+
+interface BenchWindow {
+  cadenceBench: {
+    measure(index: number, runs: number): Promise<ImageMeasurement>;
+    maxBytes: number;
+  };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function markdownTable(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
