@@ -1,17 +1,18 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ItemRow } from '@/components/ItemRow';
-import { NextStart } from '@/components/NextStart';
+import { PacingStatus } from '@/components/PacingStatus';
+import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
 import { SettingsForm } from '@/components/SettingsForm';
 import { CompressionError, compressImage } from '@/utils/compress/compress-image';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
-import { countByStatus, type QueueItem } from '@/utils/queue/types';
+import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 
 export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
-  const [nextStartAt, setNextStartAt] = useState<number | null>(null);
+  const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
   const [destinationUsable, setDestinationUsable] = useState(false);
   const [dragging, setDragging] = useState(false);
   const compressing = useRef<Promise<void>>(Promise.resolve());
@@ -20,11 +21,12 @@ export function App() {
     // Subscribe first, then read the store, so no change falls between the two.
     const stop = onMessage('queue/item-changed', ({ data }) => {
       setRows((current) => mergeItem(current, data.item));
-      setNextStartAt(data.nextStartAt);
+      setPlan(data.plan);
     });
+    const stopPlan = onMessage('queue/plan-changed', ({ data }) => setPlan(data));
     void sendMessage('queue/get', undefined).then((snapshot) => {
       setRows((current) => mergeSnapshot(current, snapshot.items));
-      setNextStartAt(snapshot.nextStartAt);
+      setPlan(snapshot.plan);
     });
     const onPaste = (event: ClipboardEvent) => {
       const files = [...(event.clipboardData?.files ?? [])];
@@ -33,6 +35,7 @@ export function App() {
     document.addEventListener('paste', onPaste);
     return () => {
       stop();
+      stopPlan();
       document.removeEventListener('paste', onPaste);
     };
   }, []);
@@ -87,6 +90,13 @@ export function App() {
     }
   }
 
+  function onCommand(command: QueueCommand) {
+    void sendMessage('queue/control', command).then((snapshot) => {
+      setRows((current) => mergeSnapshot(current, snapshot.items));
+      setPlan(snapshot.plan);
+    });
+  }
+
   function onDrop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
@@ -94,6 +104,7 @@ export function App() {
     if (files.length > 0 && destinationUsable) addFiles(files);
   }
 
+  const counts = countByStatus(rows.flatMap((row) => (row.item ? [row.item] : [])));
   return (
     <main>
       <header class="bar">
@@ -137,15 +148,16 @@ export function App() {
             t('needDestination')
           )}
         </div>
-        <QueueCounts counts={countByStatus(rows.flatMap((row) => (row.item ? [row.item] : [])))} />
-        <NextStart at={nextStartAt} />
+        <QueueCounts counts={counts} />
+        <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
+        <PacingStatus plan={plan} />
       </div>
       {rows.length === 0 ? (
         <p class="section muted">{t('emptyQueue')}</p>
       ) : (
         <ul class="items" data-testid="items">
           {rows.map((row) => (
-            <ItemRow key={row.id} row={row} />
+            <ItemRow key={row.id} row={row} onCommand={onCommand} />
           ))}
         </ul>
       )}

@@ -1,27 +1,38 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { NextStart } from '@/components/NextStart';
+import { PacingStatus } from '@/components/PacingStatus';
+import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
-import { countByStatus, type QueueItem } from '@/utils/queue/types';
+import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 
 export function App() {
   const [items, setItems] = useState<Map<string, QueueItem>>(new Map());
-  const [nextStartAt, setNextStartAt] = useState<number | null>(null);
+  const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
   const [openError, setOpenError] = useState(false);
 
   useEffect(() => {
     const stop = onMessage('queue/item-changed', ({ data }) => {
       setItems((current) => new Map(current).set(data.item.id, data.item));
-      setNextStartAt(data.nextStartAt);
+      setPlan(data.plan);
     });
-    void sendMessage('queue/get', undefined).then((snapshot) => {
-      setItems(new Map(snapshot.items.map((item) => [item.id, item])));
-      setNextStartAt(snapshot.nextStartAt);
-    });
-    return stop;
+    const stopPlan = onMessage('queue/plan-changed', ({ data }) => setPlan(data));
+    void sendMessage('queue/get', undefined).then(showSnapshot);
+    return () => {
+      stop();
+      stopPlan();
+    };
   }, []);
+
+  function showSnapshot(snapshot: { items: QueueItem[]; plan: QueuePlan }) {
+    setItems(new Map(snapshot.items.map((item) => [item.id, item])));
+    setPlan(snapshot.plan);
+  }
+
+  function onCommand(command: QueueCommand) {
+    void sendMessage('queue/control', command).then(showSnapshot);
+  }
 
   async function uploadOnThisPage() {
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
@@ -34,7 +45,8 @@ export function App() {
     }
   }
 
-  const uploading = [...items.values()].find((item) => item.status === 'uploading');
+  const uploading = [...items.values()].filter((item) => item.status === 'uploading');
+  const counts = countByStatus([...items.values()]);
   return (
     <main class="popup" style={{ width: '320px' }}>
       <header class="bar">
@@ -44,13 +56,14 @@ export function App() {
         </a>
       </header>
       <div class="section">
-        <QueueCounts counts={countByStatus([...items.values()])} />
-        {uploading && (
+        <QueueCounts counts={counts} />
+        {uploading.length > 0 && (
           <p class="muted" data-testid="current-item">
-            {t('statusUploading')}: {uploading.name}
+            {t('statusUploading')}: {uploading.map((item) => item.name).join(', ')}
           </p>
         )}
-        <NextStart at={nextStartAt} />
+        <PacingStatus plan={plan} />
+        <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
         <p>
           <button type="button" class="primary" data-testid="open-panel" onClick={() => void uploadOnThisPage()}>
             {t('uploadOnThisPage')}
