@@ -54,7 +54,7 @@ export interface PacingOptions {
   concurrency: number;
   /**
    * Adaptive: the gap between starts never shrinks below this, in milliseconds.
-   * @default 1000
+   * @default 500
    */
   adaptiveFloorMs: number;
   /**
@@ -67,7 +67,7 @@ export interface PacingOptions {
 export const DEFAULT_PACING: PacingOptions = {
   mode: 'sequential',
   concurrency: 2,
-  adaptiveFloorMs: 1_000,
+  adaptiveFloorMs: 500,
   maxRetries: 1,
 };
 

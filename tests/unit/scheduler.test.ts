@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTIVE_DEFAULTS, type AdaptiveParams, adaptiveGapMs, nextGapMs } from '@/utils/queue/adaptive-gap';
+import { type AdaptiveParams, adaptiveGapMs, nextGapMs } from '@/utils/queue/adaptive-gap';
 import { describePlan } from '@/utils/queue/plan';
 import { decideNext, type PacingPolicy, type SchedulerItem } from '@/utils/queue/scheduler';
 import type { AttemptRecord } from '@/utils/queue/types';
@@ -15,7 +15,8 @@ const item = (
   times: Partial<Pick<SchedulerItem, 'startedAt' | 'finishedAt' | 'retryAt' | 'attemptLog' | 'destinationUrl'>> = {},
 ): SchedulerItem => ({ id, seq, status, destinationUrl: DEST, ...times });
 
-const ADAPTIVE: AdaptiveParams = { ...ADAPTIVE_DEFAULTS, floorMs: 1_000 };
+/** Round numbers, so the tables read easily; the shipped defaults are in adaptive-gap.ts. */
+const ADAPTIVE: AdaptiveParams = { startGapMs: 4_000, stepMs: 1_000, factor: 2, maxGapMs: 300_000, floorMs: 1_000 };
 
 function policy(overrides: Partial<PacingPolicy> = {}): PacingPolicy {
   return { mode: 'sequential', delayMs: DELAY, concurrency: 2, adaptive: ADAPTIVE, paused: false, ...overrides };

@@ -19,9 +19,15 @@ export interface AdaptiveParams {
   maxGapMs: number;
 }
 
+/**
+ * Start at 2 s: about what a 1 MB image (the default preset's cap) takes on a
+ * 4 Mbit/s uplink, so the first uploads are unlikely to overlap. Steps of
+ * 0.5 s reach a 0.5 s floor after three clean uploads; one sign of overload
+ * doubles the gap.
+ */
 export const ADAPTIVE_DEFAULTS = {
-  startGapMs: 4_000,
-  stepMs: 1_000,
+  startGapMs: 2_000,
+  stepMs: 500,
   factor: 2,
   maxGapMs: 5 * 60_000,
 } as const satisfies Omit<AdaptiveParams, 'floorMs'>;
