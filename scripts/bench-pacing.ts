@@ -3,7 +3,9 @@
  * beyond 2 concurrent uploads, ingress capped), several ways of sending it,
  * side by side.
  *
- *   npm run bench:pacing -- [--quick] [--images DIR] [--ingress BYTES_PER_SECOND] [--no-build]
+ *   npm run bench:pacing -- [--quick] [--images DIR] [--ingress BYTES_PER_SECOND] [--no-build] [--timeline]
+ *
+ * --timeline prints each request (start, end, outcome, bytes) of each run.
  *
  * (a) the habit Cadence replaces: every item at once, each retried quickly
  *     (3 tries, 0/1/2 s apart), from Node's fetch; once with the original
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     images: { type: 'string' },
     ingress: { type: 'string', default: '250000' },
     'no-build': { type: 'boolean', default: false },
+    timeline: { type: 'boolean', default: false },
   },
 });
 const ingress = Number(values.ingress);
@@ -270,6 +273,15 @@ async function waitForRows(panel: FrameLocator, count: number, statuses: string[
 }
 
 function receiverCounts(receiver: Receiver): Pick<Row, 'resets' | 'bytesSent'> {
+  if (values.timeline) {
+    const first = Math.min(...receiver.requests.map((request) => request.arrivedAt));
+    for (const request of receiver.requests) {
+      const end = request.endedAt === undefined ? '-' : ((request.endedAt - first) / 1000).toFixed(2);
+      console.log(
+        `  #${request.index} ${((request.arrivedAt - first) / 1000).toFixed(2)} -> ${end} s ${request.outcome} ${request.bytes} B`,
+      );
+    }
+  }
   return {
     resets: receiver.requests.filter((request) => request.outcome === 'reset').length,
     bytesSent: sum(receiver.requests.map((request) => request.bytes)),
