@@ -150,7 +150,8 @@ describe('retry as the last resort, in the real browser', () => {
 
 describe('control, in the real browser', () => {
   it('pause (panel) stops new starts while the upload in flight finishes; resume (popup) goes on at the pace', async () => {
-    const delayMs = 300;
+    // A whole second between uploads leaves time to press Pause before the second start.
+    const delayMs = 1_000;
     const { harness, samples } = await setUp({ ingressBytesPerSecond: 300_000 }, 4, 1600, 1200);
     const { panel } = await openConfiguredPanel(harness, delayMs / 1000);
     await addFiles(panel, samples);
@@ -185,18 +186,23 @@ describe('control, in the real browser', () => {
 
   it('cancel one waiting item and cancel all: cancelled items are never sent', async () => {
     const { harness, samples } = await setUp({ ingressBytesPerSecond: 300_000 }, 4, 1600, 1200);
-    const { panel } = await openConfiguredPanel(harness, 1.5);
+    const { panel } = await openConfiguredPanel(harness, 3);
+    // Hand the batch over paused, so every item is waiting when the user cancels one.
+    await panel.locator('[data-testid=pause]').click();
     await addFiles(panel, samples);
     await expect
       .poll(() => panel.locator('[data-testid=item-row][data-status=queued]').count(), { timeout: 20_000 })
-      .toBe(3);
+      .toBe(4);
     await rowOf(panel, 'photo-2.jpg').locator('[data-testid=cancel-item]').click();
     await expect.poll(() => rowOf(panel, 'photo-2.jpg').getAttribute('data-status')).toBe('cancelled');
+    await panel.locator('[data-testid=resume]').click();
+    // photo-1, then photo-3 three seconds after it; cancel all while photo-4 waits for its turn.
     await expect.poll(() => harness.receiver.uploads.length, { timeout: 20_000 }).toBe(2);
     await panel.locator('[data-testid=cancel-all]').click();
     await expect.poll(() => rowOf(panel, 'photo-4.jpg').getAttribute('data-status')).toBe('cancelled');
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(harness.receiver.requests.length).toBeLessThanOrEqual(3);
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(harness.receiver.requests).toHaveLength(2);
     expect(harness.receiver.uploads.map((upload) => upload.filename)).toEqual(['photo-1.jpg', 'photo-3.jpg']);
+    expect(await panel.locator('[data-count=cancelled] dd').textContent()).toBe('2');
   });
 });
