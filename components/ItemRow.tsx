@@ -1,8 +1,10 @@
 import type { KeptOriginalReason } from '@/utils/compress/compress-image';
-import { formatBytes, formatDuration } from '@/utils/format';
+import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
 import type { MessageKey } from '@/utils/i18n';
 import { t } from '@/utils/i18n';
 import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue/panel-rows';
+import type { FailureKind, QueueCommand } from '@/utils/queue/types';
+import { useNow } from './use-now';
 
 const STATUS_TEXT: Record<RowStatus, MessageKey> = {
   compressing: 'statusCompressing',
@@ -13,6 +15,7 @@ const STATUS_TEXT: Record<RowStatus, MessageKey> = {
   uploading: 'statusUploading',
   done: 'statusDone',
   failed: 'statusFailed',
+  cancelled: 'statusCancelled',
 };
 
 const NOTE_TEXT: Record<KeptOriginalReason, MessageKey> = {
@@ -22,10 +25,30 @@ const NOTE_TEXT: Record<KeptOriginalReason, MessageKey> = {
   vector: 'noteVector',
 };
 
-export function ItemRow({ row, onSend }: { row: PanelRow; onSend?: (id: string) => void }) {
+const FAILURE_TEXT: Record<FailureKind, MessageKey> = {
+  reset: 'failureReset',
+  timeout: 'failureTimeout',
+  http: 'failureHttp',
+  unreadable: 'failureUnreadable',
+  file: 'failureFile',
+  cancelled: 'failureCancelled',
+};
+
+export function ItemRow({
+  row,
+  onSend,
+  onCommand,
+}: {
+  row: PanelRow;
+  onSend?: (id: string) => void;
+  onCommand?: (command: QueueCommand) => void;
+}) {
   const status = rowStatus(row);
   const error = row.item?.error ?? row.error;
   const { compressed, item } = row;
+  const retryAt = status === 'queued' ? item?.retryAt : undefined;
+  const now = useNow(retryAt !== undefined);
+  const failureKind = item?.failureKind;
   const uploadMs =
     item?.startedAt !== undefined && item.finishedAt !== undefined ? item.finishedAt - item.startedAt : undefined;
   return (
@@ -78,8 +101,18 @@ export function ItemRow({ row, onSend }: { row: PanelRow; onSend?: (id: string) 
           />
         )}
         {error && (
-          <div class="item-error" role="alert" data-testid="item-error">
+          <div class="item-error" role="alert" data-testid="item-error" data-failure={failureKind}>
+            {failureKind && failureKind !== 'cancelled' && `${t(FAILURE_TEXT[failureKind])}: `}
             {error}
+            {retryAt !== undefined && retryAt > now && (
+              <span class="retry-note" data-testid="retry-in" data-at={retryAt}>
+                {' · '}
+                {t('retryIn', String(secondsUntil(retryAt, now)))}
+              </span>
+            )}
+            {status === 'failed' && failureKind !== undefined && !item?.autoRetries && (
+              <span class="retry-note"> · {t('notRetried')}</span>
+            )}
           </div>
         )}
         {row.sendable && onSend && (
@@ -94,6 +127,26 @@ export function ItemRow({ row, onSend }: { row: PanelRow; onSend?: (id: string) 
           {item?.httpStatus !== undefined && <span class="http-status">HTTP {item.httpStatus}</span>}
           {uploadMs !== undefined && <span class="duration"> · {formatDuration(uploadMs)}</span>}
         </span>
+        {onCommand && item && (status === 'queued' || status === 'uploading') && (
+          <button
+            type="button"
+            class="row-action"
+            data-testid="cancel-item"
+            onClick={() => onCommand({ kind: 'cancel', itemId: item.id })}
+          >
+            {t('cancelItem')}
+          </button>
+        )}
+        {onCommand && item && status === 'failed' && (
+          <button
+            type="button"
+            class="row-action"
+            data-testid="retry-item"
+            onClick={() => onCommand({ kind: 'retry', itemId: item.id })}
+          >
+            {t('retryItem')}
+          </button>
+        )}
         {item?.resultUrl && (
           <a href={item.resultUrl} target="_blank" rel="noopener noreferrer" data-testid="result-link">
             {t('openResult')}

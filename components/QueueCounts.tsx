@@ -20,6 +20,12 @@ export function QueueCounts({ counts }: { counts: Counts }) {
         <dt>{t('countFailed')}</dt>
         <dd>{counts.failed}</dd>
       </div>
+      {counts.cancelled > 0 && (
+        <div data-count="cancelled">
+          <dt>{t('countCancelled')}</dt>
+          <dd>{counts.cancelled}</dd>
+        </div>
+      )}
     </dl>
   );
 }

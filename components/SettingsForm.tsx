@@ -7,6 +7,7 @@ import {
   parseDestinationUrl,
   uploadDelayMsSetting,
 } from '@/utils/settings';
+import { PacingFields } from './PacingFields';
 
 /** Destination URL, file field and pace; shared by the panel and the options page. Saves as you type. */
 export function SettingsForm({ onDestinationChange }: { onDestinationChange?: (usable: boolean) => void }) {
@@ -84,6 +85,7 @@ export function SettingsForm({ onDestinationChange }: { onDestinationChange?: (u
         </label>
       </div>
       {errors.delay && <p class="field-error">{errors.delay}</p>}
+      <PacingFields />
     </div>
   );
 }

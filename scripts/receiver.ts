@@ -6,6 +6,12 @@
  * extension needs no host permission for it.
  *
  *   npm run receiver -- [--port 8787] [--dir ./received]
+ *     [--reset-beyond K]            reset an upload arriving while K are being received
+ *     [--ingress BYTES_PER_SECOND]  read all uploads together at most this fast
+ *     [--reply N=STATUS[:SECONDS]]  answer the Nth request with STATUS (and Retry-After);
+ *                                   N=STATUS:date+SECONDS sends Retry-After as an HTTP date
+ *     [--stall N[=MS]]              hold the Nth reply MS ms (default: never answer)
+ * Faults may be repeated (--reply 1=429:5 --reply 3=400).
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -16,13 +22,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import busboy from 'busboy';
+import { createIngressLimiter, type Faults, parseReplyOption, parseStallOption } from './lib/faults';
 
 export interface ReceivedUpload {
   /** 1-based order of arrival. */
   index: number;
   /** ms since epoch when the request's headers arrived. */
   arrivedAt: number;
-  /** ms since epoch when the reply was sent; 0 while it is held. */
+  /** ms since epoch when the reply was sent. */
   endedAt: number;
   /** Every form field name, file fields included, in order. */
   fieldNames: string[];
@@ -37,23 +44,37 @@ export interface ReceivedUpload {
   idempotencyKey: string | undefined;
 }
 
-/** Misbehaviour to switch on while running (tests flip these between steps). */
-export interface ReceiverFaults {
-  /** Hold each reply this long after the upload was fully received and recorded. @default 0 */
-  holdReplyMs: number;
+/** Every POST to /upload, whatever became of it. */
+export interface RequestRecord {
+  /** 1-based order of arrival, shared with ReceivedUpload.index. */
+  index: number;
+  arrivedAt: number;
+  /** When the reply was sent or the connection ended. */
+  endedAt?: number;
+  outcome: 'receiving' | 'stored' | 'reset' | 'status' | 'stalled' | 'aborted' | 'error';
+  /** The status answered, when one was. */
+  status?: number;
+  /** Body bytes read from this request. */
+  bytes: number;
+  idempotencyKey: string | undefined;
 }
 
 export interface Receiver {
   origin: string;
-  faults: ReceiverFaults;
+  /** The faults in force; a test may change them between steps (read when a request arrives). */
+  faults: Faults;
   uploadUrl: string;
   dir: string;
   uploads: ReceivedUpload[];
+  /** Every upload request in order of arrival, the failed and reset ones too. */
+  requests: RequestRecord[];
+  /** Uploads being received right now (the number `resetBeyond` compares with). */
+  active(): number;
   /** Emits 'received' with each ReceivedUpload once its body is in, and 'upload' the moment its reply is sent. */
   events: EventEmitter;
   /** Resolves once `count` uploads were answered. */
   waitForUploads(count: number, timeoutMs?: number): Promise<ReceivedUpload[]>;
-  /** Resolves once `done` holds for the answered uploads. */
+  /** Resolves once `done` holds for the answered uploads, checked after every reply. */
   waitUntil(done: (replied: ReceivedUpload[]) => boolean, timeoutMs?: number): Promise<ReceivedUpload[]>;
   close(): Promise<void>;
 }
@@ -61,22 +82,27 @@ export interface Receiver {
 export interface ReceiverOptions {
   port?: number;
   dir: string;
+  faults?: Faults;
 }
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
   'access-control-allow-headers': '*',
+  // Retry-After is not a CORS-safelisted response header: without this a page or extension cannot read it.
+  'access-control-expose-headers': 'Retry-After',
   'access-control-max-age': '600',
 };
 
-export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise<Receiver> {
+export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOptions): Promise<Receiver> {
   await mkdir(dir, { recursive: true });
   const uploads: ReceivedUpload[] = [];
+  const requests: RequestRecord[] = [];
   const events = new EventEmitter();
+  const limitIngress = faults.ingressBytesPerSecond ? createIngressLimiter(faults.ingressBytesPerSecond) : undefined;
   let arrivals = 0;
+  let active = 0;
   let origin = '';
-  const faults: ReceiverFaults = { holdReplyMs: 0 };
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://receiver');
@@ -95,6 +121,76 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
   function receiveUpload(request: IncomingMessage, response: ServerResponse): void {
     const arrivedAt = Date.now();
     const index = ++arrivals;
+    const idempotencyHeader = request.headers['idempotency-key'];
+    const record: RequestRecord = {
+      index,
+      arrivedAt,
+      outcome: 'receiving',
+      bytes: 0,
+      idempotencyKey: typeof idempotencyHeader === 'string' ? idempotencyHeader : undefined,
+    };
+    requests.push(record);
+    const end = (outcome: RequestRecord['outcome'], status?: number) => {
+      if (record.endedAt !== undefined) return;
+      record.endedAt = Date.now();
+      record.outcome = outcome;
+      if (status !== undefined) record.status = status;
+      events.emit('request', record);
+    };
+    if (faults.resetBeyond !== undefined && active >= faults.resetBeyond) {
+      // An overloaded server or proxy drops the connection: the client sees ECONNRESET.
+      end('reset');
+      request.socket.resetAndDestroy();
+      return;
+    }
+    active += 1;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      active -= 1;
+    };
+    response.on('close', () => {
+      release();
+      if (record.endedAt === undefined) end(record.outcome === 'stalled' ? 'stalled' : 'aborted');
+    });
+    request.on('data', (chunk: Buffer) => {
+      record.bytes += chunk.length;
+    });
+    const body = limitIngress ? request.pipe(limitIngress()) : request;
+    const replyFault = faults.replies?.[index];
+    const stallMs = faults.stalls?.[index] ?? (faults.holdReplyMs ? faults.holdReplyMs : undefined);
+    const answer = (
+      status: number,
+      text: string,
+      contentType: string,
+      { headers = {}, stored }: { headers?: Record<string, string>; stored?: ReceivedUpload } = {},
+    ) => {
+      const reply = () => {
+        release();
+        end(stored ? 'stored' : replyFault ? 'status' : 'error', status);
+        send(response, status, text, contentType, headers);
+        if (stored) {
+          stored.endedAt = Date.now();
+          uploads.push(stored);
+          events.emit('upload', stored);
+        }
+      };
+      if (stallMs === undefined) return reply();
+      record.outcome = 'stalled';
+      if (Number.isFinite(stallMs)) setTimeout(reply, stallMs);
+    };
+    if (replyFault) {
+      // Read the whole body first, as a server that looks at the upload before refusing it does.
+      body.on('data', () => {});
+      body.on('end', () => {
+        const fault = typeof replyFault === 'function' ? replyFault(arrivedAt) : replyFault;
+        answer(fault.status, JSON.stringify({ error: `injected ${fault.status}` }), 'application/json', {
+          headers: fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter },
+        });
+      });
+      return;
+    }
     const fieldNames: string[] = [];
     const files: Promise<
       Omit<ReceivedUpload, 'index' | 'arrivedAt' | 'endedAt' | 'fieldNames' | 'headers' | 'idempotencyKey'>
@@ -103,7 +199,7 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
     try {
       parser = busboy({ headers: request.headers });
     } catch (error) {
-      send(response, 400, JSON.stringify({ error: `not multipart: ${String(error)}` }), 'application/json');
+      answer(400, JSON.stringify({ error: `not multipart: ${String(error)}` }), 'application/json');
       return;
     }
     parser.on('field', (name) => fieldNames.push(name));
@@ -134,28 +230,23 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
         }),
       );
     });
-    parser.on('error', (error) => send(response, 400, JSON.stringify({ error: String(error) }), 'application/json'));
+    parser.on('error', (error) => answer(400, JSON.stringify({ error: String(error) }), 'application/json'));
     parser.on('close', async () => {
       const [file] = await Promise.all(files);
-      if (!file) return send(response, 400, JSON.stringify({ error: 'no file in the upload' }), 'application/json');
-      const idempotencyKey = request.headers['idempotency-key'];
+      if (!file) return answer(400, JSON.stringify({ error: 'no file in the upload' }), 'application/json');
       const upload: ReceivedUpload = {
         index,
         arrivedAt,
-        endedAt: 0,
+        endedAt: Date.now(),
         fieldNames,
         headers: request.headers,
-        idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+        idempotencyKey: record.idempotencyKey,
         ...file,
       };
-      uploads.push(upload);
       events.emit('received', upload);
-      if (faults.holdReplyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.holdReplyMs));
-      upload.endedAt = Date.now();
-      send(response, 200, JSON.stringify({ url: upload.url, size: upload.size }), 'application/json');
-      events.emit('upload', upload);
+      answer(200, JSON.stringify({ url: upload.url, size: upload.size }), 'application/json', { stored: upload });
     });
-    request.pipe(parser);
+    body.pipe(parser);
   }
 
   async function serveFile(name: string, response: ServerResponse): Promise<void> {
@@ -165,25 +256,22 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
     send(response, 200, await readFile(path.join(dir, savedAs)), upload.mimeType);
   }
 
-  /** Resolves with the replied uploads once `done` says so, checked after every reply. */
   function waitUntil(
     done: (replied: ReceivedUpload[]) => boolean,
     timeoutMs = 60_000,
     describe = () => `receiver condition not met within ${timeoutMs} ms (${uploads.length} uploads)`,
   ): Promise<ReceivedUpload[]> {
-    const replied = () => uploads.filter((upload) => upload.endedAt > 0);
     return new Promise((resolve, reject) => {
-      if (done(replied())) return resolve(replied());
+      if (done(uploads)) return resolve(uploads.slice());
       const timer = setTimeout(() => {
         events.off('upload', check);
         reject(new Error(describe()));
       }, timeoutMs);
       function check() {
-        const current = replied();
-        if (!done(current)) return;
+        if (!done(uploads)) return;
         clearTimeout(timer);
         events.off('upload', check);
-        resolve(current);
+        resolve(uploads.slice());
       }
       events.on('upload', check);
     });
@@ -194,11 +282,13 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
 
   return {
     origin,
-    faults,
     uploadUrl: `${origin}/upload`,
     dir,
     uploads,
+    requests,
+    active: () => active,
     events,
+    faults,
     waitForUploads(count, timeoutMs = 60_000) {
       return waitUntil(
         (replied) => replied.length >= count,
@@ -215,8 +305,15 @@ export async function startReceiver({ port = 0, dir }: ReceiverOptions): Promise
   };
 }
 
-function send(response: ServerResponse, status: number, body: string | Buffer, contentType: string): void {
-  response.writeHead(status, { ...CORS_HEADERS, 'content-type': contentType, 'cache-control': 'no-store' });
+function send(
+  response: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  contentType: string,
+  headers: Record<string, string> = {},
+): void {
+  if (response.destroyed || response.writableEnded) return;
+  response.writeHead(status, { ...CORS_HEADERS, ...headers, 'content-type': contentType, 'cache-control': 'no-store' });
   response.end(body);
 }
 
@@ -244,14 +341,30 @@ function listPage(uploads: readonly ReceivedUpload[]): string {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const { values } = parseArgs({
-    options: { port: { type: 'string', default: '8787' }, dir: { type: 'string', default: 'received' } },
+    options: {
+      port: { type: 'string', default: '8787' },
+      dir: { type: 'string', default: 'received' },
+      'reset-beyond': { type: 'string' },
+      ingress: { type: 'string' },
+      reply: { type: 'string', multiple: true },
+      stall: { type: 'string', multiple: true },
+    },
   });
   const receiver = await startReceiver({
     port: Number(values.port ?? 8787),
     dir: path.resolve(values.dir ?? 'received'),
+    faults: {
+      ...(values['reset-beyond'] === undefined ? {} : { resetBeyond: Number(values['reset-beyond']) }),
+      ...(values.ingress === undefined ? {} : { ingressBytesPerSecond: Number(values.ingress) }),
+      replies: Object.fromEntries((values.reply ?? []).map(parseReplyOption)),
+      stalls: Object.fromEntries((values.stall ?? []).map(parseStallOption)),
+    },
   });
   console.log(`Cadence receiver at ${receiver.origin} (uploads to ${receiver.uploadUrl}), saving to ${receiver.dir}`);
-  receiver.events.on('upload', (upload: ReceivedUpload) =>
-    console.log(`#${upload.index} ${upload.filename} ${upload.size} B (${upload.endedAt - upload.arrivedAt} ms)`),
+  receiver.events.on('request', (record: RequestRecord) =>
+    console.log(
+      `#${record.index} ${record.outcome}${record.status ? ` ${record.status}` : ''} ${record.bytes} B ` +
+        `(${(record.endedAt ?? Date.now()) - record.arrivedAt} ms)`,
+    ),
   );
 }

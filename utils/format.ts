@@ -20,3 +20,8 @@ export function secondsUntil(at: number, now: number): number {
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/** 20000 -> "20", 1500 -> "1.5", 250 -> "0.25": seconds for a pace, without trailing zeros. */
+export function formatSeconds(ms: number): string {
+  return String(Math.round(ms / 10) / 100);
+}

@@ -1,5 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { QueueItem, QueueSnapshot } from './queue/types';
+import type { QueueCommand, QueueItem, QueuePlan, QueueSnapshot } from './queue/types';
 
 /** One compressed image handed from the panel to the background. */
 export interface HandOver {
@@ -15,7 +15,8 @@ export interface HandOver {
 /** An item changed state; sent by the background the moment it happens. */
 export interface ItemChanged {
   item: QueueItem;
-  nextStartAt: number | null;
+  /** The plan after this change: the countdown to the next start and what it waits on. */
+  plan: QueuePlan;
 }
 
 /**
@@ -36,10 +37,14 @@ interface ProtocolMap {
   'panel/unmount'(): void;
   /** panel, popup -> background. "Clear finished": removes done and failed rows and their bytes. */
   'queue/clear-finished'(): void;
+  /** panel, popup -> background. Pause, resume, cancel, retry; resolves once the store has it. */
+  'queue/control'(command: QueueCommand): QueueSnapshot;
   /** background -> panel(s), popup. */
   'queue/item-changed'(change: ItemChanged): void;
   /** background -> panel(s), popup. Rows that no longer exist (cleared, or beyond the kept results). */
   'queue/items-removed'(ids: string[]): void;
+  /** background -> panel(s), popup. The plan changed with no item changing (pause, a hold over, a slot free). */
+  'queue/plan-changed'(plan: QueuePlan): void;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

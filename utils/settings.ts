@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, type PresetId } from './compress/presets';
+import type { PacingMode } from './queue/types';
 
 /**
  * Every stored setting, declared once with its fallback.
@@ -23,7 +24,8 @@ export const fileFieldNameSetting = storage.defineItem<string>('local:fileFieldN
 });
 
 /**
- * Pause between one upload's end and the next one's start, in milliseconds.
+ * The pace, in milliseconds. Sequential: the pause between one upload's end
+ * and the next one's start. Staggered: the time between two starts.
  * 20 s is what the founding note recommends for big batches.
  * @default 20000
  */
@@ -58,6 +60,80 @@ export const keepJpegMetadataSetting = storage.defineItem<boolean>('local:keepJp
 });
 
 export const MAX_UPLOAD_DELAY_MS = 10 * 60_000;
+
+/**
+ * How uploads are paced besides the delay. One object, not one key each, so
+ * that a destination (issue 3) can carry its own copy: these are global
+ * until there is a destination model.
+ */
+export interface PacingOptions {
+  /**
+   * sequential: the next upload starts `delay` after the previous one finished;
+   * staggered: starts are `delay` apart, overlapping allowed;
+   * adaptive: starts are spaced by a gap that follows the server's health.
+   * @default 'sequential'
+   */
+  mode: PacingMode;
+  /**
+   * Staggered and adaptive: at most this many uploads in flight; a start waits for a free slot.
+   * @default 2
+   */
+  concurrency: number;
+  /**
+   * Adaptive: the gap between starts never shrinks below this, in milliseconds.
+   * @default 500
+   */
+  adaptiveFloorMs: number;
+  /**
+   * Automatic retries per item, for failures that may succeed later (0-3).
+   * @default 1
+   */
+  maxRetries: number;
+}
+
+export const DEFAULT_PACING: PacingOptions = {
+  mode: 'sequential',
+  concurrency: 2,
+  adaptiveFloorMs: 500,
+  maxRetries: 1,
+};
+
+export const PACING_LIMITS = {
+  concurrency: { min: 1, max: 6 },
+  adaptiveFloorMs: { min: 0, max: 60_000 },
+  maxRetries: { min: 0, max: 3 },
+} as const;
+
+export const pacingSetting = storage.defineItem<PacingOptions>('local:pacing', {
+  fallback: DEFAULT_PACING,
+});
+
+/** The stored options, with defaults for keys an older version did not store. */
+export async function readPacingOptions(): Promise<PacingOptions> {
+  return { ...DEFAULT_PACING, ...(await pacingSetting.getValue()) };
+}
+
+export async function updatePacingOptions(patch: Partial<PacingOptions>): Promise<void> {
+  await pacingSetting.setValue({ ...(await readPacingOptions()), ...patch });
+}
+
+/**
+ * The user paused the queue: no new starts until they resume. Stored, so a
+ * pause outlives the service worker and a browser restart.
+ * @default false
+ */
+export const queuePausedSetting = storage.defineItem<boolean>('local:queuePaused', {
+  fallback: false,
+});
+
+/** A whole number typed by a user, within limits. */
+export function parseWholeNumber(text: string, min: number, max: number): number | Error {
+  const value = Number(text.trim());
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+    return new Error(`must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
 
 /** Accepts a delay typed by a user in seconds; rejects what is not a sane number. */
 export function parseDelaySeconds(text: string): number | Error {

@@ -3,11 +3,13 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/utils/messages';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
-import type { QueueItem } from '@/utils/queue/types';
+import type { QueueItem, QueuePlan } from '@/utils/queue/types';
 import {
   destinationUrlSetting,
   fileFieldNameSetting,
   parseDestinationUrl,
+  queuePausedSetting,
+  readPacingOptions,
   uploadDelayMsSetting,
 } from '@/utils/settings';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
@@ -33,9 +35,19 @@ export default defineBackground({
             const handle = setTimeout(callback, ms);
             return () => clearTimeout(handle);
           },
-          readDelayMs: () => uploadDelayMsSetting.getValue(),
+          async readPacing() {
+            const [options, delayMs, paused] = await Promise.all([
+              readPacingOptions(),
+              uploadDelayMsSetting.getValue(),
+              queuePausedSetting.getValue(),
+            ]);
+            return { ...options, delayMs, paused };
+          },
+          setPaused: (paused) => queuePausedSetting.setValue(paused),
+          random: () => Math.random(),
           fetch: (request) => fetch(request),
           notify: broadcastItemChanged,
+          onPlanChange: broadcastPlanChanged,
           onPendingChange: keepAlive.update,
         }),
     );
@@ -71,7 +83,7 @@ export default defineBackground({
       assertFromExtensionPage(sender);
       const item = await addToQueue(data);
       const runner = await runnerPromise;
-      broadcastItemChanged(item, runner.nextStartAt);
+      broadcastItemChanged(item, runner.plan);
       void runner.pump();
       return item;
     });
@@ -82,8 +94,15 @@ export default defineBackground({
     onMessage('queue/get', async ({ sender }) => {
       assertFromExtensionPage(sender);
       const [store, runner] = await Promise.all([storePromise, runnerPromise]);
-      void runner.pump();
-      return { items: await store.list(), nextStartAt: runner.nextStartAt };
+      // Acting first means the reply carries a fresh plan.
+      await runner.pump();
+      return { items: await store.list(), plan: runner.plan };
+    });
+    onMessage('queue/control', async ({ data, sender }) => {
+      assertFromExtensionPage(sender);
+      const [store, runner] = await Promise.all([storePromise, runnerPromise]);
+      await runner.control(data);
+      return { items: await store.list(), plan: runner.plan };
     });
     onMessage('panel/open', async ({ data, sender }) => {
       assertFromExtensionPage(sender);
@@ -129,9 +148,13 @@ export default defineBackground({
   },
 });
 
-// No open panel or popup is normal for these: they re-read the store when they open.
-function broadcastItemChanged(item: QueueItem, nextStartAt: number | null): void {
-  sendMessage('queue/item-changed', { item, nextStartAt }).catch(() => {});
+function broadcastItemChanged(item: QueueItem, plan: QueuePlan): void {
+  // No open panel or popup is normal: they re-read the store when they open.
+  sendMessage('queue/item-changed', { item, plan }).catch(() => {});
+}
+
+function broadcastPlanChanged(plan: QueuePlan): void {
+  sendMessage('queue/plan-changed', plan).catch(() => {});
 }
 
 function broadcastItemsRemoved(ids: string[]): void {

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ItemRow } from '@/components/ItemRow';
-import { NextStart } from '@/components/NextStart';
+import { PacingStatus } from '@/components/PacingStatus';
 import { PresetPicker } from '@/components/PresetPicker';
+import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
 import { SettingsForm } from '@/components/SettingsForm';
 import { StorageUse } from '@/components/StorageUse';
@@ -12,12 +13,12 @@ import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
-import { countByStatus, type QueueItem } from '@/utils/queue/types';
+import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 import { customTargetSetting, defaultPresetSetting, keepJpegMetadataSetting } from '@/utils/settings';
 
 export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
-  const [nextStartAt, setNextStartAt] = useState<number | null>(null);
+  const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
   const [destinationUsable, setDestinationUsable] = useState(false);
   const [dragging, setDragging] = useState(false);
   const [preset, setPreset] = useState<PresetId | null>(null);
@@ -37,15 +38,16 @@ export function App() {
     // Subscribe first, then read the store, so no change falls between the two.
     const stopChanges = onMessage('queue/item-changed', ({ data }) => {
       setRows((current) => mergeItem(current, data.item));
-      setNextStartAt(data.nextStartAt);
+      setPlan(data.plan);
     });
     const stopRemovals = onMessage('queue/items-removed', ({ data }) => {
       const removed = new Set(data);
       setRows((current) => current.filter((row) => !removed.has(row.id)));
     });
+    const stopPlan = onMessage('queue/plan-changed', ({ data }) => setPlan(data));
     void sendMessage('queue/get', undefined).then((snapshot) => {
       setRows((current) => mergeSnapshot(current, snapshot.items));
-      setNextStartAt(snapshot.nextStartAt);
+      setPlan(snapshot.plan);
     });
     const onPaste = (event: ClipboardEvent) => {
       const files = [...(event.clipboardData?.files ?? [])];
@@ -55,6 +57,7 @@ export function App() {
     return () => {
       stopChanges();
       stopRemovals();
+      stopPlan();
       document.removeEventListener('paste', onPaste);
     };
   }, []);
@@ -170,6 +173,13 @@ export function App() {
     handingOver.current = handingOver.current.then(() => handOver(id, row.originalSize, file, width, height));
   }
 
+  function onCommand(command: QueueCommand) {
+    void sendMessage('queue/control', command).then((snapshot) => {
+      setRows((current) => mergeSnapshot(current, snapshot.items));
+      setPlan(snapshot.plan);
+    });
+  }
+
   function onDrop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
@@ -223,13 +233,17 @@ export function App() {
           )}
         </div>
         <QueueCounts counts={counts} />
-        <NextStart at={nextStartAt} />
+        <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
+        <PacingStatus plan={plan} />
         <div class="footer-row">
           <StorageUse revision={counts} />
           <button
             type="button"
             data-testid="clear-finished"
-            disabled={counts.done + counts.failed === 0 && !rows.some((row) => !row.item && row.phase === 'error')}
+            disabled={
+              counts.done + counts.failed + counts.cancelled === 0 &&
+              !rows.some((row) => !row.item && row.phase === 'error')
+            }
             onClick={() => {
               // Drafts that failed before hand-over exist only here.
               setRows((current) => current.filter((row) => row.item || row.phase !== 'error'));
@@ -245,7 +259,7 @@ export function App() {
       ) : (
         <ul class="items" data-testid="items">
           {rows.map((row) => (
-            <ItemRow key={row.id} row={row} onSend={sendHeld} />
+            <ItemRow key={row.id} row={row} onSend={sendHeld} onCommand={onCommand} />
           ))}
         </ul>
       )}

@@ -1,21 +1,22 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { NextStart } from '@/components/NextStart';
+import { PacingStatus } from '@/components/PacingStatus';
+import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
 import { StorageUse } from '@/components/StorageUse';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
-import { countByStatus, type QueueItem } from '@/utils/queue/types';
+import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 
 export function App() {
   const [items, setItems] = useState<Map<string, QueueItem>>(new Map());
-  const [nextStartAt, setNextStartAt] = useState<number | null>(null);
+  const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
   const [openError, setOpenError] = useState(false);
 
   useEffect(() => {
     const stopChanges = onMessage('queue/item-changed', ({ data }) => {
       setItems((current) => new Map(current).set(data.item.id, data.item));
-      setNextStartAt(data.nextStartAt);
+      setPlan(data.plan);
     });
     const stopRemovals = onMessage('queue/items-removed', ({ data }) => {
       setItems((current) => {
@@ -24,15 +25,23 @@ export function App() {
         return next;
       });
     });
-    void sendMessage('queue/get', undefined).then((snapshot) => {
-      setItems(new Map(snapshot.items.map((item) => [item.id, item])));
-      setNextStartAt(snapshot.nextStartAt);
-    });
+    const stopPlan = onMessage('queue/plan-changed', ({ data }) => setPlan(data));
+    void sendMessage('queue/get', undefined).then(showSnapshot);
     return () => {
       stopChanges();
       stopRemovals();
+      stopPlan();
     };
   }, []);
+
+  function showSnapshot(snapshot: { items: QueueItem[]; plan: QueuePlan }) {
+    setItems(new Map(snapshot.items.map((item) => [item.id, item])));
+    setPlan(snapshot.plan);
+  }
+
+  function onCommand(command: QueueCommand) {
+    void sendMessage('queue/control', command).then(showSnapshot);
+  }
 
   async function uploadOnThisPage() {
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
@@ -45,7 +54,7 @@ export function App() {
     }
   }
 
-  const uploading = [...items.values()].find((item) => item.status === 'uploading');
+  const uploading = [...items.values()].filter((item) => item.status === 'uploading');
   const counts = countByStatus([...items.values()]);
   return (
     <main class="popup" style={{ width: '320px' }}>
@@ -57,12 +66,13 @@ export function App() {
       </header>
       <div class="section">
         <QueueCounts counts={counts} />
-        {uploading && (
+        {uploading.length > 0 && (
           <p class="muted" data-testid="current-item">
-            {t('statusUploading')}: {uploading.name}
+            {t('statusUploading')}: {uploading.map((item) => item.name).join(', ')}
           </p>
         )}
-        <NextStart at={nextStartAt} />
+        <PacingStatus plan={plan} />
+        <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
         <p>
           <button type="button" class="primary" data-testid="open-panel" onClick={() => void uploadOnThisPage()}>
             {t('uploadOnThisPage')}
@@ -74,7 +84,7 @@ export function App() {
           <button
             type="button"
             data-testid="clear-finished"
-            disabled={counts.done + counts.failed === 0}
+            disabled={counts.done + counts.failed + counts.cancelled === 0}
             onClick={() => void sendMessage('queue/clear-finished', undefined)}
           >
             {t('clearFinished')}

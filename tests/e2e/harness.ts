@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { type LaunchedBrowser, launchWithExtension, openPanelFromPopup } from '../../scripts/lib/browser';
+import type { Faults } from '../../scripts/lib/faults';
 import { generateSampleImages, type SampleImageSpec } from '../../scripts/lib/sample-images';
 import { type Receiver, startReceiver } from '../../scripts/receiver';
 
@@ -14,9 +15,10 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `faults` makes the receiver misbehave on purpose (see scripts/lib/faults.ts). */
+export async function startHarness({ faults }: { faults?: Faults } = {}): Promise<Harness> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'cadence-e2e-'));
-  const receiver = await startReceiver({ dir: path.join(scratch, 'received') });
+  const receiver = await startReceiver({ dir: path.join(scratch, 'received'), faults });
   const browser = await launchWithExtension();
   return {
     browser,

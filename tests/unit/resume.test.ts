@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
+import { DEFAULT_PACING } from '@/utils/settings';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
 
 const DELAY_MS = 20_000;
@@ -36,12 +37,15 @@ async function wakeWith(stored: Partial<QueueItem>[]) {
       const handle = setTimeout(callback, ms);
       return () => clearTimeout(handle);
     },
-    readDelayMs: async () => DELAY_MS,
+    readPacing: async () => ({ ...DEFAULT_PACING, delayMs: DELAY_MS, paused: false }),
+    setPaused: async () => {},
+    random: () => 0,
     async fetch(request) {
       sent.push({ key: request.headers.get('idempotency-key'), at: Date.now() });
       return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
     },
     notify() {},
+    onPlanChange() {},
     onPendingChange() {},
   });
   await runner.resume();

@@ -1,20 +1,36 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { QueueRunner } from '@/utils/queue/runner';
+import { ADAPTIVE_DEFAULTS } from '@/utils/queue/adaptive-gap';
+import { MIN_RETRY_WAIT_MS } from '@/utils/queue/retry';
+import { type PacingSettings, QueueRunner, UPLOAD_TIMEOUT_MS } from '@/utils/queue/runner';
 import { openQueueStore, type QueueStore } from '@/utils/queue/store';
-import type { QueueItem } from '@/utils/queue/types';
+import type { QueueItem, QueuePlan } from '@/utils/queue/types';
+import { DEFAULT_PACING } from '@/utils/settings';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
 
 const DELAY_MS = 20_000;
 const UPLOAD_MS = 1_000;
+const T0 = 1_000_000;
 
 type Event = { at: number; what: string };
+/** How the fake server answers one request: after how long, and what. */
+type Reply = { afterMs?: number; response?: () => Response; error?: Error };
 
-/** A runner over a real (fake-indexeddb) store, a fake clock and a fake server that answers after UPLOAD_MS. */
-async function setUp(reply: (request: Request) => Response | Promise<Response> = okReply) {
+/**
+ * A runner over a real (fake-indexeddb) store, a fake clock and a fake
+ * server. `reply` gets the request and its 1-based number and decides the
+ * answer; by default every upload takes UPLOAD_MS and succeeds.
+ */
+async function setUp(
+  settings: Partial<PacingSettings> = {},
+  reply: (request: Request, count: number) => Reply = () => ({}),
+) {
   const store = await openQueueStore(`runner-${crypto.randomUUID()}`);
+  const pacing: PacingSettings = { ...DEFAULT_PACING, delayMs: DELAY_MS, paused: false, ...settings };
   const events: Event[] = [];
   const notified: QueueItem[] = [];
-  const nextStarts: (number | null)[] = [];
+  const plans: QueuePlan[] = [];
+  /** The plan each notify carried, index for index with `notified`. */
+  const notifiedPlans: QueuePlan[] = [];
   const pending: boolean[] = [];
   const requests: Request[] = [];
   const runner = new QueueRunner({
@@ -24,21 +40,50 @@ async function setUp(reply: (request: Request) => Response | Promise<Response> =
       const handle = setTimeout(callback, ms);
       return () => clearTimeout(handle);
     },
-    readDelayMs: async () => DELAY_MS,
+    readPacing: async () => ({ ...pacing }),
+    async setPaused(paused) {
+      pacing.paused = paused;
+    },
+    random: () => 0,
     async fetch(request) {
       requests.push(request);
-      events.push({ at: Date.now(), what: `request ${request.headers.get('idempotency-key')}` });
-      await new Promise((resolve) => setTimeout(resolve, UPLOAD_MS));
-      return reply(request);
+      const key = request.headers.get('idempotency-key');
+      events.push({ at: Date.now() - T0, what: `request ${key}` });
+      const answer = reply(request, requests.length);
+      await new Promise((resolve, reject) => {
+        const handle = setTimeout(resolve, answer.afterMs ?? UPLOAD_MS);
+        request.signal.addEventListener('abort', () => {
+          clearTimeout(handle);
+          reject(request.signal.reason);
+        });
+      });
+      if (answer.error) throw answer.error;
+      return (answer.response ?? okReply)();
     },
-    notify(item, nextStartAt) {
+    notify(item, plan) {
       notified.push(item);
-      nextStarts.push(nextStartAt);
-      events.push({ at: Date.now(), what: `${item.id} ${item.status}` });
+      notifiedPlans.push(plan);
+      plans.push(plan);
+      events.push({ at: Date.now() - T0, what: `${item.id} ${item.status}` });
     },
+    onPlanChange: (plan) => plans.push(plan),
     onPendingChange: (isPending) => pending.push(isPending),
   });
-  return { store, runner, events, notified, nextStarts, pending, requests };
+  const requestTimes = () => events.filter((event) => event.what.startsWith('request')).map((event) => event.at);
+  const requestKeys = () => requests.map((request) => request.headers.get('idempotency-key'));
+  return {
+    store,
+    runner,
+    events,
+    notified,
+    notifiedPlans,
+    plans,
+    pending,
+    requests,
+    pacing,
+    requestTimes,
+    requestKeys,
+  };
 }
 
 /**
@@ -56,12 +101,22 @@ async function tick(ms: number): Promise<void> {
   await settle();
 }
 
+/** Moves the fake clock in small steps, so every timer fires at its own time and the store keeps up. */
+async function run(ms: number, step = 100): Promise<void> {
+  for (let elapsed = 0; elapsed < ms; elapsed += step) await tick(Math.min(step, ms - elapsed));
+}
+
 function okReply(): Response {
   return new Response(JSON.stringify({ url: 'https://cdn.example/x.jpg' }), {
     status: 200,
     headers: { 'content-type': 'application/json' },
   });
 }
+
+const status =
+  (code: number, body = '', headers: Record<string, string> = {}) =>
+  () =>
+    new Response(body, { status: code, headers });
 
 async function enqueue(store: QueueStore, ids: string[]): Promise<void> {
   for (const id of ids) {
@@ -74,99 +129,423 @@ async function enqueue(store: QueueStore, ids: string[]): Promise<void> {
 
 describe('QueueRunner (fake clock, real store logic)', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 1_000_000 });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
   });
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it('starts each upload the delay after the previous one finished, and reports each finish before the next start', async () => {
-    const { store, runner, events, nextStarts, notified } = await setUp();
-    await enqueue(store, ['a', 'b', 'c']);
-    await runner.pump();
-    for (let round = 0; round < 3; round += 1) {
-      await tick(UPLOAD_MS);
-      await tick(DELAY_MS);
-    }
+  describe('sequential', () => {
+    it('starts each upload the delay after the previous one finished, and reports each finish before the next start', async () => {
+      const { store, runner, events, plans, notified, notifiedPlans, requestTimes } = await setUp();
+      await enqueue(store, ['a', 'b', 'c']);
+      await runner.pump();
+      for (let round = 0; round < 3; round += 1) {
+        await tick(UPLOAD_MS);
+        await tick(DELAY_MS);
+      }
 
-    const t0 = 1_000_000;
-    const requestTimes = events.filter((event) => event.what.startsWith('request')).map((event) => event.at - t0);
-    expect(requestTimes).toEqual([0, UPLOAD_MS + DELAY_MS, 2 * (UPLOAD_MS + DELAY_MS)]);
-    expect(events.map((event) => event.what)).toEqual([
-      'a uploading',
-      'request key-a',
-      'a done',
-      'b uploading',
-      'request key-b',
-      'b done',
-      'c uploading',
-      'request key-c',
-      'c done',
-    ]);
-    // The finish message carries the countdown to the next start.
-    const aDone = notified.findIndex((item) => item.id === 'a' && item.status === 'done');
-    expect(nextStarts[aDone]).toBe(t0 + UPLOAD_MS + DELAY_MS);
-    expect(nextStarts.at(-1)).toBeNull();
-  });
-
-  it('does not start the next upload one millisecond early', async () => {
-    const { store, runner, requests } = await setUp();
-    await enqueue(store, ['a', 'b']);
-    await runner.pump();
-    await tick(UPLOAD_MS);
-    await tick(DELAY_MS - 1);
-    expect(requests).toHaveLength(1);
-    await tick(1);
-    expect(requests).toHaveLength(2);
-  });
-
-  it('records the result link and drops the bytes of a done item', async () => {
-    const { store, runner } = await setUp();
-    await enqueue(store, ['a']);
-    await runner.pump();
-    await tick(UPLOAD_MS);
-    expect(await store.get('a')).toMatchObject({
-      status: 'done',
-      httpStatus: 200,
-      resultUrl: 'https://cdn.example/x.jpg',
-      attempts: 1,
+      expect(requestTimes()).toEqual([0, UPLOAD_MS + DELAY_MS, 2 * (UPLOAD_MS + DELAY_MS)]);
+      expect(events.map((event) => event.what)).toEqual([
+        'a uploading',
+        'request key-a',
+        'a done',
+        'b uploading',
+        'request key-b',
+        'b done',
+        'c uploading',
+        'request key-c',
+        'c done',
+      ]);
+      // The finish message carries the countdown to the next start.
+      const aDone = notified.findIndex((item) => item.id === 'a' && item.status === 'done');
+      expect(notifiedPlans[aDone]).toMatchObject({
+        mode: 'sequential',
+        nextStartAt: T0 + UPLOAD_MS + DELAY_MS,
+        waitingOn: 'pace',
+        itemId: 'b',
+      });
+      expect(plans.at(-1)).toMatchObject({ nextStartAt: null, waitingOn: 'nothing' });
     });
-    expect(await store.getBlob('a')).toBeUndefined();
+
+    it('does not start the next upload one millisecond early', async () => {
+      const { store, runner, requests } = await setUp();
+      await enqueue(store, ['a', 'b']);
+      await runner.pump();
+      await tick(UPLOAD_MS);
+      await tick(DELAY_MS - 1);
+      expect(requests).toHaveLength(1);
+      await tick(1);
+      expect(requests).toHaveLength(2);
+    });
+
+    it('records the result link and drops the bytes of a done item', async () => {
+      const { store, runner } = await setUp();
+      await enqueue(store, ['a']);
+      await runner.pump();
+      await tick(UPLOAD_MS);
+      expect(await store.get('a')).toMatchObject({
+        status: 'done',
+        httpStatus: 200,
+        resultUrl: 'https://cdn.example/x.jpg',
+        attempts: 1,
+        attemptLog: [{ startedAt: T0, finishedAt: T0 + UPLOAD_MS, result: 'ok', httpStatus: 200 }],
+      });
+      expect(await store.getBlob('a')).toBeUndefined();
+    });
   });
 
-  it('names a server error in the item, keeps its bytes, and goes on with the next at the same pace', async () => {
-    const { store, runner, requests } = await setUp((request) =>
-      request.headers.get('idempotency-key') === 'key-a' ? new Response('disk full', { status: 507 }) : okReply(),
+  describe('staggered', () => {
+    it('starts item k at k intervals whether or not earlier ones finished; the cap holds a third start', async () => {
+      const interval = 5_000;
+      const slow = 12_000;
+      const { store, runner, requestTimes, plans } = await setUp(
+        { mode: 'staggered', delayMs: interval, concurrency: 2 },
+        () => ({ afterMs: slow }),
+      );
+      await enqueue(store, ['a', 'b', 'c', 'd']);
+      await runner.pump();
+      await run(interval + 100);
+      // b started while a was still uploading: overlap is the point of staggering.
+      expect(requestTimes()).toEqual([0, interval]);
+      await run(interval);
+      // c was due at 10 s, but two are in flight: it waits for a slot.
+      expect(requestTimes()).toEqual([0, interval]);
+      expect(plans.at(-1)).toMatchObject({ waitingOn: 'slot', inFlight: 2, itemId: 'c' });
+      await run(30_000);
+      // a finished at 12 s and freed a slot; d keeps a full interval after c.
+      expect(requestTimes()).toEqual([0, interval, slow, slow + interval]);
+      expect((await store.list()).map((item) => item.status)).toEqual(['done', 'done', 'done', 'done']);
+    });
+
+    it('reports each completion on its own, the moment it happens', async () => {
+      const { store, runner, events } = await setUp({ mode: 'staggered', delayMs: 1_000 }, (_, count) => ({
+        afterMs: count === 1 ? 5_000 : 500,
+      }));
+      await enqueue(store, ['a', 'b']);
+      await runner.pump();
+      await run(6_000);
+      const doneAt = (id: string) => events.find((event) => event.what === `${id} done`)?.at;
+      // b, started second but quicker, is shown done first, at its own finish.
+      expect(doneAt('b')).toBe(1_500);
+      expect(doneAt('a')).toBe(5_000);
+    });
+  });
+
+  describe('adaptive', () => {
+    it('narrows the gap while uploads finish cleanly and fast, and widens it at once on a reset', async () => {
+      const { store, runner, requestTimes, plans } = await setUp(
+        { mode: 'adaptive', adaptiveFloorMs: 500, concurrency: 2, maxRetries: 0 },
+        (_, count) => (count === 5 ? { afterMs: 200, error: new TypeError('Failed to fetch') } : { afterMs: 200 }),
+      );
+      await enqueue(store, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+      await runner.pump();
+      await run(30_000);
+      const starts = requestTimes();
+      const gaps = starts.slice(1).map((at, index) => at - (starts[index] as number));
+      const { startGapMs: start, stepMs: step } = ADAPTIVE_DEFAULTS;
+      const floor = 500;
+      expect(start - 3 * step).toBe(floor); // the table below assumes the floor is reached in three steps
+      // Each clean fast upload takes a step off (the first already before b starts), down to the floor;
+      // the 5th upload is reset: the gap doubles at once; the next clean one takes a step off again.
+      expect(gaps).toEqual([start - step, start - 2 * step, floor, floor, 2 * floor, 2 * floor - step]);
+      expect(plans.some((plan) => plan.mode === 'adaptive' && plan.gapMs === 2 * floor)).toBe(true);
+      expect((await store.get('e'))?.failureKind).toBe('reset');
+    });
+  });
+
+  describe('retry, only as the last resort', () => {
+    it('a reset is retried once, with the same key, no sooner than twice the gap, and then succeeds', async () => {
+      const { store, runner, requestKeys, requestTimes, notified } = await setUp({}, (_, count) =>
+        count === 1 ? { error: new TypeError('Failed to fetch') } : {},
+      );
+      await enqueue(store, ['a']);
+      await runner.pump();
+      await tick(UPLOAD_MS);
+      expect(await store.get('a')).toMatchObject({
+        status: 'queued',
+        failureKind: 'reset',
+        error: 'Network error (connection failed or reset): Failed to fetch',
+        retryAt: T0 + UPLOAD_MS + 2 * DELAY_MS,
+        autoRetries: 1,
+      });
+      await tick(2 * DELAY_MS - 1);
+      expect(requestKeys()).toEqual(['key-a']);
+      await tick(1);
+      await tick(UPLOAD_MS);
+      expect(requestKeys()).toEqual(['key-a', 'key-a']);
+      expect(requestTimes()).toEqual([0, UPLOAD_MS + 2 * DELAY_MS]);
+      expect(await store.get('a')).toMatchObject({
+        status: 'done',
+        attempts: 2,
+        error: undefined,
+        failureKind: undefined,
+      });
+      // The row was told about the waiting retry.
+      expect(notified.some((item) => item.id === 'a' && item.status === 'queued' && item.retryAt !== undefined)).toBe(
+        true,
+      );
+    });
+
+    it('at most one automatic retry by default: a second reset fails the item, named', async () => {
+      const { store, runner, requests } = await setUp({}, () => ({ error: new TypeError('Failed to fetch') }));
+      await enqueue(store, ['a']);
+      await runner.pump();
+      await run(5 * DELAY_MS, 1_000);
+      expect(requests).toHaveLength(2);
+      expect(await store.get('a')).toMatchObject({ status: 'failed', failureKind: 'reset', autoRetries: 1 });
+      expect(await store.getBlob('a')).toBeDefined();
+    });
+
+    it.each([0, 1, 2, 3])(
+      'with %i retries allowed, a server that keeps failing gets that many more tries',
+      async (maxRetries) => {
+        const { store, runner, requests } = await setUp({ maxRetries, delayMs: 1_000 }, () => ({
+          response: status(502),
+        }));
+        await enqueue(store, ['a']);
+        await runner.pump();
+        await run(60_000, 500);
+        expect(requests).toHaveLength(1 + maxRetries);
+        expect((await store.get('a'))?.status).toBe('failed');
+      },
     );
-    await enqueue(store, ['a', 'b']);
-    await runner.pump();
-    await tick(UPLOAD_MS);
-    await tick(DELAY_MS);
-    await tick(UPLOAD_MS);
-    expect(await store.get('a')).toMatchObject({ status: 'failed', httpStatus: 507, error: 'HTTP 507: disk full' });
-    expect(await store.getBlob('a')).toBeDefined();
-    expect(await store.get('b')).toMatchObject({ status: 'done' });
-    expect(requests).toHaveLength(2);
+
+    it.each([400, 401, 403, 404, 413, 422])(
+      'a %i is not retried, and the next item goes on at the same pace',
+      async (code) => {
+        const { store, runner, requestKeys } = await setUp({}, (request) =>
+          request.headers.get('idempotency-key') === 'key-a' ? { response: status(code, 'bad request') } : {},
+        );
+        await enqueue(store, ['a', 'b']);
+        await runner.pump();
+        await tick(UPLOAD_MS);
+        await tick(DELAY_MS);
+        await tick(UPLOAD_MS);
+        await run(3 * DELAY_MS, 1_000);
+        expect(requestKeys()).toEqual(['key-a', 'key-b']);
+        expect(await store.get('a')).toMatchObject({
+          status: 'failed',
+          failureKind: 'http',
+          httpStatus: code,
+          error: `HTTP ${code}: bad request`,
+        });
+        expect(await store.getBlob('a')).toBeDefined();
+        expect((await store.get('b'))?.status).toBe('done');
+      },
+    );
+
+    it('a waiting retry holds no slot: the next item starts while it waits', async () => {
+      const { store, runner, requestKeys } = await setUp({ delayMs: 2_000 }, (_, count) =>
+        count === 1 ? { response: status(500) } : {},
+      );
+      await enqueue(store, ['a', 'b']);
+      await runner.pump();
+      await tick(UPLOAD_MS);
+      await tick(2_000);
+      await tick(UPLOAD_MS);
+      // b went at the normal pace; a's retry waits for 2 x 2 s after its failure.
+      expect(requestKeys()).toEqual(['key-a', 'key-b']);
+      await run(5_000);
+      expect(requestKeys()).toEqual(['key-a', 'key-b', 'key-a']);
+    });
+
+    it('a stalled reply times out and counts as a failure that may be retried', async () => {
+      const { store, runner, requests } = await setUp({ maxRetries: 0 }, () => ({ afterMs: 10 * UPLOAD_TIMEOUT_MS }));
+      await enqueue(store, ['a']);
+      await runner.pump();
+      await tick(UPLOAD_TIMEOUT_MS - 1);
+      expect((await store.get('a'))?.status).toBe('uploading');
+      await tick(1);
+      expect(await store.get('a')).toMatchObject({ status: 'failed', failureKind: 'timeout' });
+      expect(requests[0]?.signal.aborted).toBe(true);
+    });
+  });
+
+  describe('Retry-After', () => {
+    it.each([
+      ['seconds', (now: number) => String((90_000 - (now - T0)) / 1000)],
+      ['an HTTP date', () => new Date(T0 + 90_000).toUTCString()],
+    ])('a 429 with Retry-After in %s holds every item to that destination until then', async (_, retryAfter) => {
+      const { store, runner, requestTimes, plans } = await setUp(
+        { mode: 'staggered', delayMs: 1_000, concurrency: 2 },
+        (_, count) =>
+          count === 1 ? { response: () => status(429, 'slow down', { 'retry-after': retryAfter(Date.now()) })() } : {},
+      );
+      await enqueue(store, ['a', 'b', 'c']);
+      await runner.pump();
+      await run(2_000);
+      // b started at 1 s (before the 429 arrived); c was due at 2 s but the server said 90 s.
+      expect(requestTimes()).toEqual([0, 1_000]);
+      const held = plans.at(-1);
+      expect(held).toMatchObject({ waitingOn: 'server', serverHoldUntil: T0 + 90_000, nextStartAt: T0 + 90_000 });
+      await run(88_000 - 1, 1_000);
+      expect(requestTimes()).toEqual([0, 1_000]);
+      await run(60_000, 500);
+      const later = requestTimes().slice(2);
+      expect(later.length).toBe(2);
+      expect(Math.min(...later)).toBeGreaterThanOrEqual(90_000);
+      expect(await store.get('a')).toMatchObject({ status: 'done', autoRetries: 1 });
+    });
+
+    it('a 503 with Retry-After pauses the destination even when the item is out of retries', async () => {
+      const { store, runner, requestTimes } = await setUp({ maxRetries: 0, delayMs: 1_000 }, (_, count) =>
+        count === 1 ? { response: status(503, '', { 'retry-after': '30' }) } : {},
+      );
+      await enqueue(store, ['a', 'b']);
+      await runner.pump();
+      await run(40_000, 500);
+      expect(requestTimes()).toEqual([0, UPLOAD_MS + 30_000]);
+      expect((await store.get('a'))?.status).toBe('failed');
+    });
+  });
+
+  describe('control', () => {
+    it('pause stops new starts, the upload in flight finishes; resume goes on at the pace', async () => {
+      const { store, runner, requestTimes, pending, plans } = await setUp({ delayMs: 2_000 });
+      await enqueue(store, ['a', 'b']);
+      await runner.pump();
+      await tick(UPLOAD_MS / 2);
+      await runner.control({ kind: 'pause' });
+      await tick(UPLOAD_MS / 2);
+      expect((await store.get('a'))?.status).toBe('done');
+      await run(60_000, 1_000);
+      expect(requestTimes()).toEqual([0]);
+      expect(plans.at(-1)).toMatchObject({ paused: true, waitingOn: 'paused' });
+      // Nothing in flight and paused: the worker may sleep.
+      expect(pending.at(-1)).toBe(false);
+      await runner.control({ kind: 'resume' });
+      await tick(UPLOAD_MS);
+      expect(requestTimes()).toEqual([0, 61_000]);
+    });
+
+    it('cancel one queued item: it never starts and its bytes are dropped', async () => {
+      const { store, runner, requestKeys } = await setUp({ delayMs: 1_000 });
+      await enqueue(store, ['a', 'b', 'c']);
+      await runner.pump();
+      await runner.control({ kind: 'cancel', itemId: 'b' });
+      await run(10_000);
+      expect(requestKeys()).toEqual(['key-a', 'key-c']);
+      expect((await store.get('b'))?.status).toBe('cancelled');
+      expect(await store.getBlob('b')).toBeUndefined();
+    });
+
+    it('cancel an upload in flight aborts its request', async () => {
+      const { store, runner, requests } = await setUp({ delayMs: 1_000 }, () => ({ afterMs: 60_000 }));
+      await enqueue(store, ['a', 'b']);
+      await runner.pump();
+      await tick(100);
+      await runner.control({ kind: 'cancel', itemId: 'a' });
+      await settle();
+      expect(requests[0]?.signal.aborted).toBe(true);
+      expect(await store.get('a')).toMatchObject({ status: 'cancelled', failureKind: 'cancelled' });
+      // A cancel is not a failure to retry; the queue goes on.
+      await tick(1_000);
+      expect(requests.map((request) => request.headers.get('idempotency-key'))).toEqual(['key-a', 'key-b']);
+    });
+
+    it('cancel all: in flight aborted, queued and waiting retries dropped', async () => {
+      const { store, runner, requests } = await setUp({ mode: 'staggered', delayMs: 1_000 }, (_, count) =>
+        count === 1 ? { response: status(503) } : { afterMs: 60_000 },
+      );
+      await enqueue(store, ['a', 'b', 'c', 'd']);
+      await runner.pump();
+      await run(1_500);
+      expect((await store.get('a'))?.status).toBe('queued'); // waiting to retry
+      await runner.control({ kind: 'cancel-all' });
+      await run(120_000, 2_000);
+      expect(requests).toHaveLength(2);
+      expect((await store.list()).map((item) => item.status)).toEqual([
+        'cancelled',
+        'cancelled',
+        'cancelled',
+        'cancelled',
+      ]);
+    });
+
+    it('retry one failed item by hand: it goes again with the same key and a fresh retry allowance', async () => {
+      const { store, runner, requestKeys } = await setUp({ delayMs: 1_000 }, (_, count) =>
+        count === 1 ? { response: status(400) } : {},
+      );
+      await enqueue(store, ['a']);
+      await runner.pump();
+      await tick(UPLOAD_MS);
+      expect((await store.get('a'))?.status).toBe('failed');
+      await runner.control({ kind: 'retry', itemId: 'a' });
+      await run(3_000);
+      expect(requestKeys()).toEqual(['key-a', 'key-a']);
+      expect(await store.get('a')).toMatchObject({ status: 'done', autoRetries: 0 });
+    });
+
+    it('retry all failed: every failed item goes again, done and cancelled ones do not', async () => {
+      const { store, runner, requestKeys } = await setUp({ delayMs: 1_000, maxRetries: 0 }, (request, count) =>
+        count <= 3 && request.headers.get('idempotency-key') !== 'key-b' ? { response: status(500) } : {},
+      );
+      await enqueue(store, ['a', 'b', 'c', 'd']);
+      await runner.control({ kind: 'cancel', itemId: 'd' });
+      await run(10_000);
+      expect((await store.list()).map((item) => item.status)).toEqual(['failed', 'done', 'failed', 'cancelled']);
+      await runner.control({ kind: 'retry-failed' });
+      await run(10_000);
+      expect(requestKeys()).toEqual(['key-a', 'key-b', 'key-c', 'key-a', 'key-c']);
+      expect((await store.list()).map((item) => item.status)).toEqual(['done', 'done', 'done', 'cancelled']);
+    });
+  });
+
+  describe('durability', () => {
+    it('on wake, sends an item caught mid-upload again with the same idempotency key, not counted as a retry', async () => {
+      const { store, runner, requests } = await setUp();
+      await enqueue(store, ['a']);
+      await store.update('a', { status: 'uploading', startedAt: Date.now(), attempts: 1 });
+      await runner.resume();
+      await tick(UPLOAD_MS);
+      expect(requests.map((request) => request.headers.get('idempotency-key'))).toEqual(['key-a']);
+      expect(await store.get('a')).toMatchObject({ status: 'done', attempts: 2 });
+      expect((await store.get('a'))?.autoRetries ?? 0).toBe(0);
+    });
+
+    it('a waiting retry and a Retry-After hold survive a new runner (a restarted worker)', async () => {
+      const first = await setUp({ delayMs: 1_000 }, () => ({ response: status(429, '', { 'retry-after': '60' }) }));
+      await enqueue(first.store, ['a']);
+      await first.runner.pump();
+      await tick(UPLOAD_MS);
+      const retryAt = (await first.store.get('a'))?.retryAt as number;
+      expect(retryAt).toBeGreaterThanOrEqual(T0 + UPLOAD_MS + 60_000);
+      // The worker dies: its timers go with it. A second runner over the same store is the restarted worker.
+      vi.clearAllTimers();
+      const requests: number[] = [];
+      const second = new QueueRunner({
+        store: first.store,
+        now: () => Date.now(),
+        setTimer(callback, ms) {
+          const handle = setTimeout(callback, ms);
+          return () => clearTimeout(handle);
+        },
+        readPacing: async () => ({ ...DEFAULT_PACING, delayMs: 1_000, paused: false }),
+        setPaused: async () => {},
+        random: () => 0,
+        fetch: async () => {
+          requests.push(Date.now());
+          return okReply();
+        },
+        notify: () => {},
+        onPlanChange: () => {},
+        onPendingChange: () => {},
+      });
+      await second.resume();
+      expect(second.plan).toMatchObject({ waitingOn: 'server', nextStartAt: T0 + UPLOAD_MS + 60_000 });
+      await run(70_000, 1_000);
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).toBeGreaterThanOrEqual(retryAt);
+    });
   });
 
   it('names a connection failure', async () => {
-    const { store, runner } = await setUp(() => {
-      throw new TypeError('Failed to fetch');
-    });
+    const { store, runner } = await setUp({ maxRetries: 0 }, () => ({ error: new TypeError('Failed to fetch') }));
     await enqueue(store, ['a']);
     await runner.pump();
     await tick(UPLOAD_MS);
     expect((await store.get('a'))?.error).toBe('Network error (connection failed or reset): Failed to fetch');
-  });
-
-  it('on wake, sends an item caught mid-upload again with the same idempotency key', async () => {
-    const { store, runner, requests } = await setUp();
-    await enqueue(store, ['a']);
-    await store.update('a', { status: 'uploading', startedAt: Date.now(), attempts: 1 });
-    await runner.resume();
-    await tick(UPLOAD_MS);
-    expect(requests.map((request) => request.headers.get('idempotency-key'))).toEqual(['key-a']);
-    expect(await store.get('a')).toMatchObject({ status: 'done', attempts: 2 });
   });
 
   it('asks to stay awake only while work is pending', async () => {
@@ -176,5 +555,15 @@ describe('QueueRunner (fake clock, real store logic)', () => {
     expect(pending.at(-1)).toBe(true);
     await tick(UPLOAD_MS);
     expect(pending.at(-1)).toBe(false);
+  });
+
+  it('never retries sooner than the minimum, even with no delay', async () => {
+    const { store, runner, requestTimes } = await setUp({ delayMs: 0 }, (_, count) =>
+      count === 1 ? { response: status(503) } : {},
+    );
+    await enqueue(store, ['a']);
+    await runner.pump();
+    await run(5_000);
+    expect(requestTimes()).toEqual([0, UPLOAD_MS + MIN_RETRY_WAIT_MS]);
   });
 });

@@ -1,20 +1,35 @@
 import { describe, expect, it } from 'vitest';
-import { decideNext, type SchedulerItem } from '@/utils/queue/scheduler';
+import { type AdaptiveParams, adaptiveGapMs, nextGapMs } from '@/utils/queue/adaptive-gap';
+import { describePlan } from '@/utils/queue/plan';
+import { decideNext, type PacingPolicy, type SchedulerItem } from '@/utils/queue/scheduler';
+import type { AttemptRecord } from '@/utils/queue/types';
 
 const DELAY = 20_000;
-const item = (id: string, seq: number, status: SchedulerItem['status'], finishedAt?: number): SchedulerItem => ({
-  id,
-  seq,
-  status,
-  finishedAt,
-});
+const DEST = 'https://img.example/upload';
+const OTHER = 'https://other.example/upload';
+
+const item = (
+  id: string,
+  seq: number,
+  status: SchedulerItem['status'],
+  times: Partial<Pick<SchedulerItem, 'startedAt' | 'finishedAt' | 'retryAt' | 'attemptLog' | 'destinationUrl'>> = {},
+): SchedulerItem => ({ id, seq, status, destinationUrl: DEST, ...times });
+
+/** Round numbers, so the tables read easily; the shipped defaults are in adaptive-gap.ts. */
+const ADAPTIVE: AdaptiveParams = { startGapMs: 4_000, stepMs: 1_000, factor: 2, maxGapMs: 300_000, floorMs: 1_000 };
+
+function policy(overrides: Partial<PacingPolicy> = {}): PacingPolicy {
+  return { mode: 'sequential', delayMs: DELAY, concurrency: 2, adaptive: ADAPTIVE, paused: false, ...overrides };
+}
+
+const ok = (startedAt: number, finishedAt: number): AttemptRecord => ({ startedAt, finishedAt, result: 'ok' });
 
 describe('decideNext: sequential with a delay', () => {
   it.each([
     { case: 'an empty queue is idle', items: [], now: 0, expected: { kind: 'idle' } },
     {
       case: 'only finished items is idle',
-      items: [item('a', 1, 'done', 10), item('b', 2, 'failed', 20)],
+      items: [item('a', 1, 'done', { finishedAt: 10 }), item('b', 2, 'failed', { finishedAt: 20 })],
       now: 99_999,
       expected: { kind: 'idle' },
     },
@@ -28,37 +43,41 @@ describe('decideNext: sequential with a delay', () => {
       case: 'nothing starts while one is uploading',
       items: [item('a', 1, 'uploading'), item('b', 2, 'queued')],
       now: 1e9,
-      expected: { kind: 'busy' },
+      expected: { kind: 'busy', inFlight: 1, itemId: 'b' },
     },
     {
       case: 'the next waits until the previous finish plus the delay',
-      items: [item('a', 1, 'done', 1_000), item('b', 2, 'queued')],
+      items: [item('a', 1, 'done', { finishedAt: 1_000 }), item('b', 2, 'queued')],
       now: 1_001,
-      expected: { kind: 'wait', itemId: 'b', at: 1_000 + DELAY },
+      expected: { kind: 'wait', itemId: 'b', at: 1_000 + DELAY, on: 'pace' },
     },
     {
       case: 'one millisecond early is still a wait',
-      items: [item('a', 1, 'done', 1_000), item('b', 2, 'queued')],
+      items: [item('a', 1, 'done', { finishedAt: 1_000 }), item('b', 2, 'queued')],
       now: 1_000 + DELAY - 1,
-      expected: { kind: 'wait', itemId: 'b', at: 1_000 + DELAY },
+      expected: { kind: 'wait', itemId: 'b', at: 1_000 + DELAY, on: 'pace' },
     },
     {
       case: 'it starts exactly when the delay has passed',
-      items: [item('a', 1, 'done', 1_000), item('b', 2, 'queued')],
+      items: [item('a', 1, 'done', { finishedAt: 1_000 }), item('b', 2, 'queued')],
       now: 1_000 + DELAY,
       expected: { kind: 'start', itemId: 'b' },
     },
     {
       case: 'a failure counts as a finish for the pace',
-      items: [item('a', 1, 'failed', 5_000), item('b', 2, 'queued')],
+      items: [item('a', 1, 'failed', { finishedAt: 5_000 }), item('b', 2, 'queued')],
       now: 6_000,
-      expected: { kind: 'wait', itemId: 'b', at: 5_000 + DELAY },
+      expected: { kind: 'wait', itemId: 'b', at: 5_000 + DELAY, on: 'pace' },
     },
     {
       case: 'the delay runs from the latest finish, not the first',
-      items: [item('a', 1, 'done', 1_000), item('b', 2, 'done', 50_000), item('c', 3, 'queued')],
+      items: [
+        item('a', 1, 'done', { finishedAt: 1_000 }),
+        item('b', 2, 'done', { finishedAt: 50_000 }),
+        item('c', 3, 'queued'),
+      ],
       now: 60_000,
-      expected: { kind: 'wait', itemId: 'c', at: 50_000 + DELAY },
+      expected: { kind: 'wait', itemId: 'c', at: 50_000 + DELAY, on: 'pace' },
     },
     {
       case: 'items go in hand-over order, whatever the array order',
@@ -66,14 +85,342 @@ describe('decideNext: sequential with a delay', () => {
       now: 0,
       expected: { kind: 'start', itemId: 'early' },
     },
+    {
+      case: 'a cancelled item neither starts nor blocks',
+      items: [item('a', 1, 'cancelled'), item('b', 2, 'queued')],
+      now: 0,
+      expected: { kind: 'start', itemId: 'b' },
+    },
   ])('$case', ({ items, now, expected }) => {
-    expect(decideNext(items, now, { delayMs: DELAY })).toEqual(expected);
+    expect(decideNext(items, now, policy())).toEqual(expected);
   });
 
   it('with no delay the next starts right after a finish', () => {
-    expect(decideNext([item('a', 1, 'done', 100), item('b', 2, 'queued')], 100, { delayMs: 0 })).toEqual({
-      kind: 'start',
+    const items = [item('a', 1, 'done', { finishedAt: 100 }), item('b', 2, 'queued')];
+    expect(decideNext(items, 100, policy({ delayMs: 0 }))).toEqual({ kind: 'start', itemId: 'b' });
+  });
+});
+
+describe('decideNext: staggered starts with a concurrency cap', () => {
+  const staggered = policy({ mode: 'staggered', concurrency: 2 });
+  it.each([
+    {
+      case: 'the first starts at once',
+      items: [item('a', 1, 'queued'), item('b', 2, 'queued')],
+      now: 0,
+      expected: { kind: 'start', itemId: 'a' },
+    },
+    {
+      case: 'the second starts one interval after the first started, while the first is still uploading',
+      items: [item('a', 1, 'uploading', { startedAt: 0 }), item('b', 2, 'queued')],
+      now: 1,
+      expected: { kind: 'wait', itemId: 'b', at: DELAY, on: 'pace' },
+    },
+    {
+      case: 'on time, it starts with one in flight',
+      items: [item('a', 1, 'uploading', { startedAt: 0 }), item('b', 2, 'queued')],
+      now: DELAY,
+      expected: { kind: 'start', itemId: 'b' },
+    },
+    {
+      case: 'item k starts k intervals after the batch began when nothing delays it',
+      items: [
+        item('a', 1, 'done', { startedAt: 0, finishedAt: 3_000 }),
+        item('b', 2, 'uploading', { startedAt: DELAY }),
+        item('c', 3, 'queued'),
+      ],
+      now: DELAY + 10,
+      expected: { kind: 'wait', itemId: 'c', at: 2 * DELAY, on: 'pace' },
+    },
+    {
+      case: 'the start is not delayed by a slow earlier upload (finish time does not matter)',
+      items: [item('a', 1, 'done', { startedAt: 0, finishedAt: DELAY + 15_000 }), item('b', 2, 'queued')],
+      now: DELAY + 15_000,
+      expected: { kind: 'start', itemId: 'b' },
+    },
+    {
+      case: 'the cap: with two in flight the due start waits for a finish',
+      items: [
+        item('a', 1, 'uploading', { startedAt: 0 }),
+        item('b', 2, 'uploading', { startedAt: DELAY }),
+        item('c', 3, 'queued'),
+      ],
+      now: 5 * DELAY,
+      expected: { kind: 'busy', inFlight: 2, itemId: 'c' },
+    },
+    {
+      case: 'after the cap delayed a start, the next keeps a full interval from it (no burst to catch up)',
+      items: [
+        item('a', 1, 'done', { startedAt: 0, finishedAt: 90_000 }),
+        item('b', 2, 'uploading', { startedAt: DELAY }),
+        item('c', 3, 'uploading', { startedAt: 90_000 }),
+        item('d', 4, 'queued'),
+      ],
+      now: 91_000,
+      expected: { kind: 'busy', inFlight: 2, itemId: 'd' },
+    },
+    {
+      case: 'a freed slot does not bring the next start forward',
+      items: [
+        item('a', 1, 'done', { startedAt: 0, finishedAt: 90_000 }),
+        item('b', 2, 'done', { startedAt: DELAY, finishedAt: 95_000 }),
+        item('c', 3, 'uploading', { startedAt: 90_000 }),
+        item('d', 4, 'queued'),
+      ],
+      now: 95_000,
+      expected: { kind: 'wait', itemId: 'd', at: 90_000 + DELAY, on: 'pace' },
+    },
+  ])('$case', ({ items, now, expected }) => {
+    expect(decideNext(items, now, staggered)).toEqual(expected);
+  });
+
+  it.each([1, 2, 3])('a cap of %i allows exactly that many in flight', (cap) => {
+    const inFlight = Array.from({ length: cap }, (_, index) =>
+      item(`u${index}`, index + 1, 'uploading', { startedAt: 0 }),
+    );
+    const queued = item('q', 99, 'queued');
+    const atCap = decideNext([...inFlight, queued], 10 * DELAY, policy({ mode: 'staggered', concurrency: cap }));
+    const belowCap = decideNext(
+      [...inFlight.slice(1), queued],
+      10 * DELAY,
+      policy({ mode: 'staggered', concurrency: cap }),
+    );
+    expect(atCap.kind).toBe('busy');
+    expect(belowCap).toEqual({ kind: 'start', itemId: 'q' });
+  });
+});
+
+describe('decideNext: adaptive', () => {
+  const adaptive = policy({ mode: 'adaptive', concurrency: 2 });
+  it('the first start is at once, the next one the starting gap after it', () => {
+    expect(decideNext([item('a', 1, 'queued')], 0, adaptive)).toEqual({ kind: 'start', itemId: 'a' });
+    expect(decideNext([item('a', 1, 'uploading', { startedAt: 0 }), item('b', 2, 'queued')], 1, adaptive)).toEqual({
+      kind: 'wait',
       itemId: 'b',
+      at: ADAPTIVE.startGapMs,
+      on: 'pace',
+    });
+  });
+
+  it('after clean fast uploads the next start comes sooner', () => {
+    const items = [
+      item('a', 1, 'done', { startedAt: 0, finishedAt: 500, attemptLog: [ok(0, 500)] }),
+      item('b', 2, 'done', { startedAt: 4_000, finishedAt: 4_500, attemptLog: [ok(4_000, 4_500)] }),
+      item('c', 3, 'queued'),
+    ];
+    // 4 s, then 3 s, then 2 s after two clean, fast uploads.
+    expect(decideNext(items, 4_600, adaptive)).toEqual({ kind: 'wait', itemId: 'c', at: 4_000 + 2_000, on: 'pace' });
+  });
+
+  it('the gap is per destination: a reset at one does not slow another', () => {
+    const reset: AttemptRecord = { startedAt: 0, finishedAt: 100, result: 'reset' };
+    const items = [
+      item('a', 1, 'failed', { startedAt: 0, finishedAt: 100, attemptLog: [reset], destinationUrl: OTHER }),
+      item('b', 2, 'queued'),
+    ];
+    expect(decideNext(items, 200, adaptive)).toEqual({
+      kind: 'wait',
+      itemId: 'b',
+      at: ADAPTIVE.startGapMs,
+      on: 'pace',
+    });
+  });
+
+  it('respects the cap like staggered', () => {
+    const items = [
+      item('a', 1, 'uploading', { startedAt: 0 }),
+      item('b', 2, 'uploading', { startedAt: 4_000 }),
+      item('c', 3, 'queued'),
+    ];
+    expect(decideNext(items, 60_000, adaptive)).toEqual({ kind: 'busy', inFlight: 2, itemId: 'c' });
+  });
+});
+
+describe('adaptive gap: additive decrease, multiplicative increase', () => {
+  const bad = (result: AttemptRecord['result'], httpStatus?: number) => (gap: number) =>
+    nextGapMs(gap, { startedAt: 0, finishedAt: 100, result, httpStatus }, ADAPTIVE);
+  it.each([
+    {
+      case: 'a clean upload faster than the gap shrinks it by one step',
+      gap: 4_000,
+      attempt: ok(0, 3_999),
+      expected: 3_000,
+    },
+    {
+      case: 'an upload exactly as long as the gap still counts as fast',
+      gap: 4_000,
+      attempt: ok(0, 4_000),
+      expected: 3_000,
+    },
+    { case: 'a clean but slow upload leaves it', gap: 4_000, attempt: ok(0, 4_001), expected: 4_000 },
+    { case: 'never below the floor', gap: 1_500, attempt: ok(0, 10), expected: 1_000 },
+    {
+      case: 'a 400 says nothing about load',
+      gap: 4_000,
+      attempt: { startedAt: 0, finishedAt: 10, result: 'http', httpStatus: 400 } as AttemptRecord,
+      expected: 4_000,
+    },
+    {
+      case: 'a 500 says nothing about load either',
+      gap: 4_000,
+      attempt: { startedAt: 0, finishedAt: 10, result: 'http', httpStatus: 500 } as AttemptRecord,
+      expected: 4_000,
+    },
+    {
+      case: 'a cancel says nothing',
+      gap: 4_000,
+      attempt: { startedAt: 0, finishedAt: 10, result: 'cancelled' } as AttemptRecord,
+      expected: 4_000,
+    },
+  ])('$case', ({ gap, attempt, expected }) => {
+    expect(nextGapMs(gap, attempt, ADAPTIVE)).toBe(expected);
+  });
+
+  it.each([
+    ['a reset or abort', bad('reset')],
+    ['a timeout', bad('timeout')],
+    ['a 429', bad('http', 429)],
+    ['a 503', bad('http', 503)],
+  ])('%s doubles it at once, up to the ceiling', (_, grow) => {
+    expect(grow(3_000)).toBe(6_000);
+    expect(grow(ADAPTIVE.maxGapMs)).toBe(ADAPTIVE.maxGapMs);
+    // From the floor it still grows: a zero floor must not stay at zero.
+    expect(nextGapMs(0, { startedAt: 0, finishedAt: 1, result: 'reset' }, { ...ADAPTIVE, floorMs: 0 })).toBe(2_000);
+  });
+
+  it('follows a sequence of outcomes, in finish order whatever the array order', () => {
+    const attempts: AttemptRecord[] = [
+      ok(0, 500), // 4 -> 3 s
+      ok(3_000, 3_500), // -> 2 s
+      { startedAt: 5_000, finishedAt: 5_100, result: 'reset' }, // -> 4 s
+      ok(9_000, 9_400), // -> 3 s
+      ok(12_000, 16_000), // slow: stays 3 s
+      ok(15_000, 15_300), // -> 2 s
+      ok(17_000, 17_100), // -> 1 s (floor)
+      ok(18_000, 18_100), // stays at the floor
+      { startedAt: 19_000, finishedAt: 19_500, result: 'http', httpStatus: 429 }, // -> 2 s
+    ];
+    const gaps: number[] = [];
+    for (let count = 0; count <= attempts.length; count += 1)
+      gaps.push(adaptiveGapMs(attempts.slice(0, count), ADAPTIVE));
+    expect(gaps).toEqual([4_000, 3_000, 2_000, 4_000, 3_000, 3_000, 2_000, 1_000, 1_000, 2_000]);
+    expect(adaptiveGapMs([...attempts].reverse(), ADAPTIVE)).toBe(2_000);
+  });
+});
+
+describe('decideNext: retries and Retry-After', () => {
+  it.each(['sequential', 'staggered', 'adaptive'] as const)(
+    '%s: a waiting retry holds no slot; the next item goes first',
+    (mode) => {
+      const items = [
+        item('a', 1, 'queued', { startedAt: 0, finishedAt: 100, retryAt: 500_000 }),
+        item('b', 2, 'queued'),
+      ];
+      expect(decideNext(items, 200_000, policy({ mode }))).toEqual({ kind: 'start', itemId: 'b' });
+    },
+  );
+
+  it('a retry waits for its time even when the pace would allow it', () => {
+    const items = [item('a', 1, 'queued', { startedAt: 0, finishedAt: 100, retryAt: 50_000 })];
+    expect(decideNext(items, 30_000, policy())).toEqual({ kind: 'wait', itemId: 'a', at: 50_000, on: 'retry' });
+    expect(decideNext(items, 50_000, policy())).toEqual({ kind: 'start', itemId: 'a' });
+  });
+
+  it('a due retry goes before later items (hand-over order)', () => {
+    const items = [item('a', 1, 'queued', { finishedAt: 100, retryAt: 1_000 }), item('b', 2, 'queued')];
+    expect(decideNext(items, 50_000, policy())).toEqual({ kind: 'start', itemId: 'a' });
+  });
+
+  it.each(['sequential', 'staggered', 'adaptive'] as const)(
+    '%s: nothing goes to a destination before its Retry-After ends, other destinations go on',
+    (mode) => {
+      const held: AttemptRecord = { startedAt: 0, finishedAt: 100, result: 'http', httpStatus: 429, holdUntil: 90_000 };
+      const items = [
+        item('a', 1, 'queued', { finishedAt: 100, retryAt: 95_000, attemptLog: [held] }),
+        item('b', 2, 'queued'),
+        item('c', 3, 'queued', { destinationUrl: OTHER }),
+      ];
+      // a and b wait for the server; c, to another destination, is not held.
+      expect(decideNext(items, 89_999, policy({ mode, delayMs: 0 }))).toEqual({ kind: 'start', itemId: 'c' });
+      const withoutOther = items.slice(0, 2);
+      expect(decideNext(withoutOther, 89_999, policy({ mode, delayMs: 0 }))).toEqual({
+        kind: 'wait',
+        itemId: 'b',
+        at: 90_000,
+        on: 'server',
+      });
+      expect(decideNext(withoutOther, 90_000, policy({ mode, delayMs: 0 }))).toEqual({ kind: 'start', itemId: 'b' });
+    },
+  );
+});
+
+describe('decideNext: pause', () => {
+  it.each(['sequential', 'staggered', 'adaptive'] as const)(
+    '%s: paused, nothing starts; in-flight uploads are left alone',
+    (mode) => {
+      const items = [item('a', 1, 'uploading', { startedAt: 0 }), item('b', 2, 'queued'), item('c', 3, 'queued')];
+      expect(decideNext(items, 1e9, policy({ mode, paused: true }))).toEqual({ kind: 'paused', inFlight: 1 });
+      expect(decideNext(items.slice(1), 1e9, policy({ mode, paused: true }))).toEqual({ kind: 'paused', inFlight: 0 });
+      // Resumed: the same state starts the next item at once.
+      expect(decideNext(items.slice(1), 1e9, policy({ mode }))).toEqual({ kind: 'start', itemId: 'b' });
+    },
+  );
+
+  it('paused with nothing queued is simply idle', () => {
+    expect(decideNext([item('a', 1, 'done', { finishedAt: 5 })], 10, policy({ paused: true }))).toEqual({
+      kind: 'idle',
+    });
+  });
+});
+
+describe('describePlan: what waits on what', () => {
+  const named = (base: SchedulerItem) => ({ ...base, name: `${base.id}.jpg` });
+  it.each([
+    {
+      case: 'sequential, one uploading: waits on its finish',
+      mode: 'sequential' as const,
+      items: [item('a', 1, 'uploading', { startedAt: 0 }), item('b', 2, 'queued')],
+      waitingOn: 'finish',
+    },
+    {
+      case: 'staggered at the cap: waits on a slot',
+      mode: 'staggered' as const,
+      items: [
+        item('a', 1, 'uploading', { startedAt: 0 }),
+        item('b', 2, 'uploading', { startedAt: 1 }),
+        item('c', 3, 'queued'),
+      ],
+      waitingOn: 'slot',
+    },
+    {
+      case: 'a retry that is the next start',
+      mode: 'sequential' as const,
+      items: [item('a', 1, 'queued', { finishedAt: 0, retryAt: 90_000 })],
+      waitingOn: 'retry',
+    },
+    {
+      case: 'nothing queued, one uploading',
+      mode: 'staggered' as const,
+      items: [item('a', 1, 'uploading', { startedAt: 0 })],
+      waitingOn: 'uploads',
+    },
+  ])('$case', ({ mode, items, waitingOn }) => {
+    const pacing = policy({ mode });
+    const plan = describePlan(decideNext(items, 10, pacing), items.map(named), pacing);
+    expect(plan.waitingOn).toBe(waitingOn);
+    expect(plan.mode).toBe(mode);
+  });
+
+  it('a server hold shows its end and the item it holds', () => {
+    const held: AttemptRecord = { startedAt: 0, finishedAt: 100, result: 'http', httpStatus: 503, holdUntil: 60_000 };
+    const items = [item('a', 1, 'failed', { finishedAt: 100, attemptLog: [held] }), item('b', 2, 'queued')].map(named);
+    const pacing = policy({ delayMs: 1_000 });
+    expect(describePlan(decideNext(items, 200, pacing), items, pacing)).toMatchObject({
+      waitingOn: 'server',
+      nextStartAt: 60_000,
+      serverHoldUntil: 60_000,
+      itemId: 'b',
+      itemName: 'b.jpg',
     });
   });
 });

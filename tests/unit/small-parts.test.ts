@@ -4,7 +4,15 @@ import { renameForType } from '@/utils/compress/compress-image';
 import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
 import { isFromExtensionPage } from '@/utils/messages';
 import { mergeItem, rowStatus } from '@/utils/queue/panel-rows';
-import { parseDelaySeconds, parseDestinationUrl } from '@/utils/settings';
+import {
+  DEFAULT_PACING,
+  pacingSetting,
+  parseDelaySeconds,
+  parseDestinationUrl,
+  parseWholeNumber,
+  readPacingOptions,
+  updatePacingOptions,
+} from '@/utils/settings';
 import { makeQueueItem } from '../factories/queue-item';
 
 describe('settings parsing', () => {
@@ -29,6 +37,27 @@ describe('settings parsing', () => {
     ['file:///etc/passwd', 'only http and https destinations are supported'],
   ])('destination %j is refused: %s', (text, reason) => {
     expect((parseDestinationUrl(text) as Error).message).toBe(reason);
+  });
+});
+
+describe('pacing settings', () => {
+  it.each([
+    ['2', 1, 6, 2],
+    [' 0 ', 0, 3, 0],
+    ['3', 0, 3, 3],
+  ])('%j within %i-%i is %i', (text, min, max, value) => expect(parseWholeNumber(text, min, max)).toBe(value));
+
+  it.each(['', '4', '-1', '1.5', 'two'])('%j is refused for 0-3', (text) => {
+    expect(parseWholeNumber(text, 0, 3)).toBeInstanceOf(Error);
+  });
+
+  it('defaults to sequential, a cap of 2, one retry; an older stored object gains the new keys', async () => {
+    expect(await readPacingOptions()).toEqual(DEFAULT_PACING);
+    expect(DEFAULT_PACING).toMatchObject({ mode: 'sequential', concurrency: 2, maxRetries: 1 });
+    await pacingSetting.setValue({ mode: 'staggered' } as never);
+    expect(await readPacingOptions()).toEqual({ ...DEFAULT_PACING, mode: 'staggered' });
+    await updatePacingOptions({ maxRetries: 3 });
+    expect(await pacingSetting.getValue()).toEqual({ ...DEFAULT_PACING, mode: 'staggered', maxRetries: 3 });
   });
 });
 

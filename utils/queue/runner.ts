@@ -1,43 +1,76 @@
+import type { PacingOptions } from '../settings';
 import { buildUploadRequest, describeNetworkError, parseUploadResponse, type UploadOutcome } from '../upload/request';
-import { decideNext } from './scheduler';
+import { ADAPTIVE_DEFAULTS } from './adaptive-gap';
+import { describePlan } from './plan';
+import { planRetry } from './retry';
+import { currentGapMs, decideNext, type PacingPolicy } from './scheduler';
 import type { QueueStore } from './store';
-import type { QueueItem } from './types';
+import { type AttemptRecord, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from './types';
 
-/** A stalled server must not hold the queue forever. */
+/** A stalled server must not hold a slot forever. */
 export const UPLOAD_TIMEOUT_MS = 5 * 60_000;
+
+/** Everything that decides the pace, read fresh at every step. */
+export interface PacingSettings extends PacingOptions {
+  delayMs: number;
+  paused: boolean;
+}
 
 export interface RunnerEffects {
   store: QueueStore;
   now(): number;
   /** Returns a cancel function. */
   setTimer(callback: () => void, ms: number): () => void;
-  readDelayMs(): Promise<number>;
+  readPacing(): Promise<PacingSettings>;
+  /** Stores the user's pause; the next `readPacing` returns it. */
+  setPaused(paused: boolean): Promise<void>;
+  /** In [0, 1): spreads retries in time. */
+  random(): number;
   fetch(request: Request): Promise<Response>;
   /** Called the moment an item changes state. */
-  notify(item: QueueItem, nextStartAt: number | null): void;
+  notify(item: QueueItem, plan: QueuePlan): void;
+  /** Called when the plan changed without an item changing (pause, a hold ending, a slot freed). */
+  onPlanChange(plan: QueuePlan): void;
   /** Work is pending (keep the worker alive, arm a wake-up) or not. */
   onPendingChange(pending: boolean, wakeAt: number | null): void;
 }
 
+/** Abort reasons, told apart when the fetch rejects. */
+const CANCELLED = 'cancelled by the user';
+const TIMED_OUT = 'upload timed out';
+
+export function toPolicy(settings: PacingSettings): PacingPolicy {
+  return {
+    mode: settings.mode,
+    delayMs: settings.delayMs,
+    concurrency: settings.concurrency,
+    paused: settings.paused,
+    adaptive: { ...ADAPTIVE_DEFAULTS, floorMs: settings.adaptiveFloorMs },
+  };
+}
+
 /**
  * Performs what the pure scheduler decides: starts uploads, arms the timer
- * for the next start, records outcomes. Holds no state that matters across a
- * worker restart: the store does.
+ * for the next start, records outcomes and plans retries. Holds no state
+ * that matters across a worker restart: the store does.
  */
 export class QueueRunner {
   private readonly inFlight = new Set<string>();
+  private readonly controllers = new Map<string, AbortController>();
   private cancelTimer: (() => void) | undefined;
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
   private announce: QueueItem[] = [];
-  nextStartAt: number | null = null;
+  private lastPlanJson = '';
+  plan: QueuePlan = IDLE_PLAN;
 
   constructor(private readonly effects: RunnerEffects) {}
 
   /**
    * Called once when the worker starts. An item still marked uploading was
    * caught by the previous worker's death: it is queued again and will be
-   * sent with the same Idempotency-Key.
+   * sent with the same Idempotency-Key. That resend is not a retry: the
+   * server never answered.
    */
   async resume(): Promise<void> {
     for (const item of await this.effects.store.list()) {
@@ -67,71 +100,230 @@ export class QueueRunner {
     return this.pumping;
   }
 
+  /** The user's pause, resume, cancel and retry. */
+  async control(command: QueueCommand): Promise<void> {
+    const { store } = this.effects;
+    switch (command.kind) {
+      case 'pause':
+      case 'resume':
+        await this.effects.setPaused(command.kind === 'pause');
+        break;
+      case 'cancel':
+        await this.cancel(command.itemId);
+        break;
+      case 'cancel-all':
+        for (const item of await store.list()) {
+          if (item.status === 'queued' || item.status === 'uploading') await this.cancel(item.id);
+        }
+        break;
+      case 'retry':
+        await this.retryByHand(command.itemId);
+        break;
+      case 'retry-failed':
+        for (const item of await store.list()) if (item.status === 'failed') await this.retryByHand(item.id);
+        break;
+    }
+    await this.pump();
+  }
+
+  private async cancel(id: string): Promise<void> {
+    const { store } = this.effects;
+    const item = await store.get(id);
+    if (!item) return;
+    if (item.status === 'uploading') {
+      // In flight here: abort it, and upload() records the cancel. In flight
+      // but past its reply: let it finish, it is already sent.
+      const controller = this.controllers.get(id);
+      if (controller) controller.abort(CANCELLED);
+      if (this.inFlight.has(id)) return;
+    } else if (item.status !== 'queued') {
+      return;
+    }
+    // Not started (or orphaned by a dead worker): nothing to abort.
+    const cancelled = await store.update(id, {
+      status: 'cancelled',
+      failureKind: 'cancelled',
+      error: undefined,
+      retryAt: undefined,
+    });
+    await store.deleteBlob(id);
+    this.announce.push(cancelled);
+  }
+
+  private async retryByHand(id: string): Promise<void> {
+    const { store } = this.effects;
+    const item = await store.get(id);
+    if (item?.status !== 'failed' || !(await store.getBlob(id))) return;
+    this.announce.push(
+      await store.update(id, {
+        status: 'queued',
+        retryAt: undefined,
+        autoRetries: 0,
+        error: undefined,
+        failureKind: undefined,
+        httpStatus: undefined,
+      }),
+    );
+  }
+
   private async step(): Promise<void> {
     const { store, now } = this.effects;
     const items = await store.list();
-    const decision = decideNext(items, now(), { delayMs: await this.effects.readDelayMs() });
+    const policy = toPolicy(await this.effects.readPacing());
+    const decision = decideNext(items, now(), policy);
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    this.nextStartAt = decision.kind === 'wait' ? decision.at : null;
+    this.plan = describePlan(decision, items, policy);
     if (decision.kind === 'wait') {
       this.cancelTimer = this.effects.setTimer(() => void this.pump(), decision.at - now());
     }
-    this.effects.onPendingChange(decision.kind !== 'idle', this.nextStartAt);
+    // Paused with nothing in flight: nothing will happen until the user acts, so the worker may sleep.
+    const pending = decision.kind !== 'idle' && !(decision.kind === 'paused' && decision.inFlight === 0);
+    this.effects.onPendingChange(pending, this.plan.nextStartAt);
     // Completions are announced after the next start is planned, so the
     // message carries the countdown, and before that start happens.
-    for (const item of this.announce.splice(0)) this.effects.notify(item, this.nextStartAt);
+    const announced = this.announce.splice(0);
+    for (const item of announced) this.effects.notify(item, this.plan);
+    const planJson = JSON.stringify(this.plan);
+    if (announced.length === 0 && planJson !== this.lastPlanJson) this.effects.onPlanChange(this.plan);
+    this.lastPlanJson = planJson;
     if (decision.kind === 'start') {
+      const previous = items.find((item) => item.id === decision.itemId);
       const started = await store.update(decision.itemId, {
         status: 'uploading',
         startedAt: now(),
-        attempts: (items.find((item) => item.id === decision.itemId)?.attempts ?? 0) + 1,
+        finishedAt: undefined,
+        retryAt: undefined,
+        attempts: (previous?.attempts ?? 0) + 1,
       });
       this.inFlight.add(started.id);
-      this.effects.notify(started, null);
+      this.effects.notify(started, this.plan);
       void this.upload(started);
+      // Staggered and adaptive may start another, or must arm the timer for it.
+      this.pumpAgain = true;
     }
   }
 
   private async upload(item: QueueItem): Promise<void> {
-    const { store, now } = this.effects;
+    const { store } = this.effects;
+    const controller = new AbortController();
+    this.controllers.set(item.id, controller);
+    // The timeout runs on the injected timer, so fake clocks drive it too.
+    const stopTimeout = this.effects.setTimer(() => controller.abort(TIMED_OUT), UPLOAD_TIMEOUT_MS);
     let outcome: UploadOutcome;
     try {
       const blob = await store.getBlob(item.id);
-      outcome = blob ? await this.send(item, blob) : { ok: false, error: 'The image data is missing from storage' };
+      outcome = blob
+        ? await this.send(item, blob, controller.signal)
+        : { ok: false, kind: 'file', error: 'The image data is missing from storage' };
     } catch (error) {
-      outcome = { ok: false, error: `Could not upload: ${String(error)}` };
+      outcome = { ok: false, kind: 'file', error: `Could not upload: ${String(error)}` };
+    } finally {
+      stopTimeout();
+      this.controllers.delete(item.id);
     }
-    const finished = await store.update(item.id, {
-      status: outcome.ok ? 'done' : 'failed',
-      finishedAt: now(),
-      httpStatus: outcome.httpStatus,
-      resultUrl: outcome.ok ? outcome.resultUrl : undefined,
-      error: outcome.ok ? undefined : outcome.error,
-    });
-    if (outcome.ok) await store.deleteBlob(item.id);
-    this.inFlight.delete(item.id);
-    this.announce.push(finished);
+    try {
+      this.announce.push(await this.record(item, outcome));
+    } finally {
+      this.inFlight.delete(item.id);
+    }
     await this.pump();
   }
 
-  private async send(item: QueueItem, blob: Blob): Promise<UploadOutcome> {
+  /** Stores how the attempt ended: done, cancelled, queued again for a retry, or failed. */
+  private async record(item: QueueItem, outcome: UploadOutcome): Promise<QueueItem> {
+    const { store } = this.effects;
+    const finishedAt = this.effects.now();
+    const attempt: AttemptRecord = {
+      startedAt: item.startedAt ?? finishedAt,
+      finishedAt,
+      result: outcome.ok ? 'ok' : outcome.kind,
+      ...(outcome.httpStatus === undefined ? {} : { httpStatus: outcome.httpStatus }),
+    };
+    if (
+      !outcome.ok &&
+      outcome.retryAfterAt !== undefined &&
+      (outcome.httpStatus === 429 || outcome.httpStatus === 503)
+    ) {
+      // The whole destination waits, not only this item.
+      attempt.holdUntil = outcome.retryAfterAt;
+    }
+    const current = (await store.get(item.id)) ?? item;
+    const attemptLog = [...(current.attemptLog ?? []), attempt];
+    const common = { finishedAt, httpStatus: outcome.httpStatus, attemptLog };
+
+    if (outcome.ok) {
+      const done = await store.update(item.id, {
+        ...common,
+        status: 'done',
+        resultUrl: outcome.resultUrl,
+        error: undefined,
+        failureKind: undefined,
+      });
+      await store.deleteBlob(item.id);
+      return done;
+    }
+    if (outcome.kind === 'cancelled') {
+      const cancelled = await store.update(item.id, { ...common, status: 'cancelled', failureKind: 'cancelled' });
+      await store.deleteBlob(item.id);
+      return cancelled;
+    }
+    const settings = await this.effects.readPacing();
+    const items = (await store.list()).map((other) => (other.id === item.id ? { ...other, attemptLog } : other));
+    const retryAt = planRetry({
+      failure: outcome,
+      retriesDone: current.autoRetries ?? 0,
+      maxRetries: settings.maxRetries,
+      finishedAt,
+      retryAfterAt: outcome.retryAfterAt,
+      gapMs: currentGapMs(items, item.destinationUrl, toPolicy(settings)),
+      random: this.effects.random(),
+    });
+    return store.update(item.id, {
+      ...common,
+      status: retryAt === null ? 'failed' : 'queued',
+      error: outcome.error,
+      failureKind: outcome.kind,
+      retryAt: retryAt ?? undefined,
+      autoRetries: (current.autoRetries ?? 0) + (retryAt === null ? 0 : 1),
+    });
+  }
+
+  private async send(item: QueueItem, blob: Blob, signal: AbortSignal): Promise<UploadOutcome> {
     const request = buildUploadRequest(item, blob);
     let response: Response;
     try {
-      response = await this.effects.fetch(new Request(request, { signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) }));
+      response = await this.effects.fetch(new Request(request, { signal }));
     } catch (error) {
-      if (error instanceof DOMException && error.name === 'TimeoutError') {
-        return { ok: false, error: `Timed out: no reply within ${UPLOAD_TIMEOUT_MS / 1000} s` };
-      }
-      return { ok: false, error: describeNetworkError(error) };
+      return abortOutcome(signal) ?? { ok: false, kind: 'reset', error: describeNetworkError(error) };
     }
     let bodyText: string;
     try {
       bodyText = await response.text();
     } catch (error) {
-      return { ok: false, httpStatus: response.status, error: `The reply broke off: ${String(error)}` };
+      // The server answered with a status, so the upload probably landed:
+      // not retried automatically (the user can, with the same Idempotency-Key).
+      return (
+        abortOutcome(signal) ?? {
+          ok: false,
+          kind: 'unreadable',
+          httpStatus: response.status,
+          error: `The reply broke off: ${String(error)}`,
+        }
+      );
     }
-    return parseUploadResponse(response.status, response.headers.get('content-type'), bodyText);
+    return parseUploadResponse(
+      response.status,
+      response.headers.get('content-type'),
+      bodyText,
+      response.headers.get('retry-after'),
+      this.effects.now(),
+    );
   }
+}
+
+function abortOutcome(signal: AbortSignal): UploadOutcome | undefined {
+  if (!signal.aborted) return undefined;
+  if (signal.reason === CANCELLED) return { ok: false, kind: 'cancelled', error: 'Cancelled' };
+  return { ok: false, kind: 'timeout', error: `Timed out: no reply within ${UPLOAD_TIMEOUT_MS / 1000} s` };
 }

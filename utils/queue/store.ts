@@ -32,7 +32,7 @@ export interface QueueStore {
   pruneDone(keep: number): Promise<string[]>;
 }
 
-const FINISHED: ReadonlySet<QueueItem['status']> = new Set(['done', 'failed']);
+const FINISHED: ReadonlySet<QueueItem['status']> = new Set(['done', 'failed', 'cancelled']);
 
 export async function openQueueStore(name = DB_NAME): Promise<QueueStore> {
   const db: IDBPDatabase<CadenceDb> = await openDB<CadenceDb>(name, 1, {

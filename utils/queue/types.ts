@@ -1,5 +1,30 @@
 /** The life of one queued image, as stored in IndexedDB and shown by the UI. */
-export type ItemStatus = 'queued' | 'uploading' | 'done' | 'failed';
+export type ItemStatus = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled';
+
+/** How an attempt ended when it did not succeed; the row names it. */
+export type FailureKind =
+  /** The connection failed, was reset or aborted before a whole reply arrived. */
+  | 'reset'
+  /** No reply within the upload timeout. */
+  | 'timeout'
+  /** The server answered with a status outside 2xx. */
+  | 'http'
+  /** A 2xx status arrived but its body could not be read. */
+  | 'unreadable'
+  /** The image bytes were missing from storage. */
+  | 'file'
+  /** The user cancelled it. */
+  | 'cancelled';
+
+/** One try at uploading an item, kept so the pace can be derived from what happened (see adaptive-gap.ts). */
+export interface AttemptRecord {
+  startedAt: number;
+  finishedAt: number;
+  result: 'ok' | FailureKind;
+  httpStatus?: number;
+  /** A 429 or 503 with Retry-After: no request to this destination before this time. */
+  holdUntil?: number;
+}
 
 export interface QueueItem {
   /** Made by the panel, so its draft row and the stored row are the same row. */
@@ -18,6 +43,7 @@ export interface QueueItem {
   /** The same for every attempt, so a server can drop a repeat. */
   idempotencyKey: string;
   status: ItemStatus;
+  /** Requests started for this item, resends after a worker's death included. */
   attempts: number;
   createdAt: number;
   startedAt?: number;
@@ -25,13 +51,68 @@ export interface QueueItem {
   httpStatus?: number;
   resultUrl?: string;
   error?: string;
+  failureKind?: FailureKind;
+  /** A queued automatic retry starts no sooner than this (absolute ms). */
+  retryAt?: number;
+  /** Automatic retries since the item was handed over or retried by hand. */
+  autoRetries?: number;
+  attemptLog?: AttemptRecord[];
 }
 
-/** What the UI needs to draw a batch: every item and when the next one starts. */
-export interface QueueSnapshot {
-  items: QueueItem[];
+export type PacingMode = 'sequential' | 'staggered' | 'adaptive';
+
+/** What the next start waits on, for the "what is waiting on what" line. */
+export type WaitingOn =
+  /** Nothing queued. */
+  | 'nothing'
+  /** Uploads are in flight, nothing else is queued. */
+  | 'uploads'
+  /** The pace: the delay, the interval or the adaptive gap. */
+  | 'pace'
+  /** Sequential: the upload in flight must finish first. */
+  | 'finish'
+  /** Staggered or adaptive: the concurrency cap is reached. */
+  | 'slot'
+  /** An automatic retry's earliest time. */
+  | 'retry'
+  /** The server's Retry-After. */
+  | 'server'
+  /** The user paused the queue. */
+  | 'paused';
+
+/** The queue's plan as the UI shows it: the mode, the next start, and what it waits on. */
+export interface QueuePlan {
+  mode: PacingMode;
+  paused: boolean;
   /** Absolute time (ms since epoch) of the next planned start, or null. */
   nextStartAt: number | null;
+  waitingOn: WaitingOn;
+  /** The item the next start is for. */
+  itemId?: string;
+  itemName?: string;
+  inFlight: number;
+  /** Staggered and adaptive: at most this many in flight. */
+  concurrency: number;
+  /** The gap the next start keeps: the delay, the interval or the adaptive gap. */
+  gapMs: number;
+  /** Retry-After from the destination of the next item, while it lasts. */
+  serverHoldUntil?: number;
+}
+
+export const IDLE_PLAN: QueuePlan = {
+  mode: 'sequential',
+  paused: false,
+  nextStartAt: null,
+  waitingOn: 'nothing',
+  inFlight: 0,
+  concurrency: 1,
+  gapMs: 0,
+};
+
+/** What the UI needs to draw a batch: every item and the plan. */
+export interface QueueSnapshot {
+  items: QueueItem[];
+  plan: QueuePlan;
 }
 
 export interface QueueCounts {
@@ -39,10 +120,20 @@ export interface QueueCounts {
   uploading: number;
   done: number;
   failed: number;
+  cancelled: number;
 }
 
 export function countByStatus(items: readonly Pick<QueueItem, 'status'>[]): QueueCounts {
-  const counts: QueueCounts = { queued: 0, uploading: 0, done: 0, failed: 0 };
+  const counts: QueueCounts = { queued: 0, uploading: 0, done: 0, failed: 0, cancelled: 0 };
   for (const item of items) counts[item.status] += 1;
   return counts;
 }
+
+/** What the user can do to the queue from the panel or the popup. */
+export type QueueCommand =
+  | { kind: 'pause' }
+  | { kind: 'resume' }
+  | { kind: 'cancel'; itemId: string }
+  | { kind: 'cancel-all' }
+  | { kind: 'retry'; itemId: string }
+  | { kind: 'retry-failed' };

@@ -1,4 +1,4 @@
-import type { QueueItem } from '../queue/types';
+import type { FailureKind, QueueItem } from '../queue/types';
 
 /** Builds the one request that uploads one item: multipart/form-data, file in one field. */
 export function buildUploadRequest(
@@ -18,18 +18,56 @@ export function buildUploadRequest(
 
 export type UploadOutcome =
   | { ok: true; httpStatus: number; resultUrl?: string }
-  | { ok: false; httpStatus?: number; error: string };
+  | {
+      ok: false;
+      kind: FailureKind;
+      httpStatus?: number;
+      error: string;
+      /** Retry-After of a failed reply, as an absolute time. */
+      retryAfterAt?: number;
+    };
 
 const EXCERPT_LENGTH = 200;
 
-/** Reads the server's reply: 2xx is success; a JSON `url` (http or https only) is the result link. */
-export function parseUploadResponse(status: number, contentType: string | null, bodyText: string): UploadOutcome {
+/**
+ * Reads the server's reply: 2xx is success; a JSON `url` (http or https only)
+ * is the result link. `now` dates a Retry-After given in seconds.
+ */
+export function parseUploadResponse(
+  status: number,
+  contentType: string | null,
+  bodyText: string,
+  retryAfter: string | null = null,
+  now = 0,
+): UploadOutcome {
   if (status < 200 || status > 299) {
     const excerpt = bodyText.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
-    return { ok: false, httpStatus: status, error: excerpt ? `HTTP ${status}: ${excerpt}` : `HTTP ${status}` };
+    const retryAfterAt = parseRetryAfter(retryAfter, now);
+    return {
+      ok: false,
+      kind: 'http',
+      httpStatus: status,
+      error: excerpt ? `HTTP ${status}: ${excerpt}` : `HTTP ${status}`,
+      ...(retryAfterAt === undefined ? {} : { retryAfterAt }),
+    };
   }
   const resultUrl = contentType?.includes('json') ? readResultUrl(bodyText) : undefined;
   return resultUrl ? { ok: true, httpStatus: status, resultUrl } : { ok: true, httpStatus: status };
+}
+
+/**
+ * Retry-After is either whole seconds or an HTTP date (RFC 9110, 10.2.3).
+ * Returns the absolute time, never earlier than `now`; undefined when the
+ * header is absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return now + Number(text) * 1000;
+  // A date-time without a zone would be read as local time: an HTTP date always names GMT.
+  if (!/\bGMT$/.test(text)) return undefined;
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(now, date);
 }
 
 function readResultUrl(bodyText: string): string | undefined {

@@ -1,0 +1,73 @@
+/**
+ * Fault injection for the local receiver: the ways a real upload endpoint
+ * misbehaves under load, each switched on by one option, so tests and the
+ * pacing benchmark can show what Cadence does about them.
+ */
+import { Transform } from 'node:stream';
+
+export interface ReplyFault {
+  /** The status to answer instead of storing the upload. */
+  status: number;
+  /** Sent as Retry-After: whole seconds, or an HTTP date. */
+  retryAfter?: string;
+}
+
+export interface Faults {
+  /** Reset the connection of an upload that arrives while this many are already being received. */
+  resetBeyond?: number;
+  /** Read upload bodies at most this fast, all uploads together, in bytes per second. */
+  ingressBytesPerSecond?: number;
+  /** Answer chosen requests (by 1-based arrival number) with a status, after reading the body. */
+  replies?: Record<number, ReplyFault | ((arrivedAt: number) => ReplyFault)>;
+  /** Hold the reply of chosen requests (by arrival number) this many ms; Infinity never answers. */
+  stalls?: Record<number, number>;
+  /** Hold every reply not named in `stalls` this many ms (the body is read and recorded first). */
+  holdReplyMs?: number;
+}
+
+/**
+ * One shared ingress budget: every chunk of every upload reserves its slot on
+ * one timeline at `bytesPerSecond` and is passed on at the end of it, so the
+ * uploads together never read faster than the cap. Backpressure then slows
+ * the senders, as a thin uplink would.
+ */
+export function createIngressLimiter(bytesPerSecond: number): () => Transform {
+  let nextFreeAt = 0;
+  return () =>
+    new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        const now = Date.now();
+        nextFreeAt = Math.max(now, nextFreeAt) + (chunk.length / bytesPerSecond) * 1000;
+        const wait = nextFreeAt - now;
+        if (wait < 1) callback(null, chunk);
+        else setTimeout(() => callback(null, chunk), wait);
+      },
+    });
+}
+
+/**
+ * Parses `--reply` values: `INDEX=STATUS`, `INDEX=STATUS:SECONDS` or
+ * `INDEX=STATUS:date+SECONDS` (an HTTP date that many seconds after arrival).
+ */
+export function parseReplyOption(value: string): [number, ReplyFault | ((arrivedAt: number) => ReplyFault)] {
+  const match = /^(\d+)=(\d{3})(?::(date\+)?(\d+))?$/.exec(value.trim());
+  if (!match) throw new Error(`--reply ${value}: expected INDEX=STATUS[:SECONDS] or INDEX=STATUS:date+SECONDS`);
+  const [, index, status, asDate, seconds] = match;
+  if (seconds === undefined) return [Number(index), { status: Number(status) }];
+  if (!asDate) return [Number(index), { status: Number(status), retryAfter: seconds }];
+  return [
+    Number(index),
+    (arrivedAt) => ({
+      status: Number(status),
+      // HTTP dates have whole seconds: round up so the date is never before arrival + SECONDS.
+      retryAfter: new Date(Math.ceil((arrivedAt + Number(seconds) * 1000) / 1000) * 1000).toUTCString(),
+    }),
+  ];
+}
+
+/** Parses `--stall` values: `INDEX` (never answer) or `INDEX=MS`. */
+export function parseStallOption(value: string): [number, number] {
+  const match = /^(\d+)(?:=(\d+))?$/.exec(value.trim());
+  if (!match) throw new Error(`--stall ${value}: expected INDEX or INDEX=MS`);
+  return [Number(match[1]), match[2] === undefined ? Number.POSITIVE_INFINITY : Number(match[2])];
+}

@@ -1,0 +1,208 @@
+import type { Frame, FrameLocator } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { withPopup } from '../../scripts/lib/browser';
+import type { Faults } from '../../scripts/lib/faults';
+import type { RequestRecord } from '../../scripts/receiver';
+import type { PacingOptions } from '../../utils/settings';
+import { type Harness, makeSamples, openConfiguredPanel, type SampleFile, startHarness } from './harness';
+
+/** Timestamps come from one machine clock; allow for timer granularity only. */
+const CLOCK_TOLERANCE_MS = 15;
+
+const photos = (count: number, width = 800, height = 600) =>
+  Array.from({ length: count }, (_, index) => ({
+    name: `photo-${index + 1}.jpg`,
+    type: 'image/jpeg' as const,
+    width,
+    height,
+    seed: index + 1,
+  }));
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.dispose();
+  harness = undefined;
+});
+
+async function setUp(faults: Faults, count: number, width?: number, height?: number) {
+  harness = await startHarness({ faults });
+  const samples = await makeSamples(harness, photos(count, width, height));
+  return { harness, samples };
+}
+
+/** Chooses pacing in the panel's settings as a user does, and waits until it is stored. */
+async function choosePacing(panel: FrameLocator, frame: Frame, options: Partial<PacingOptions>): Promise<void> {
+  if (options.mode) await panel.locator('select[name=mode]').selectOption(options.mode);
+  if (options.concurrency !== undefined)
+    await panel.locator('input[name=concurrency]').fill(String(options.concurrency));
+  if (options.maxRetries !== undefined) await panel.locator('input[name=maxRetries]').fill(String(options.maxRetries));
+  await frame.waitForFunction(async (wanted) => {
+    const { pacing } = await chrome.storage.local.get('pacing');
+    return Object.entries(wanted).every(([key, value]) => (pacing as Record<string, unknown>)?.[key] === value);
+  }, options);
+}
+
+async function addFiles(panel: FrameLocator, samples: SampleFile[]): Promise<void> {
+  await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+}
+
+function rowOf(panel: FrameLocator, name: string) {
+  return panel.locator('[data-testid=item-row]', { hasText: name });
+}
+
+const uploadRequests = (requests: RequestRecord[]) => requests.map((request) => request.outcome);
+
+describe('retry as the last resort, in the real browser', () => {
+  it('sends nothing before Retry-After (in seconds) and shows the countdown; the held item is retried with the same key', async () => {
+    const { harness, samples } = await setUp({ replies: { 1: { status: 429, retryAfter: '2' } } }, 3);
+    const { panel } = await openConfiguredPanel(harness, 0.3);
+    await addFiles(panel, samples);
+
+    // The user sees that the server asked to wait, and for how long.
+    await expect
+      .poll(() => panel.locator('[data-testid=server-hold]').textContent(), { timeout: 15_000 })
+      .toMatch(/The server asked to wait: no upload for [12] s/);
+    await expect
+      .poll(() => panel.locator('[data-testid=item-row][data-status=done]').count(), { timeout: 30_000 })
+      .toBe(3);
+
+    const [refused, ...later] = harness.receiver.requests;
+    expect(refused?.status).toBe(429);
+    expect(later.length).toBe(3);
+    for (const request of later) {
+      expect(request.arrivedAt).toBeGreaterThanOrEqual((refused?.endedAt as number) + 2_000 - CLOCK_TOLERANCE_MS);
+    }
+    // The refused item was tried again, once, with the same Idempotency-Key.
+    expect(later.filter((request) => request.idempotencyKey === refused?.idempotencyKey)).toHaveLength(1);
+  });
+
+  it('honours Retry-After given as an HTTP date too', async () => {
+    const { harness, samples } = await setUp(
+      {
+        replies: {
+          1: (arrivedAt) => ({
+            status: 503,
+            retryAfter: new Date(Math.ceil((arrivedAt + 2_000) / 1000) * 1000).toUTCString(),
+          }),
+        },
+      },
+      2,
+    );
+    const { panel } = await openConfiguredPanel(harness, 0.3);
+    await addFiles(panel, samples);
+    await expect
+      .poll(() => panel.locator('[data-testid=item-row][data-status=done]').count(), { timeout: 30_000 })
+      .toBe(2);
+    const [refused, ...later] = harness.receiver.requests;
+    const until = Date.parse(new Date(Math.ceil(((refused?.arrivedAt as number) + 2_000) / 1000) * 1000).toUTCString());
+    expect(refused?.status).toBe(503);
+    for (const request of later) expect(request.arrivedAt).toBeGreaterThanOrEqual(until - CLOCK_TOLERANCE_MS);
+  });
+
+  it('a connection reset (second upload beyond the server limit) is retried once, later, and then succeeds', async () => {
+    // Staggered 1.5 s apart with a cap of 2, to a server that resets anything beyond 1 concurrent upload
+    // and reads slowly (about 2.2 s for one image): the first upload is still arriving when the second
+    // starts, so the second is reset; its retry waits at least 2 x 1.5 s, when the first is long done.
+    const { harness, samples } = await setUp({ resetBeyond: 1, ingressBytesPerSecond: 150_000 }, 2, 1600, 1200);
+    const { panel, frame } = await openConfiguredPanel(harness, 1.5);
+    await choosePacing(panel, frame, { mode: 'staggered', concurrency: 2, maxRetries: 1 });
+    await addFiles(panel, samples);
+    // While it waits, the row names the reset and says when it will try again.
+    const second = rowOf(panel, 'photo-2.jpg');
+    await expect.poll(() => second.locator('[data-testid=retry-in]').count(), { timeout: 15_000 }).toBe(1);
+    expect(await second.locator('[data-testid=item-error]').textContent()).toMatch(
+      /Connection reset: .*Retrying in \d s/,
+    );
+
+    await expect
+      .poll(() => panel.locator('[data-testid=item-row][data-status=done]').count(), { timeout: 30_000 })
+      .toBe(2);
+    const requests = harness.receiver.requests;
+    expect(uploadRequests(requests)).toEqual(['stored', 'reset', 'stored']);
+    const [, reset, retried] = requests as [RequestRecord, RequestRecord, RequestRecord];
+    expect(retried.idempotencyKey).toBe(reset.idempotencyKey);
+    // Never sooner than twice the gap (2 x 1.5 s) after the reset.
+    expect(retried.arrivedAt - reset.arrivedAt).toBeGreaterThanOrEqual(3_000 - CLOCK_TOLERANCE_MS);
+    expect(harness.receiver.uploads).toHaveLength(2);
+  });
+
+  it('a 400 is not retried; the row names it and the user retries it by hand', async () => {
+    const { harness, samples } = await setUp({ replies: { 1: { status: 400 } } }, 2);
+    const { panel } = await openConfiguredPanel(harness, 0.3);
+    await addFiles(panel, samples);
+    const first = rowOf(panel, 'photo-1.jpg');
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+    await expect.poll(() => rowOf(panel, 'photo-2.jpg').getAttribute('data-status'), { timeout: 20_000 }).toBe('done');
+    expect(await first.locator('[data-testid=item-error]').textContent()).toMatch(
+      /Refused by the server: HTTP 400.*Not retried automatically/,
+    );
+    // Well past any retry time the pace would allow: still not retried.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(uploadRequests(harness.receiver.requests)).toEqual(['status', 'stored']);
+
+    await first.locator('[data-testid=retry-item]').click();
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 20_000 }).toBe('done');
+    const requests = harness.receiver.requests;
+    expect(uploadRequests(requests)).toEqual(['status', 'stored', 'stored']);
+    expect(requests[2]?.idempotencyKey).toBe(requests[0]?.idempotencyKey);
+  });
+});
+
+describe('control, in the real browser', () => {
+  it('pause (panel) stops new starts while the upload in flight finishes; resume (popup) goes on at the pace', async () => {
+    // A whole second between uploads leaves time to press Pause before the second start.
+    const delayMs = 1_000;
+    const { harness, samples } = await setUp({ ingressBytesPerSecond: 300_000 }, 4, 1600, 1200);
+    const { panel } = await openConfiguredPanel(harness, delayMs / 1000);
+    await addFiles(panel, samples);
+
+    await expect.poll(() => harness.receiver.requests.length, { timeout: 20_000 }).toBe(1);
+    await panel.locator('[data-testid=pause]').click();
+    const pausedAt = Date.now();
+    await expect.poll(() => panel.locator('[data-testid=waiting-on]').textContent()).toMatch(/Paused/);
+    // The upload in flight finishes; nothing new starts.
+    await expect.poll(() => harness.receiver.uploads.length, { timeout: 10_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(harness.receiver.requests).toHaveLength(1);
+    expect(harness.receiver.requests[0]?.arrivedAt).toBeLessThan(pausedAt);
+
+    // The popup shows the pause and resumes.
+    const resumedAt = await withPopup(harness.browser, async (popup) => {
+      const line = await popup.waitForSelector('[data-testid=waiting-on]', { timeout: 5_000 });
+      expect(await line?.evaluate((element) => element.textContent)).toMatch(/Paused/);
+      await popup.click('[data-testid=resume]');
+      return Date.now();
+    });
+    const uploads = await harness.receiver.waitForUploads(samples.length, 40_000);
+    expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => sample.name));
+    expect((uploads[1]?.arrivedAt as number) + CLOCK_TOLERANCE_MS).toBeGreaterThanOrEqual(resumedAt - 1_000);
+    expect(uploads[1]?.arrivedAt).toBeGreaterThan(pausedAt + 2_000);
+    for (let index = 2; index < uploads.length; index += 1) {
+      const previous = uploads[index - 1] as (typeof uploads)[number];
+      const current = uploads[index] as (typeof uploads)[number];
+      expect(current.arrivedAt - previous.endedAt).toBeGreaterThanOrEqual(delayMs - CLOCK_TOLERANCE_MS);
+    }
+  });
+
+  it('cancel one waiting item and cancel all: cancelled items are never sent', async () => {
+    const { harness, samples } = await setUp({ ingressBytesPerSecond: 300_000 }, 4, 1600, 1200);
+    const { panel } = await openConfiguredPanel(harness, 3);
+    // Hand the batch over paused, so every item is waiting when the user cancels one.
+    await panel.locator('[data-testid=pause]').click();
+    await addFiles(panel, samples);
+    await expect
+      .poll(() => panel.locator('[data-testid=item-row][data-status=queued]').count(), { timeout: 20_000 })
+      .toBe(4);
+    await rowOf(panel, 'photo-2.jpg').locator('[data-testid=cancel-item]').click();
+    await expect.poll(() => rowOf(panel, 'photo-2.jpg').getAttribute('data-status')).toBe('cancelled');
+    await panel.locator('[data-testid=resume]').click();
+    // photo-1, then photo-3 three seconds after it; cancel all while photo-4 waits for its turn.
+    await expect.poll(() => harness.receiver.uploads.length, { timeout: 20_000 }).toBe(2);
+    await panel.locator('[data-testid=cancel-all]').click();
+    await expect.poll(() => rowOf(panel, 'photo-4.jpg').getAttribute('data-status')).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(harness.receiver.requests).toHaveLength(2);
+    expect(harness.receiver.uploads.map((upload) => upload.filename)).toEqual(['photo-1.jpg', 'photo-3.jpg']);
+    expect(await panel.locator('[data-count=cancelled] dd').textContent()).toBe('2');
+  });
+});

@@ -1,0 +1,68 @@
+import type { AttemptRecord, QueueItem } from './types';
+
+/**
+ * The adaptive pace, derived from what happened rather than kept in memory:
+ * the worker can die at any moment, so the gap is a fold over the attempts
+ * the store already holds. Additive decrease while uploads finish cleanly
+ * and fast; multiplicative increase at once on a sign of overload.
+ */
+export interface AdaptiveParams {
+  /** The gap before anything is known about the server. */
+  startGapMs: number;
+  /** Never closer than this. */
+  floorMs: number;
+  /** Subtracted after each clean, fast upload. */
+  stepMs: number;
+  /** Multiplies the gap on a reset, abort, timeout, 429 or 503. */
+  factor: number;
+  /** Never wider than this. */
+  maxGapMs: number;
+}
+
+/**
+ * Start at 2 s: about what a 1 MB image (the default preset's cap) takes on a
+ * 4 Mbit/s uplink, so the first uploads are unlikely to overlap. Steps of
+ * 0.5 s reach a 0.5 s floor after three clean uploads; one sign of overload
+ * doubles the gap.
+ */
+export const ADAPTIVE_DEFAULTS = {
+  startGapMs: 2_000,
+  stepMs: 500,
+  factor: 2,
+  maxGapMs: 5 * 60_000,
+} as const satisfies Omit<AdaptiveParams, 'floorMs'>;
+
+/** Signs that the server or the path to it is overloaded. Other failures say nothing about load. */
+export function isOverloadSign(attempt: Pick<AttemptRecord, 'result' | 'httpStatus'>): boolean {
+  if (attempt.result === 'reset' || attempt.result === 'timeout') return true;
+  return attempt.result === 'http' && (attempt.httpStatus === 429 || attempt.httpStatus === 503);
+}
+
+/**
+ * "Fast" means the upload took no longer than the gap: then starts do not
+ * pile up. Once uploads take longer than the gap (the link is full and they
+ * share it), the gap stops shrinking, which holds the pace near the fastest
+ * one the path carries without overlap building up.
+ */
+export function nextGapMs(gapMs: number, attempt: AttemptRecord, params: AdaptiveParams): number {
+  if (isOverloadSign(attempt)) return Math.min(params.maxGapMs, Math.max(gapMs, params.stepMs) * params.factor);
+  if (attempt.result === 'ok' && attempt.finishedAt - attempt.startedAt <= gapMs) {
+    return Math.max(params.floorMs, gapMs - params.stepMs);
+  }
+  return gapMs;
+}
+
+export function adaptiveGapMs(attempts: readonly AttemptRecord[], params: AdaptiveParams): number {
+  const ordered = [...attempts].sort((a, b) => a.finishedAt - b.finishedAt || a.startedAt - b.startedAt);
+  let gap = Math.max(params.floorMs, params.startGapMs);
+  for (const attempt of ordered) gap = nextGapMs(gap, attempt, params);
+  return gap;
+}
+
+/** Every recorded attempt to one destination. */
+export function attemptsTo(
+  items: readonly Pick<QueueItem, 'destinationUrl' | 'attemptLog'>[],
+  destinationUrl: string,
+): AttemptRecord[] {
+  return items.flatMap((item) => (item.destinationUrl === destinationUrl ? (item.attemptLog ?? []) : []));
+}
