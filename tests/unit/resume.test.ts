@@ -39,7 +39,10 @@ async function wakeWith(stored: Partial<QueueItem>[]) {
     readDelayMs: async () => DELAY_MS,
     async fetch(request) {
       sent.push({ key: request.headers.get('idempotency-key'), at: Date.now() });
-      return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response('{"url":"https://cdn.example/x.jpg"}', {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     },
     notify() {},
     onPendingChange() {},
