@@ -1,3 +1,4 @@
+import { isHttpUrl } from '@/utils/destinations/model';
 import { formatBytes, formatDuration } from '@/utils/format';
 import type { MessageKey } from '@/utils/i18n';
 import { t } from '@/utils/i18n';
@@ -64,12 +65,23 @@ export function ItemRow({ row }: { row: PanelRow }) {
           {item?.httpStatus !== undefined && <span class="http-status">HTTP {item.httpStatus}</span>}
           {uploadMs !== undefined && <span class="duration"> · {formatDuration(uploadMs)}</span>}
         </span>
-        {item?.resultUrl && (
-          <a href={item.resultUrl} target="_blank" rel="noopener noreferrer" data-testid="result-link">
-            {t('openResult')}
-          </a>
-        )}
+        {item?.resultUrl && <ResultUrl url={item.resultUrl} label={t('openResult')} testId="result-link" />}
+        {item?.thumbnailUrl && <ResultUrl url={item.thumbnailUrl} label={t('thumbnailLink')} testId="thumbnail-link" />}
+        {item?.deletionUrl && <ResultUrl url={item.deletionUrl} label={t('deletionLink')} testId="deletion-link" />}
       </div>
     </li>
+  );
+}
+
+/** Only http(s) URLs become links; anything else a server sent is shown as text, never followed. */
+function ResultUrl({ url, label, testId }: { url: string; label: string; testId: string }) {
+  return isHttpUrl(url) ? (
+    <a href={url} target="_blank" rel="noopener noreferrer" data-testid={testId} title={url}>
+      {label}
+    </a>
+  ) : (
+    <span class="url-text" data-testid={`${testId}-text`}>
+      {url}
+    </span>
   );
 }

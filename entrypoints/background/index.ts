@@ -4,12 +4,8 @@ import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/ut
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
-import {
-  destinationUrlSetting,
-  fileFieldNameSetting,
-  parseDestinationUrl,
-  uploadDelayMsSetting,
-} from '@/utils/settings';
+import { uploadDelayMsSetting } from '@/utils/settings';
+import { resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
 import { openPanelInTab } from './panel-injection';
 
@@ -89,6 +85,20 @@ export default defineBackground({
       assertFromExtensionPage(sender);
       await openPanelInTab(data.tabId);
     });
+    onMessage('page/find-forms', async ({ sender }) => {
+      assertFromExtensionPage(sender);
+      // The panel's own tab: the content script there reads the page's forms.
+      if (sender.tab?.id === undefined) return [];
+      return sendMessage('page/find-forms', undefined, sender.tab.id);
+    });
+    onMessage('page/highlight-form', async ({ data, sender }) => {
+      assertFromExtensionPage(sender);
+      if (sender.tab?.id !== undefined) await sendMessage('page/highlight-form', data, sender.tab.id);
+    });
+    onMessage('destination/test', async ({ data, sender }) => {
+      assertFromExtensionPage(sender);
+      return testDestination(data);
+    });
     onMessage('panel/close', async ({ sender }) => {
       assertFromExtensionPage(sender);
       if (sender.tab?.id !== undefined) await sendMessage('panel/unmount', undefined, sender.tab.id);
@@ -99,13 +109,7 @@ export default defineBackground({
       if (!(file instanceof File) || file.size === 0) {
         throw new Error('The image did not arrive intact (empty or not a file)');
       }
-      const [destinationUrl, fileFieldName, store] = await Promise.all([
-        destinationUrlSetting.getValue(),
-        fileFieldNameSetting.getValue(),
-        storePromise,
-      ]);
-      const destination = parseDestinationUrl(destinationUrl);
-      if (destination instanceof Error) throw new Error(`No usable destination URL: ${destination.message}`);
+      const [destination, store] = await Promise.all([resolveDestination(handOver.destination), storePromise]);
       broadcastItemsRemoved(await store.pruneDone(MAX_KEPT_RESULTS));
       return store.add(
         {
@@ -116,8 +120,7 @@ export default defineBackground({
           size: file.size,
           width: handOver.width,
           height: handOver.height,
-          destinationUrl: destination.href,
-          fileFieldName,
+          destination,
           idempotencyKey: crypto.randomUUID(),
           status: 'queued',
           attempts: 0,

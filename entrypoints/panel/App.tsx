@@ -1,19 +1,25 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { DestinationPicker } from '@/components/DestinationPicker';
 import { ItemRow } from '@/components/ItemRow';
 import { NextStart } from '@/components/NextStart';
 import { QueueCounts } from '@/components/QueueCounts';
+import { ResultsBar } from '@/components/ResultsBar';
 import { SettingsForm } from '@/components/SettingsForm';
 import { StorageUse } from '@/components/StorageUse';
 import { CompressionError, compressImage } from '@/utils/compress/compress-image';
 import { t } from '@/utils/i18n';
-import { onMessage, sendMessage } from '@/utils/messages';
+import { type DestinationChoice, onMessage, sendMessage } from '@/utils/messages';
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
 import { countByStatus, type QueueItem } from '@/utils/queue/types';
 
 export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
   const [nextStartAt, setNextStartAt] = useState<number | null>(null);
-  const [destinationUsable, setDestinationUsable] = useState(false);
+  const [choice, setChoice] = useState<DestinationChoice | null>(null);
+  // Read when a hand-over happens, which can be long after the files were added.
+  const choiceRef = useRef<DestinationChoice | null>(null);
+  choiceRef.current = choice;
+  const destinationUsable = choice !== null;
   const [dragging, setDragging] = useState(false);
   const compressing = useRef<Promise<void>>(Promise.resolve());
 
@@ -78,8 +84,16 @@ export function App() {
         },
       }),
     );
+    const destination = choiceRef.current;
+    if (!destination) {
+      setRows((current) =>
+        updateRow(current, id, { phase: 'error', error: t('errorHandOver', t('noDestinationChosen')) }),
+      );
+      return;
+    }
     try {
       const item = await sendMessage('queue/add', {
+        destination,
         id,
         file: compressed.file,
         originalSize: original.size,
@@ -110,7 +124,8 @@ export function App() {
         </button>
       </header>
       <div class="section">
-        <SettingsForm onDestinationChange={setDestinationUsable} />
+        <DestinationPicker onChange={setChoice} />
+        <SettingsForm />
         {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target needs drag handlers; keyboard users reach the file input inside it */}
         <div
           class={`drop-zone${dragging ? ' dragging' : ''}${destinationUsable ? '' : ' disabled'}`}
@@ -145,6 +160,7 @@ export function App() {
           )}
         </div>
         <QueueCounts counts={counts} />
+        <ResultsBar items={rows.flatMap((row) => (row.item ? [row.item] : []))} />
         <NextStart at={nextStartAt} />
         <div class="footer-row">
           <StorageUse revision={counts} />

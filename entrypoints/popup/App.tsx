@@ -3,14 +3,23 @@ import { browser } from 'wxt/browser';
 import { NextStart } from '@/components/NextStart';
 import { QueueCounts } from '@/components/QueueCounts';
 import { StorageUse } from '@/components/StorageUse';
+import type { Destination } from '@/utils/destinations/model';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
 import { countByStatus, type QueueItem } from '@/utils/queue/types';
+import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
 
 export function App() {
   const [items, setItems] = useState<Map<string, QueueItem>>(new Map());
   const [nextStartAt, setNextStartAt] = useState<number | null>(null);
   const [openError, setOpenError] = useState(false);
+  const [destinations, setDestinations] = useState<Destination[]>([]);
+  const [activeId, setActiveId] = useState('');
+
+  useEffect(() => {
+    void destinationsSetting.getValue().then(setDestinations);
+    void activeDestinationIdSetting.getValue().then(setActiveId);
+  }, []);
 
   useEffect(() => {
     const stopChanges = onMessage('queue/item-changed', ({ data }) => {
@@ -63,6 +72,26 @@ export function App() {
           </p>
         )}
         <NextStart at={nextStartAt} />
+        {destinations.length > 0 && (
+          <label>
+            {t('destinationLabel')}
+            <select
+              data-testid="popup-destination"
+              value={activeId}
+              onChange={(event) => {
+                const id = event.currentTarget.value;
+                setActiveId(id);
+                void activeDestinationIdSetting.setValue(id);
+              }}
+            >
+              {destinations.map((destination) => (
+                <option key={destination.id} value={destination.id}>
+                  {destination.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <p>
           <button type="button" class="primary" data-testid="open-panel" onClick={() => void uploadOnThisPage()}>
             {t('uploadOnThisPage')}

@@ -1,4 +1,10 @@
-import { buildUploadRequest, describeNetworkError, parseUploadResponse, type UploadOutcome } from '../upload/request';
+import {
+  buildUploadRequest,
+  describeNetworkError,
+  parseUploadResponse,
+  readReply,
+  type UploadOutcome,
+} from '../upload/request';
 import { decideNext } from './scheduler';
 import type { QueueStore } from './store';
 import type { QueueItem } from './types';
@@ -107,6 +113,8 @@ export class QueueRunner {
       finishedAt: now(),
       httpStatus: outcome.httpStatus,
       resultUrl: outcome.ok ? outcome.resultUrl : undefined,
+      thumbnailUrl: outcome.ok ? outcome.thumbnailUrl : undefined,
+      deletionUrl: outcome.ok ? outcome.deletionUrl : undefined,
       error: outcome.ok ? undefined : outcome.error,
     });
     if (outcome.ok) await store.deleteBlob(item.id);
@@ -116,7 +124,7 @@ export class QueueRunner {
   }
 
   private async send(item: QueueItem, blob: Blob): Promise<UploadOutcome> {
-    const request = buildUploadRequest(item, blob);
+    const request = await buildUploadRequest(item, blob);
     let response: Response;
     try {
       response = await this.effects.fetch(new Request(request, { signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS) }));
@@ -126,12 +134,12 @@ export class QueueRunner {
       }
       return { ok: false, error: describeNetworkError(error) };
     }
-    let bodyText: string;
+    let reply: Awaited<ReturnType<typeof readReply>>;
     try {
-      bodyText = await response.text();
+      reply = await readReply(response);
     } catch (error) {
       return { ok: false, httpStatus: response.status, error: `The reply broke off: ${String(error)}` };
     }
-    return parseUploadResponse(response.status, response.headers.get('content-type'), bodyText);
+    return parseUploadResponse(item.destination, reply, item.name);
   }
 }

@@ -1,3 +1,5 @@
+import type { DestinationSnapshot } from '../destinations/model';
+
 /** The life of one queued image, as stored in IndexedDB and shown by the UI. */
 export type ItemStatus = 'queued' | 'uploading' | 'done' | 'failed';
 
@@ -12,9 +14,8 @@ export interface QueueItem {
   size: number;
   width: number;
   height: number;
-  /** Snapshot of the destination when the item was handed over. */
-  destinationUrl: string;
-  fileFieldName: string;
+  /** Snapshot of the destination when the item was handed over: later edits do not change queued items. */
+  destination: DestinationSnapshot;
   /** The same for every attempt, so a server can drop a repeat. */
   idempotencyKey: string;
   status: ItemStatus;
@@ -24,6 +25,8 @@ export interface QueueItem {
   finishedAt?: number;
   httpStatus?: number;
   resultUrl?: string;
+  thumbnailUrl?: string;
+  deletionUrl?: string;
   error?: string;
 }
 

@@ -1,0 +1,144 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { hasAccess, originLabel, requestAccess } from '@/utils/destinations/access';
+import type { Destination } from '@/utils/destinations/model';
+import type { PageForm } from '@/utils/destinations/page-form';
+import { t } from '@/utils/i18n';
+import { type DestinationChoice, sendMessage } from '@/utils/messages';
+import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
+
+const FORM_PREFIX = 'form:';
+
+/**
+ * The panel's "Upload to": this page's upload forms (when it has any, the
+ * first is chosen and outlined on the page) and the configured destinations.
+ * Reports the choice only when Cadence may send to its origin; otherwise it
+ * says so and offers to ask again.
+ */
+export function DestinationPicker({ onChange }: { onChange: (choice: DestinationChoice | null) => void }) {
+  const [destinations, setDestinations] = useState<Destination[]>([]);
+  const [forms, setForms] = useState<PageForm[]>([]);
+  const [selected, setSelected] = useState('');
+  const [access, setAccess] = useState<'checking' | 'granted' | 'missing'>('checking');
+  const [refused, setRefused] = useState(false);
+
+  useEffect(() => {
+    let formsFound: PageForm[] = [];
+    void Promise.all([
+      destinationsSetting.getValue(),
+      activeDestinationIdSetting.getValue(),
+      sendMessage('page/find-forms', undefined).catch(() => [] as PageForm[]),
+    ]).then(([saved, activeId, pageForms]) => {
+      formsFound = pageForms;
+      setDestinations(saved);
+      setForms(pageForms);
+      if (pageForms.length > 0) choose(`${FORM_PREFIX}0`);
+      else setSelected(saved.some((destination) => destination.id === activeId) ? activeId : (saved[0]?.id ?? ''));
+    });
+    const stopWatching = destinationsSetting.watch((saved) => setDestinations(saved));
+    return () => {
+      stopWatching();
+      if (formsFound.length > 0) void sendMessage('page/highlight-form', { index: null }).catch(() => {});
+    };
+  }, []);
+
+  const form = selected.startsWith(FORM_PREFIX) ? forms[Number(selected.slice(FORM_PREFIX.length))] : undefined;
+  const destination = form ? undefined : destinations.find((candidate) => candidate.id === selected);
+  const targetUrl = form?.action ?? destination?.url;
+
+  useEffect(() => {
+    setRefused(false);
+    if (targetUrl === undefined) {
+      setAccess('missing');
+      onChange(null);
+      return;
+    }
+    setAccess('checking');
+    let current = true;
+    void hasAccess(targetUrl).then((granted) => {
+      if (!current) return;
+      setAccess(granted ? 'granted' : 'missing');
+      if (!granted) onChange(null);
+      else if (form) onChange({ kind: 'page-form', form });
+      else if (destination) onChange({ kind: 'saved', id: destination.id });
+    });
+    return () => {
+      current = false;
+    };
+  }, [selected, targetUrl, form, destination]);
+
+  function choose(value: string) {
+    setSelected(value);
+    const index = value.startsWith(FORM_PREFIX) ? Number(value.slice(FORM_PREFIX.length)) : null;
+    void sendMessage('page/highlight-form', { index }).catch(() => {});
+    if (index === null && value) void activeDestinationIdSetting.setValue(value);
+  }
+
+  function askAgain() {
+    if (targetUrl === undefined) return;
+    // In the click itself: Chrome asks the user only during a gesture.
+    void requestAccess(targetUrl).then((granted) => {
+      setRefused(!granted);
+      setAccess(granted ? 'granted' : 'missing');
+      if (granted && form) onChange({ kind: 'page-form', form });
+      else if (granted && destination) onChange({ kind: 'saved', id: destination.id });
+    });
+  }
+
+  const nothingToChoose = forms.length === 0 && destinations.length === 0;
+  return (
+    <div class="destination-picker">
+      {nothingToChoose ? (
+        <p class="muted" data-testid="no-destinations">
+          {t('noDestinations')}
+        </p>
+      ) : (
+        <label>
+          {t('destinationLabel')}
+          <select name="destination" value={selected} onChange={(event) => choose(event.currentTarget.value)}>
+            {forms.length > 0 && (
+              <optgroup label={t('pageFormsGroup')}>
+                {forms.map((pageForm) => (
+                  <option key={pageForm.index} value={`${FORM_PREFIX}${pageForm.index}`}>
+                    {t('pageFormOption', pageForm.label)}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {destinations.length > 0 && (
+              <optgroup label={t('savedDestinationsGroup')}>
+                {destinations.map((saved) => (
+                  <option key={saved.id} value={saved.id}>
+                    {saved.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </label>
+      )}
+      <a
+        href={browser.runtime.getURL('/options.html')}
+        target="_blank"
+        rel="noopener"
+        data-testid="manage-destinations"
+      >
+        {t('manageDestinations')}
+      </a>
+      {form && (
+        <p class="muted" data-testid="page-form-note">
+          {t('pageFormNote')}
+        </p>
+      )}
+      {targetUrl !== undefined && access === 'missing' && (
+        <div class="access-missing" role="alert" data-testid="access-missing">
+          <p>{t('accessMissing', originLabel(targetUrl))}</p>
+          <button type="button" class="primary" data-testid="grant-access" onClick={askAgain}>
+            {t('grantAccess')}
+          </button>
+          {refused && <p class="field-error">{t('accessRefused')}</p>}
+        </div>
+      )}
+    </div>
+  );
+}
