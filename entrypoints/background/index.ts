@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { withoutSecrets } from '@/utils/destinations/model';
 import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/utils/messages';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
@@ -69,7 +70,7 @@ export default defineBackground({
       const runner = await runnerPromise;
       broadcastItemChanged(item, runner.nextStartAt);
       void runner.pump();
-      return item;
+      return forDisplay(item);
     });
     onMessage('queue/clear-finished', async ({ sender }) => {
       assertFromExtensionPage(sender);
@@ -79,7 +80,7 @@ export default defineBackground({
       assertFromExtensionPage(sender);
       const [store, runner] = await Promise.all([storePromise, runnerPromise]);
       void runner.pump();
-      return { items: await store.list(), nextStartAt: runner.nextStartAt };
+      return { items: (await store.list()).map(forDisplay), nextStartAt: runner.nextStartAt };
     });
     onMessage('panel/open', async ({ data, sender }) => {
       assertFromExtensionPage(sender);
@@ -134,7 +135,12 @@ export default defineBackground({
 
 // No open panel or popup is normal for these: they re-read the store when they open.
 function broadcastItemChanged(item: QueueItem, nextStartAt: number | null): void {
-  sendMessage('queue/item-changed', { item, nextStartAt }).catch(() => {});
+  sendMessage('queue/item-changed', { item: forDisplay(item), nextStartAt }).catch(() => {});
+}
+
+/** Items leave the background without the destination's secrets (headers, fields, query). */
+function forDisplay(item: QueueItem): QueueItem {
+  return { ...item, destination: withoutSecrets(item.destination) };
 }
 
 function broadcastItemsRemoved(ids: string[]): void {

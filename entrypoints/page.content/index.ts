@@ -26,6 +26,12 @@ export default defineContentScript({
       position: 'inline',
       anchor: 'body',
       append: 'last',
+      onBeforeMount(_wrapper, iframe) {
+        // Paste and drop reach the panel only when it has focus; allow the clipboard
+        // there (write: "Copy all" result links). Set before the iframe enters the
+        // page: a permissions policy is fixed when the frame navigates.
+        iframe.allow = 'clipboard-read; clipboard-write';
+      },
       onMount(wrapper, iframe) {
         wrapper.setAttribute('data-cadence-panel', '');
         Object.assign(wrapper.style, {
@@ -42,8 +48,6 @@ export default defineContentScript({
         });
         Object.assign(iframe.style, { width: '100%', height: '100%', border: '0', display: 'block' });
         iframe.title = 'Cadence';
-        // Paste and drop reach the panel only when it has focus; allow the clipboard there.
-        iframe.allow = 'clipboard-read';
       },
     });
     ui.mount();

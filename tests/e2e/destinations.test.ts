@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPanelFromPopup } from '../../scripts/lib/browser';
+import { openPanelFromPopup, withPopup } from '../../scripts/lib/browser';
 import {
   addDestination,
   fillDestinationEditor,
@@ -55,6 +55,19 @@ describe('destinations against real reply shapes', () => {
     );
     // The header's secret never reaches the web page's DOM.
     expect(await page.content()).not.toContain('SECRET-7f3a');
+
+    // Copy all, as Markdown images, in the batch's order.
+    await panel.locator('select[name=copy-format]').selectOption('markdown');
+    await panel.locator('[data-testid=copy-all]').click();
+    await expect.poll(() => panel.locator('[data-testid=copy-all]').textContent()).toBe('Copied');
+    // Read back as a user would: paste into a text box on a page.
+    const notes = await harness.browser.context.newPage();
+    await notes.setContent('<textarea></textarea>');
+    await notes.locator('textarea').focus();
+    await notes.keyboard.press('ControlOrMeta+V');
+    const copied = await notes.locator('textarea').inputValue();
+    await notes.close();
+    expect(copied).toBe(uploads.map((upload) => `![${upload.filename}](${upload.url})`).join('\n'));
 
     // Export: a CSV of the batch in order, with the result URLs.
     const [download] = await Promise.all([
@@ -124,6 +137,26 @@ describe('destinations against real reply shapes', () => {
     expect(await noUrl.getAttribute('data-status')).toBe('failed');
     expect(await noUrl.locator('[data-testid=item-error]').textContent()).toBe('uploaded, but no URL in the reply');
     expect(await noUrl.locator('.http-status').textContent()).toBe('HTTP 200');
+
+    // The popup shows the active destination and switches it.
+    const activeName = () =>
+      frame.evaluate(async () => {
+        const stored = await chrome.storage.local.get(['destinations', 'activeDestinationId']);
+        return (stored.destinations as { id: string; name: string }[]).find(
+          (candidate) => candidate.id === stored.activeDestinationId,
+        )?.name;
+      });
+    await withPopup(harness.browser, async (popup) => {
+      const picker = await popup.waitForSelector('[data-testid=popup-destination]');
+      expect(await picker?.evaluate((select) => (select as HTMLSelectElement).selectedOptions[0]?.textContent)).toBe(
+        'No URL',
+      );
+      const plainTextId = await picker?.evaluate(
+        (select) => [...(select as HTMLSelectElement).options].find((option) => option.text === 'Plain text')?.value,
+      );
+      await popup.select('[data-testid=popup-destination]', plainTextId as string);
+    });
+    await expect.poll(activeName).toBe('Plain text');
   });
 
   it("this page's upload form: picked among two, outlined, sent with its hidden token and the site's cookie", async () => {

@@ -211,3 +211,31 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
 export function escapeJsonString(value: string): string {
   return JSON.stringify(value).slice(1, -1);
 }
+
+/**
+ * The snapshot as the panel and popup may see it: which destination, without
+ * header values, field values, the body template or the URL's query (API keys
+ * often travel there). Secrets stay in the background and extension storage.
+ */
+export function withoutSecrets(snapshot: DestinationSnapshot): DestinationSnapshot {
+  let url = '';
+  try {
+    const parsed = new URL(snapshot.url);
+    url = `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    // A templated host: show nothing rather than leak the query.
+  }
+  const { body } = snapshot;
+  const hideValues = (pairs: NameValue[]) => pairs.map((pair) => ({ name: pair.name, value: '' }));
+  return {
+    ...snapshot,
+    url,
+    headers: hideValues(snapshot.headers),
+    body:
+      body.kind === 'json'
+        ? { kind: 'json', template: '' }
+        : body.kind === 'binary'
+          ? body
+          : { ...body, fields: hideValues(body.fields) },
+  };
+}
