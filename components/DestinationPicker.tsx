@@ -21,6 +21,18 @@ export function DestinationPicker({ onChange }: { onChange: (choice: Destination
   const [selected, setSelected] = useState('');
   const [access, setAccess] = useState<'checking' | 'granted' | 'missing'>('checking');
   const [refused, setRefused] = useState(false);
+  // Bumped when permissions change elsewhere (e.g. granted in the options page), to check again.
+  const [permissionsRevision, setPermissionsRevision] = useState(0);
+
+  useEffect(() => {
+    const bump = () => setPermissionsRevision((revision) => revision + 1);
+    browser.permissions.onAdded.addListener(bump);
+    browser.permissions.onRemoved.addListener(bump);
+    return () => {
+      browser.permissions.onAdded.removeListener(bump);
+      browser.permissions.onRemoved.removeListener(bump);
+    };
+  }, []);
 
   useEffect(() => {
     let formsFound: PageForm[] = [];
@@ -65,7 +77,7 @@ export function DestinationPicker({ onChange }: { onChange: (choice: Destination
     return () => {
       current = false;
     };
-  }, [selected, targetUrl, form, destination]);
+  }, [selected, targetUrl, form, destination, permissionsRevision]);
 
   function choose(value: string) {
     setSelected(value);

@@ -223,6 +223,13 @@ describe('destinations against real reply shapes', () => {
     expect(await result.locator('[data-testid=test-url]').textContent()).toBe(testUpload?.url);
     expect(await result.locator('[data-testid=test-excerpt]').textContent()).toContain('"success":true');
 
+    // Saving asks for the origin's permission in the click; the test copy has it already, so it is granted.
+    await options.locator('[data-testid=save-destination]').click();
+    await expect.poll(() => options.locator('[data-testid=save-state]').textContent()).toBe('Saved');
+    expect(await options.locator('[data-testid=destination-row]').allTextContents()).toEqual([
+      expect.stringContaining('Nested'),
+    ]);
+
     await options.locator('input[name=replyUrl]').fill('{json:data.missing}');
     await options.locator('[data-testid=test-destination]').click();
     await expect.poll(() => result.getAttribute('data-ok')).toBe('false');
