@@ -10,8 +10,9 @@ import { activeDestinationIdSetting, destinationsSetting } from '@/utils/setting
 const FORM_PREFIX = 'form:';
 
 /**
- * The panel's "Upload to": this page's upload forms (when it has any, the
- * first is chosen and outlined on the page) and the configured destinations.
+ * The panel's "Upload to": the configured destinations and this page's upload
+ * forms (offered with a one-click button; chosen by default only when no
+ * destination is configured; the chosen form is outlined on the page).
  * Reports the choice only when Cadence may send to its origin; otherwise it
  * says so and offers to ask again.
  */
@@ -44,8 +45,11 @@ export function DestinationPicker({ onChange }: { onChange: (choice: Destination
       formsFound = pageForms;
       setDestinations(saved);
       setForms(pageForms);
-      if (pageForms.length > 0) choose(`${FORM_PREFIX}0`);
-      else setSelected(saved.some((destination) => destination.id === activeId) ? activeId : (saved[0]?.id ?? ''));
+      // The user's own destination stays the default: a page form is offered, never
+      // chosen behind their back, unless there is nothing else to upload to.
+      const savedChoice = saved.some((destination) => destination.id === activeId) ? activeId : saved[0]?.id;
+      if (savedChoice) setSelected(savedChoice);
+      else if (pageForms.length > 0) choose(`${FORM_PREFIX}0`);
     });
     const stopWatching = destinationsSetting.watch((saved) => setDestinations(saved));
     return () => {
@@ -140,6 +144,14 @@ export function DestinationPicker({ onChange }: { onChange: (choice: Destination
       {form && (
         <p class="muted" data-testid="page-form-note">
           {t('pageFormNote')}
+        </p>
+      )}
+      {!form && forms.length > 0 && (
+        <p class="page-form-offer">
+          {t('pageFormOffer')}{' '}
+          <button type="button" data-testid="use-page-form" onClick={() => choose(`${FORM_PREFIX}0`)}>
+            {t('usePageForm')}
+          </button>
         </p>
       )}
       {targetUrl !== undefined && access === 'missing' && (

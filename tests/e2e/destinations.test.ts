@@ -159,16 +159,21 @@ describe('destinations against real reply shapes', () => {
     await expect.poll(activeName).toBe('Plain text');
   });
 
-  it("this page's upload form: picked among two, outlined, sent with its hidden token and the site's cookie", async () => {
+  it("this page's upload form: offered, picked among two, outlined, sent with its hidden token and the site's cookie", async () => {
     const samples = await makeSamples(harness, smallPhotos(1, 'form'));
+    await addDestination(harness, { name: 'My host', url: harness.receiver.uploadUrl });
     const page = await harness.browser.context.newPage();
     await page.goto(`${harness.receiver.origin}/form-page?forms=2`);
     const panel = await openPanelFromPopup(harness.browser, page);
     const choice = panel.locator('select[name=destination]');
-    // No destination is configured: the page's forms are offered, the first chosen and outlined.
+    // The page's forms are offered next to the user's destination, which stays chosen until they pick a form.
     await expect
       .poll(() => choice.locator('option').allTextContents())
-      .toEqual(['Upload form: Upload form 1 (/form-upload)', 'Upload form: Upload form 2 (/form-upload)']);
+      .toEqual(['Upload form: Upload form 1 (/form-upload)', 'Upload form: Upload form 2 (/form-upload)', 'My host']);
+    expect(await choice.inputValue()).not.toMatch(/^form:/);
+    expect(await page.locator('[data-cadence-chosen-form]').count()).toBe(0);
+    // One click takes the page's form; it is outlined on the page.
+    await panel.locator('[data-testid=use-page-form]').click();
     await expect.poll(() => page.locator('[data-cadence-chosen-form]').getAttribute('id')).toBe('upload-1');
     await choice.selectOption({ label: 'Upload form: Upload form 2 (/form-upload)' });
     await expect.poll(() => page.locator('[data-cadence-chosen-form]').getAttribute('id')).toBe('upload-2');
