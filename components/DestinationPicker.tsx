@@ -90,6 +90,14 @@ export function DestinationPicker({ onChange }: { onChange: (choice: Destination
     if (index === null && value) void activeDestinationIdSetting.setValue(value);
   }
 
+  /** One click: choose the first form and, in the same gesture, ask for its origin if needed. */
+  function usePageForm() {
+    const [first] = forms;
+    if (!first) return;
+    void requestAccess(first.action).then(() => setPermissionsRevision((revision) => revision + 1));
+    choose(`${FORM_PREFIX}0`);
+  }
+
   function askAgain() {
     if (targetUrl === undefined) return;
     // In the click itself: Chrome asks the user only during a gesture.
@@ -149,7 +157,7 @@ export function DestinationPicker({ onChange }: { onChange: (choice: Destination
       {!form && forms.length > 0 && (
         <p class="page-form-offer">
           {t('pageFormOffer')}{' '}
-          <button type="button" data-testid="use-page-form" onClick={() => choose(`${FORM_PREFIX}0`)}>
+          <button type="button" data-testid="use-page-form" onClick={usePageForm}>
             {t('usePageForm')}
           </button>
         </p>
