@@ -33,6 +33,16 @@ export function ItemRow({ row }: { row: PanelRow }) {
     >
       {row.thumbnailUrl ? (
         <img class="thumb" src={row.thumbnailUrl} alt="" />
+      ) : item?.thumbnailUrl && isHttpUrl(item.thumbnailUrl) ? (
+        // The server's thumbnail, when this panel did not compress the image itself
+        // (opened later, or on another tab). Only http(s) sources.
+        <img
+          class="remote-thumb"
+          src={item.thumbnailUrl}
+          alt=""
+          referrerPolicy="no-referrer"
+          data-testid="remote-thumbnail"
+        />
       ) : (
         <div class="thumb" aria-hidden="true" />
       )}

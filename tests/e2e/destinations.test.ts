@@ -79,6 +79,18 @@ describe('destinations against real reply shapes', () => {
     const csv = (await import('node:fs')).readFileSync(csvPath, 'utf8').trimEnd().split('\r\n');
     expect(csv).toHaveLength(3);
     expect(csv.slice(1).map((line) => line.split(',')[5])).toEqual(uploads.map((upload) => upload.url));
+
+    // A panel opened later (no local previews) shows the server's thumbnails.
+    const later = await harness.browser.context.newPage();
+    await later.goto(`${origin}/`);
+    const laterPanel = await openPanelFromPopup(harness.browser, later);
+    await expect
+      .poll(() =>
+        laterPanel
+          .locator('[data-testid=remote-thumbnail]')
+          .evaluateAll((images) => images.map((image) => (image as HTMLImageElement).src)),
+      )
+      .toEqual(uploads.map((upload) => `${upload.url}?thumb=1`));
   });
 
   it('plain-text, Location-header and raw-binary PUT replies; a 2xx without a URL is a named error', async () => {
