@@ -16,7 +16,7 @@ export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
   const [nextStartAt, setNextStartAt] = useState<number | null>(null);
   const [choice, setChoice] = useState<DestinationChoice | null>(null);
-  // Read when a hand-over happens, which can be long after the files were added.
+  // Read by the paste listener, registered once; files go where the choice was when they were added.
   const choiceRef = useRef<DestinationChoice | null>(null);
   choiceRef.current = choice;
   const destinationUsable = choice !== null;
@@ -59,12 +59,15 @@ export function App() {
     setRows((current) => [...current, ...drafts]);
     // One image at a time in the panel: each is handed over as soon as it is
     // ready, so uploading starts while the rest still compress.
+    const destination = choiceRef.current;
     drafts.forEach((draft, index) => {
-      compressing.current = compressing.current.then(() => prepareAndHandOver(draft.id, files[index] as File));
+      compressing.current = compressing.current.then(() =>
+        prepareAndHandOver(draft.id, files[index] as File, destination),
+      );
     });
   }
 
-  async function prepareAndHandOver(id: string, original: File) {
+  async function prepareAndHandOver(id: string, original: File, destination: DestinationChoice | null) {
     let compressed: Awaited<ReturnType<typeof compressImage>>;
     try {
       compressed = await compressImage(original);
@@ -84,7 +87,6 @@ export function App() {
         },
       }),
     );
-    const destination = choiceRef.current;
     if (!destination) {
       setRows((current) =>
         updateRow(current, id, { phase: 'error', error: t('errorHandOver', t('noDestinationChosen')) }),

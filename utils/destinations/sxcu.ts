@@ -93,7 +93,7 @@ export function importSxcu(text: string): SxcuImport {
   }
   const file = raw as Record<string, unknown>;
   const notes: string[] = [];
-  const text_ = (key: keyof SxcuFile): string => {
+  const readText = (key: keyof SxcuFile): string => {
     const value = file[key];
     if (value === undefined || value === null) return '';
     if (typeof value !== 'string') {
@@ -117,25 +117,25 @@ export function importSxcu(text: string): SxcuImport {
   for (const key of Object.keys(file))
     if (!KNOWN_KEYS.has(key)) notes.push(`"${key}" is not supported and was ignored`);
 
-  const legacy = isLegacy(text_('Version'));
+  const legacy = isLegacy(readText('Version'));
   const regexList = Array.isArray(file.RegexList) ? file.RegexList.map(String) : [];
   const convert = (value: string) =>
     legacy || /\$[a-z]+(:[^$]*)?\$/i.test(value) ? convertLegacy(value, regexList) : value;
 
-  const requestUrl = convert(text_('RequestURL'));
+  const requestUrl = convert(readText('RequestURL'));
   if (!requestUrl) throw new SxcuError('the file has no RequestURL');
   // ShareX's default body is a multipart form.
-  const bodyName = text_('Body') || 'MultipartFormData';
+  const bodyName = readText('Body') || 'MultipartFormData';
   const refused = REFUSED_BODIES[bodyName];
   if (refused) throw new SxcuError(`Body "${bodyName}" is refused: ${refused}`);
   const kind = BODIES[bodyName];
   if (!kind) throw new SxcuError(`Body "${bodyName}" is not a ShareX body type Cadence knows`);
 
-  const method = (text_('RequestMethod') || 'POST').toUpperCase();
+  const method = (readText('RequestMethod') || 'POST').toUpperCase();
   if (!(HTTP_METHODS as readonly string[]).includes(method)) {
     throw new SxcuError(`RequestMethod ${method} cannot upload a file; Cadence supports ${HTTP_METHODS.join(', ')}`);
   }
-  const destinationType = text_('DestinationType');
+  const destinationType = readText('DestinationType');
   if (destinationType && !/ImageUploader|FileUploader/.test(destinationType)) {
     notes.push(
       `DestinationType "${destinationType}" has no image or file uploader; it is imported as an image uploader`,
@@ -175,14 +175,14 @@ export function importSxcu(text: string): SxcuImport {
   let body: DestinationBody;
   switch (kind) {
     case 'multipart':
-      body = { kind, fileField: text_('FileFormName') || 'file', fields: args };
+      body = { kind, fileField: readText('FileFormName') || 'file', fields: args };
       break;
     case 'binary':
       body = { kind };
       if (args.length > 0) notes.push('Arguments are ignored: a Binary body is the file alone');
       break;
     case 'json':
-      body = { kind, template: keepTemplate('Data', text_('Data'), 'request') || '{}' };
+      body = { kind, template: keepTemplate('Data', readText('Data'), 'request') || '{}' };
       break;
     case 'form-urlencoded':
       body = { kind, fields: args };
@@ -191,19 +191,19 @@ export function importSxcu(text: string): SxcuImport {
       }
       break;
   }
-  if (kind !== 'multipart' && text_('FileFormName')) notes.push(`FileFormName is ignored: the Body is ${bodyName}`);
+  if (kind !== 'multipart' && readText('FileFormName')) notes.push(`FileFormName is ignored: the Body is ${bodyName}`);
 
   const destination = newDestination({
-    name: text_('Name') || hostOf(url),
+    name: readText('Name') || hostOf(url),
     url,
     method: method as HttpMethod,
     body,
     headers,
     reply: {
-      url: keepTemplate('URL', text_('URL'), 'reply'),
-      thumbnailUrl: keepTemplate('ThumbnailURL', text_('ThumbnailURL'), 'reply'),
-      deletionUrl: keepTemplate('DeletionURL', text_('DeletionURL'), 'reply'),
-      errorMessage: keepTemplate('ErrorMessage', text_('ErrorMessage'), 'reply'),
+      url: keepTemplate('URL', readText('URL'), 'reply'),
+      thumbnailUrl: keepTemplate('ThumbnailURL', readText('ThumbnailURL'), 'reply'),
+      deletionUrl: keepTemplate('DeletionURL', readText('DeletionURL'), 'reply'),
+      errorMessage: keepTemplate('ErrorMessage', readText('ErrorMessage'), 'reply'),
     },
   });
   const credentials = [
