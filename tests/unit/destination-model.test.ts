@@ -38,6 +38,11 @@ describe('validateDestination names every problem', () => {
       fields: ['header Bad Name', 'header Bad Name'],
     },
     {
+      case: 'a Content-Type header that would fight the body',
+      overrides: { headers: [{ name: 'content-type', value: 'multipart/form-data' }] },
+      fields: ['header content-type'],
+    },
+    {
       case: 'a JSON body that is not JSON',
       overrides: { body: { kind: 'json' as const, template: '{"a": {base64}' } },
       fields: ['body.template'],

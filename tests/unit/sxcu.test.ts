@@ -134,6 +134,21 @@ describe('.sxcu import', () => {
     expect(convertLegacy(legacy)).toBe(modern);
   });
 
+  it('drops a Content-Type header by name: the body type sets it', () => {
+    const { destination, notes } = importSxcu(
+      JSON.stringify({
+        Version: '15.0.0',
+        RequestURL: 'https://a.example/put',
+        RequestMethod: 'PUT',
+        Body: 'Binary',
+        Headers: { 'Content-Type': 'image/png', 'X-Keep': '1' },
+      }),
+    );
+    expect(destination.headers).toEqual([{ name: 'X-Keep', value: '1' }]);
+    expect(notes).toEqual(['Header "Content-Type" was dropped: Cadence sets it from the body type']);
+    expect(validateDestination(destination)).toEqual([]);
+  });
+
   it('accepts a UTF-8 byte order mark', () => {
     expect(importSxcu(`\uFEFF${fixture('binary-put.sxcu')}`).destination.name).toBe('Bucket PUT');
   });

@@ -168,6 +168,10 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
       problems.push({ field: `header ${header.name}`, message: 'not a valid header name' });
     }
     check(`header ${header.name}`, header.value, 'request');
+    // The body sets it (a multipart boundary, the file's type, JSON): a second one would break the body.
+    if (/^content-type$/i.test(header.name)) {
+      problems.push({ field: `header ${header.name}`, message: 'Content-Type is set from the body type; remove it' });
+    }
   }
   const { body } = destination;
   if (body.kind === 'multipart') {

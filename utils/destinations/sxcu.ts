@@ -164,7 +164,11 @@ export function importSxcu(text: string): SxcuImport {
     const query = parameters.map((pair) => `${encodeURIComponent(pair.name)}=${pair.value}`).join('&');
     url += (url.includes('?') ? '&' : '?') + query;
   }
-  const headers = keepPairs('Header', map('Headers'));
+  const headers = keepPairs('Header', map('Headers')).filter((header) => {
+    if (!/^content-type$/i.test(header.name)) return true;
+    notes.push(`Header "${header.name}" was dropped: Cadence sets it from the body type`);
+    return false;
+  });
   for (const header of headers) {
     if (/^(cookie|host|content-length|origin|referer)$/i.test(header.name)) {
       notes.push(`Header "${header.name}" is set by the browser and cannot be sent by an extension`);
