@@ -3,6 +3,7 @@ import {
   isSuccessStatus,
   originPattern,
   parseSuccessStatuses,
+  snapshotOf,
   validateDestination,
   withoutSecrets,
 } from '@/utils/destinations/model';
@@ -86,5 +87,22 @@ describe('permissions and secrets', () => {
     expect(visible.headers).toEqual([{ name: 'Authorization', value: '' }]);
     const json = withoutSecrets(makeSnapshot({ body: { kind: 'json', template: '{"key":"SECRET4","i":"{base64}"}' } }));
     expect(JSON.stringify(json)).not.toMatch(/SECRET/);
+  });
+});
+
+describe('snapshotOf: what a queued item keeps', () => {
+  it('keeps the request, reply and pace, as a copy that later edits do not reach', () => {
+    const destination = makeDestination({
+      delayMs: 5_000,
+      compressionPresetId: 'small',
+      headers: [{ name: 'X-A', value: '1' }],
+    });
+    const snapshot = snapshotOf(destination);
+    expect(snapshot.delayMs).toBe(5_000);
+    expect('compressionPresetId' in snapshot).toBe(false);
+    (destination.headers[0] as { value: string }).value = 'edited';
+    destination.url = 'https://edited.example/';
+    expect(snapshot.headers).toEqual([{ name: 'X-A', value: '1' }]);
+    expect(snapshot.url).toBe('http://127.0.0.1:9/upload');
   });
 });

@@ -58,11 +58,13 @@ export interface Destination extends DestinationSpec {
   compressionPresetId: string | null;
 }
 
-/** A snapshot as stored in a queued item: which destination, and how to send to it. */
+/** A snapshot as stored in a queued item: which destination, how to send to it, and at what pace. */
 export interface DestinationSnapshot extends DestinationSpec {
   /** The saved destination's id, or `page-form` for "this page's upload form". */
   id: string;
   name: string;
+  /** The destination's own pause when the item was handed over; null uses the global pause. */
+  delayMs: number | null;
 }
 
 export const PAGE_FORM_ID = 'page-form';
@@ -85,7 +87,8 @@ export function newDestination(overrides: Partial<Destination> = {}): Destinatio
 }
 
 export function snapshotOf(destination: Destination): DestinationSnapshot {
-  const { delayMs: _delay, compressionPresetId: _preset, ...snapshot } = destination;
+  // The compression preset is used before hand-over (in the panel), so the queue does not keep it.
+  const { compressionPresetId: _preset, ...snapshot } = destination;
   return structuredClone(snapshot);
 }
 
