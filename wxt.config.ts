@@ -30,6 +30,9 @@ export default defineConfig({
       'alarms', // wakes a stopped service worker while uploads are pending
       'unlimitedStorage', // queued images live in IndexedDB until uploaded
     ],
+    // Destination origins are asked for when a destination is saved (or a page's
+    // form chosen), in the user's click; nothing is granted at install.
+    optional_host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: '__MSG_extName__' },
     web_accessible_resources: [
       // The panel is an extension page framed into the page by the content script.

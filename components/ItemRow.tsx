@@ -1,4 +1,5 @@
 import type { KeptOriginalReason } from '@/utils/compress/compress-image';
+import { isHttpUrl } from '@/utils/destinations/model';
 import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
 import type { MessageKey } from '@/utils/i18n';
 import { t } from '@/utils/i18n';
@@ -66,6 +67,16 @@ export function ItemRow({
     >
       {row.thumbnailUrl ? (
         <img class="thumb" src={row.thumbnailUrl} alt="" />
+      ) : item?.thumbnailUrl && isHttpUrl(item.thumbnailUrl) ? (
+        // The server's thumbnail, when this panel did not compress the image itself
+        // (opened later, or on another tab). Only http(s) sources.
+        <img
+          class="remote-thumb"
+          src={item.thumbnailUrl}
+          alt=""
+          referrerPolicy="no-referrer"
+          data-testid="remote-thumbnail"
+        />
       ) : (
         <div class="thumb" aria-hidden="true" />
       )}
@@ -147,12 +158,23 @@ export function ItemRow({
             {t('retryItem')}
           </button>
         )}
-        {item?.resultUrl && (
-          <a href={item.resultUrl} target="_blank" rel="noopener noreferrer" data-testid="result-link">
-            {t('openResult')}
-          </a>
-        )}
+        {item?.resultUrl && <ResultUrl url={item.resultUrl} label={t('openResult')} testId="result-link" />}
+        {item?.thumbnailUrl && <ResultUrl url={item.thumbnailUrl} label={t('thumbnailLink')} testId="thumbnail-link" />}
+        {item?.deletionUrl && <ResultUrl url={item.deletionUrl} label={t('deletionLink')} testId="deletion-link" />}
       </div>
     </li>
+  );
+}
+
+/** Only http(s) URLs become links; anything else a server sent is shown as text, never followed. */
+function ResultUrl({ url, label, testId }: { url: string; label: string; testId: string }) {
+  return isHttpUrl(url) ? (
+    <a href={url} target="_blank" rel="noopener noreferrer" data-testid={testId} title={url}>
+      {label}
+    </a>
+  ) : (
+    <span class="url-text" data-testid={`${testId}-text`}>
+      {url}
+    </span>
   );
 }

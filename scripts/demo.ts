@@ -52,14 +52,25 @@ try {
   if (files.length === 0) throw new Error(`No images in ${values.images}`);
   console.log(`Receiver at ${receiver.uploadUrl}; ${files.length} images; ${delaySeconds} s between uploads.`);
 
+  // The destination is set up in the options page, as a user does.
+  const options = await launched.context.newPage();
+  await options.goto(`chrome-extension://${launched.extensionId}/options.html`);
+  await options.locator('[data-testid=new-destination]').click();
+  await options.locator('[data-testid=destination-editor] input[name=name]').fill('Local receiver');
+  await options.locator('[data-testid=destination-editor] input[name=url]').fill(receiver.uploadUrl);
+  await options.locator('[data-testid=save-destination]').click();
+  await options.locator('[data-testid=destination-row]').waitFor();
+  await options.close();
+
   const panel = await openPanelFromPopup(launched, page);
-  await panel.locator('input[name=destination]').fill(receiver.uploadUrl);
+  await panel.locator('select[name=destination]').selectOption({ label: 'Local receiver' });
   await panel.locator('input[name=delay]').fill(String(delaySeconds));
   const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html')) as Frame;
   await frame.waitForFunction(
-    async (url) => (await chrome.storage.local.get('destinationUrl')).destinationUrl === url,
-    new URL(receiver.uploadUrl).href,
+    async (delayMs) => (await chrome.storage.local.get('uploadDelayMs')).uploadDelayMs === delayMs,
+    Math.round(delaySeconds * 1000),
   );
+  await panel.locator('[data-testid=file-input]').waitFor({ state: 'attached' });
   const startedAt = Date.now();
   await panel.locator('[data-testid=file-input]').setInputFiles(files);
 

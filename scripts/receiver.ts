@@ -33,6 +33,11 @@ export interface ReceivedUpload {
   endedAt: number;
   /** Every form field name, file fields included, in order. */
   fieldNames: string[];
+  /** Text field values by name (multipart); empty for raw bodies. */
+  fields: Record<string, string>;
+  method: string;
+  /** Request path and query. */
+  path: string;
   fileField: string;
   filename: string;
   mimeType: string;
@@ -63,6 +68,8 @@ export interface Receiver {
   origin: string;
   /** The faults in force; a test may change them between steps (read when a request arrives). */
   faults: Faults;
+  /** The cookie `/form-page` sets and `/form-upload` expects: "name=value". */
+  formCookie: string;
   uploadUrl: string;
   dir: string;
   uploads: ReceivedUpload[];
@@ -87,7 +94,7 @@ export interface ReceiverOptions {
 
 const CORS_HEADERS = {
   'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'GET, POST, PUT, OPTIONS',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, OPTIONS',
   'access-control-allow-headers': '*',
   // Retry-After is not a CORS-safelisted response header: without this a page or extension cannot read it.
   'access-control-expose-headers': 'Retry-After',
@@ -103,11 +110,19 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   let arrivals = 0;
   let active = 0;
   let origin = '';
+  const formCookie = `cadence_session=${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 16)}`;
 
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://receiver');
     if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
     if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
+    // Reply variants for destinations (issue 3): same upload handling, other reply shapes.
+    const variant = REPLY_VARIANTS[url.pathname];
+    if (request.method === 'POST' && variant) return receiveUpload(request, response, variant);
+    if (request.method === 'PUT' && url.pathname.startsWith('/raw/')) return receiveRaw(request, response, url);
+    if (request.method === 'GET' && url.pathname === '/form-page') return sendFormPage(response, url);
+    if (request.method === 'POST' && url.pathname === '/form-upload')
+      return receiveUpload(request, response, formReply);
     if (request.method === 'GET' && url.pathname === '/')
       return send(response, 200, listPage(uploads), 'text/html; charset=utf-8');
     if (request.method === 'GET' && url.pathname === '/uploads.json') {
@@ -118,7 +133,11 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
     send(response, 404, 'not found', 'text/plain');
   });
 
-  function receiveUpload(request: IncomingMessage, response: ServerResponse): void {
+  function receiveUpload(
+    request: IncomingMessage,
+    response: ServerResponse,
+    replyFor: (upload: ReceivedUpload, origin: string) => VariantReply = jsonUrlReply,
+  ): void {
     const arrivedAt = Date.now();
     const index = ++arrivals;
     const idempotencyHeader = request.headers['idempotency-key'];
@@ -192,8 +211,12 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
       return;
     }
     const fieldNames: string[] = [];
+    const fieldValues: Record<string, string> = {};
     const files: Promise<
-      Omit<ReceivedUpload, 'index' | 'arrivedAt' | 'endedAt' | 'fieldNames' | 'headers' | 'idempotencyKey'>
+      Omit<
+        ReceivedUpload,
+        'index' | 'arrivedAt' | 'endedAt' | 'fieldNames' | 'fields' | 'method' | 'path' | 'headers' | 'idempotencyKey'
+      >
     >[] = [];
     let parser: busboy.Busboy;
     try {
@@ -202,7 +225,10 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
       answer(400, JSON.stringify({ error: `not multipart: ${String(error)}` }), 'application/json');
       return;
     }
-    parser.on('field', (name) => fieldNames.push(name));
+    parser.on('field', (name, value) => {
+      fieldNames.push(name);
+      fieldValues[name] = value;
+    });
     parser.on('file', (name, stream, info) => {
       fieldNames.push(name);
       const chunks: Buffer[] = [];
@@ -239,14 +265,86 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
         arrivedAt,
         endedAt: Date.now(),
         fieldNames,
+        fields: fieldValues,
+        method: request.method ?? '',
+        path: request.url ?? '',
         headers: request.headers,
         idempotencyKey: record.idempotencyKey,
         ...file,
       };
       events.emit('received', upload);
-      answer(200, JSON.stringify({ url: upload.url, size: upload.size }), 'application/json', { stored: upload });
+      const reply = replyFor(upload, origin);
+      answer(reply.status, reply.body, reply.contentType, { headers: reply.headers, stored: upload });
     });
     body.pipe(parser);
+  }
+
+  /** PUT /raw/<name>: the body is the file itself (a raw-binary destination). */
+  function receiveRaw(request: IncomingMessage, response: ServerResponse, url: URL): void {
+    const arrivedAt = Date.now();
+    const index = ++arrivals;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', async () => {
+      const bytes = Buffer.concat(chunks);
+      const filename = decodeURIComponent(url.pathname.slice('/raw/'.length));
+      const savedAs = `${String(index).padStart(4, '0')}-${safeName(filename)}`;
+      await writeFile(path.join(dir, savedAs), bytes);
+      const idempotencyKey = request.headers['idempotency-key'];
+      const upload: ReceivedUpload = {
+        index,
+        arrivedAt,
+        endedAt: Date.now(),
+        fieldNames: [],
+        fields: {},
+        method: 'PUT',
+        path: request.url ?? '',
+        fileField: '',
+        filename,
+        mimeType: request.headers['content-type'] ?? '',
+        size: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        savedAs,
+        url: `${origin}/files/${encodeURIComponent(savedAs)}`,
+        headers: request.headers,
+        idempotencyKey: typeof idempotencyKey === 'string' ? idempotencyKey : undefined,
+      };
+      uploads.push(upload);
+      events.emit('received', upload);
+      sendReply(response, {
+        status: 201,
+        body: JSON.stringify({ file: { url: upload.url } }),
+        contentType: 'application/json',
+      });
+      events.emit('upload', upload);
+    });
+  }
+
+  /** A page with upload forms (hidden tokens) that sets a session cookie; `?forms=2` gives two. */
+  function sendFormPage(response: ServerResponse, url: URL): void {
+    const count = Math.max(1, Number(url.searchParams.get('forms') ?? 1));
+    const forms = Array.from(
+      { length: count },
+      (
+        _,
+        index,
+      ) => `<form method="post" action="/form-upload?form=${index + 1}" enctype="multipart/form-data" id="upload-${index + 1}">
+  <legend>Upload form ${index + 1}</legend>
+  <input type="hidden" name="csrf_token" value="token-${index + 1}-${formCookie.slice(-6)}">
+  <input type="text" name="album" value="album ${index + 1}">
+  <input type="checkbox" name="unchecked" value="no">
+  <input type="file" name="picture${index + 1}">
+  <button type="submit">Send</button>
+</form>`,
+    ).join('\n');
+    response.writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'set-cookie': `${formCookie}; Path=/; SameSite=Lax; HttpOnly`,
+    });
+    response.end(`<!doctype html><meta charset="utf-8"><title>Form page</title>
+<form action="/search"><input name="q"></form>
+${forms}`);
   }
 
   async function serveFile(name: string, response: ServerResponse): Promise<void> {
@@ -282,6 +380,7 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
 
   return {
     origin,
+    formCookie,
     uploadUrl: `${origin}/upload`,
     dir,
     uploads,
@@ -315,6 +414,55 @@ function send(
   if (response.destroyed || response.writableEnded) return;
   response.writeHead(status, { ...CORS_HEADERS, ...headers, 'content-type': contentType, 'cache-control': 'no-store' });
   response.end(body);
+}
+
+interface VariantReply {
+  status: number;
+  body: string;
+  contentType: string;
+  headers?: Record<string, string>;
+}
+
+/** The default reply: `{ "url": ... }`. */
+function jsonUrlReply(upload: ReceivedUpload): VariantReply {
+  return { status: 200, body: JSON.stringify({ url: upload.url, size: upload.size }), contentType: 'application/json' };
+}
+
+/** Other reply shapes real hosts use, by path. */
+const REPLY_VARIANTS: Record<string, (upload: ReceivedUpload, origin: string) => VariantReply> = {
+  /** Nested JSON with thumbnail and deletion URLs, e.g. `{json:data.image.url}`. */
+  '/upload/nested': (upload, origin) => ({
+    status: 200,
+    contentType: 'application/json',
+    body: JSON.stringify({
+      success: true,
+      data: {
+        image: { url: upload.url },
+        thumb: { url: `${upload.url}?thumb=1` },
+        delete_url: `${origin}/delete/${encodeURIComponent(upload.savedAs)}`,
+      },
+    }),
+  }),
+  /** The URL as the whole plain-text body: `{response}`. */
+  '/upload/text': (upload) => ({ status: 200, contentType: 'text/plain', body: `${upload.url}\n` }),
+  /** 201 with the URL in `Location` and no body: `{header:Location}`. */
+  '/upload/location': (upload) => ({
+    status: 201,
+    contentType: 'text/plain',
+    body: '',
+    headers: { location: upload.url, 'access-control-expose-headers': 'Location' },
+  }),
+  /** A 200 that carries no URL at all. */
+  '/upload/no-url': () => ({ status: 200, contentType: 'application/json', body: '{"ok":true}' }),
+};
+
+/** A form target answers with an HTML page, as web apps do. */
+function formReply(): VariantReply {
+  return { status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><p>Thanks, uploaded.</p>' };
+}
+
+function sendReply(response: ServerResponse, reply: VariantReply): void {
+  send(response, reply.status, reply.body, reply.contentType, reply.headers);
 }
 
 function safeName(name: string): string {

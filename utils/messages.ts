@@ -1,5 +1,23 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { Destination } from './destinations/model';
+import type { PageForm } from './destinations/page-form';
 import type { QueueCommand, QueueItem, QueuePlan, QueueSnapshot } from './queue/types';
+
+/** Where a hand-over goes: a saved destination, or the upload form of the page the panel is on. */
+export type DestinationChoice = { kind: 'saved'; id: string } | { kind: 'page-form'; form: PageForm };
+
+/** What "Test destination" saw. */
+export interface DestinationTestResult {
+  /** HTTP status, absent when no reply arrived. */
+  status?: number;
+  /** The start of the reply body. */
+  excerpt: string;
+  ok: boolean;
+  resultUrl?: string;
+  thumbnailUrl?: string;
+  deletionUrl?: string;
+  error?: string;
+}
 
 /** One compressed image handed from the panel to the background. */
 export interface HandOver {
@@ -10,6 +28,7 @@ export interface HandOver {
   originalSize: number;
   width: number;
   height: number;
+  destination: DestinationChoice;
 }
 
 /** An item changed state; sent by the background the moment it happens. */
@@ -39,6 +58,16 @@ interface ProtocolMap {
   'queue/clear-finished'(): void;
   /** panel, popup -> background. Pause, resume, cancel, retry; resolves once the store has it. */
   'queue/control'(command: QueueCommand): QueueSnapshot;
+  /**
+   * panel -> background -> the tab's content script. The page's upload forms
+   * (a <form> with an <input type=file>): what the content script reads from
+   * the page, never anything from extension storage.
+   */
+  'page/find-forms'(): PageForm[];
+  /** panel -> background -> content script. Outline the chosen form on the page; null removes the outline. */
+  'page/highlight-form'(request: { index: number | null }): void;
+  /** options -> background. Upload a small generated image to this (possibly unsaved) destination. */
+  'destination/test'(destination: Destination): DestinationTestResult;
   /** background -> panel(s), popup. */
   'queue/item-changed'(change: ItemChanged): void;
   /** background -> panel(s), popup. Rows that no longer exist (cleared, or beyond the kept results). */

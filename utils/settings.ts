@@ -1,27 +1,61 @@
 import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, type PresetId } from './compress/presets';
+import { type Destination, newDestination } from './destinations/model';
 import type { PacingMode } from './queue/types';
 
-/**
- * Every stored setting, declared once with its fallback.
- * The full destination model (issue 3) replaces `destinationUrl` later.
- */
+/** Every stored setting, declared once with its fallback. */
 
 /**
- * Where uploads go: one `multipart/form-data` POST per image.
- * @default '' (the panel asks for one before it hands anything over)
+ * The keys of the single-URL settings before destinations existed. Read once,
+ * by the destinations' `init`, to carry a configured URL over; then removed.
  */
-export const destinationUrlSetting = storage.defineItem<string>('local:destinationUrl', {
+const LEGACY_URL_KEY = 'local:destinationUrl';
+const LEGACY_FIELD_KEY = 'local:fileFieldName';
+export const MIGRATED_DESTINATION_ID = 'migrated';
+
+/**
+ * Configured destinations (see utils/destinations/model.ts). Secrets in them
+ * (headers, tokens, fields) stay in extension storage and the background.
+ * @default [] (or the one URL configured before destinations existed)
+ */
+export const destinationsSetting = storage.defineItem<Destination[]>('local:destinations', {
+  fallback: [],
+  version: 1,
+  async init() {
+    const [url, fieldName] = await Promise.all([
+      storage.getItem<string>(LEGACY_URL_KEY),
+      storage.getItem<string>(LEGACY_FIELD_KEY),
+    ]);
+    await storage.removeItems([LEGACY_URL_KEY, LEGACY_FIELD_KEY]);
+    if (!url) return [];
+    return [migratedDestination(url, fieldName || 'file')];
+  },
+});
+
+/** The destination the panel's hand-overs go to, unless the user picks this page's form. @default '' (none) */
+export const activeDestinationIdSetting = storage.defineItem<string>('local:activeDestinationId', {
   fallback: '',
+  async init() {
+    const [first] = await destinationsSetting.getValue();
+    return first?.id ?? '';
+  },
 });
 
-/**
- * The form field that carries the file.
- * @default 'file'
- */
-export const fileFieldNameSetting = storage.defineItem<string>('local:fileFieldName', {
-  fallback: 'file',
-});
+/** What the old single-URL settings meant: a multipart POST with the file in one field, a JSON `url` reply. */
+export function migratedDestination(url: string, fileField: string): Destination {
+  let name = url;
+  try {
+    name = new URL(url).host;
+  } catch {
+    // Keep the text as the name; the options page shows what is wrong with it.
+  }
+  return newDestination({
+    id: MIGRATED_DESTINATION_ID,
+    name,
+    url,
+    body: { kind: 'multipart', fileField, fields: [] },
+  });
+}
 
 /**
  * The pace, in milliseconds. Sequential: the pause between one upload's end

@@ -1,17 +1,12 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { withoutSecrets } from '@/utils/destinations/model';
 import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/utils/messages';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
-import {
-  destinationUrlSetting,
-  fileFieldNameSetting,
-  parseDestinationUrl,
-  queuePausedSetting,
-  readPacingOptions,
-  uploadDelayMsSetting,
-} from '@/utils/settings';
+import { queuePausedSetting, readPacingOptions, uploadDelayMsSetting } from '@/utils/settings';
+import { resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
 import { openPanelInTab } from './panel-injection';
 
@@ -85,7 +80,7 @@ export default defineBackground({
       const runner = await runnerPromise;
       broadcastItemChanged(item, runner.plan);
       void runner.pump();
-      return item;
+      return forDisplay(item);
     });
     onMessage('queue/clear-finished', async ({ sender }) => {
       assertFromExtensionPage(sender);
@@ -96,17 +91,31 @@ export default defineBackground({
       const [store, runner] = await Promise.all([storePromise, runnerPromise]);
       // Acting first means the reply carries a fresh plan.
       await runner.pump();
-      return { items: await store.list(), plan: runner.plan };
+      return { items: (await store.list()).map(forDisplay), plan: runner.plan };
     });
     onMessage('queue/control', async ({ data, sender }) => {
       assertFromExtensionPage(sender);
       const [store, runner] = await Promise.all([storePromise, runnerPromise]);
       await runner.control(data);
-      return { items: await store.list(), plan: runner.plan };
+      return { items: (await store.list()).map(forDisplay), plan: runner.plan };
     });
     onMessage('panel/open', async ({ data, sender }) => {
       assertFromExtensionPage(sender);
       await openPanelInTab(data.tabId);
+    });
+    onMessage('page/find-forms', async ({ sender }) => {
+      assertFromExtensionPage(sender);
+      // The panel's own tab: the content script there reads the page's forms.
+      if (sender.tab?.id === undefined) return [];
+      return sendMessage('page/find-forms', undefined, sender.tab.id);
+    });
+    onMessage('page/highlight-form', async ({ data, sender }) => {
+      assertFromExtensionPage(sender);
+      if (sender.tab?.id !== undefined) await sendMessage('page/highlight-form', data, sender.tab.id);
+    });
+    onMessage('destination/test', async ({ data, sender }) => {
+      assertFromExtensionPage(sender);
+      return testDestination(data);
     });
     onMessage('panel/close', async ({ sender }) => {
       assertFromExtensionPage(sender);
@@ -118,13 +127,7 @@ export default defineBackground({
       if (!(file instanceof File) || file.size === 0) {
         throw new Error('The image did not arrive intact (empty or not a file)');
       }
-      const [destinationUrl, fileFieldName, store] = await Promise.all([
-        destinationUrlSetting.getValue(),
-        fileFieldNameSetting.getValue(),
-        storePromise,
-      ]);
-      const destination = parseDestinationUrl(destinationUrl);
-      if (destination instanceof Error) throw new Error(`No usable destination URL: ${destination.message}`);
+      const [destination, store] = await Promise.all([resolveDestination(handOver.destination), storePromise]);
       broadcastItemsRemoved(await store.pruneDone(MAX_KEPT_RESULTS));
       return store.add(
         {
@@ -135,8 +138,8 @@ export default defineBackground({
           size: file.size,
           width: handOver.width,
           height: handOver.height,
-          destinationUrl: destination.href,
-          fileFieldName,
+          destination,
+          destinationKey: destination.id,
           idempotencyKey: crypto.randomUUID(),
           status: 'queued',
           attempts: 0,
@@ -148,13 +151,18 @@ export default defineBackground({
   },
 });
 
+// No open panel or popup is normal for these: they re-read the store when they open.
 function broadcastItemChanged(item: QueueItem, plan: QueuePlan): void {
-  // No open panel or popup is normal: they re-read the store when they open.
-  sendMessage('queue/item-changed', { item, plan }).catch(() => {});
+  sendMessage('queue/item-changed', { item: forDisplay(item), plan }).catch(() => {});
 }
 
 function broadcastPlanChanged(plan: QueuePlan): void {
   sendMessage('queue/plan-changed', plan).catch(() => {});
+}
+
+/** Items leave the background without the destination's secrets (headers, fields, query). */
+function forDisplay(item: QueueItem): QueueItem {
+  return { ...item, destination: withoutSecrets(item.destination) };
 }
 
 function broadcastItemsRemoved(ids: string[]): void {

@@ -1,10 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
 import { CompressionSettingsForm } from '@/components/CompressionSettingsForm';
+import { DestinationEditor } from '@/components/DestinationEditor';
 import { SettingsForm } from '@/components/SettingsForm';
+import { hasAccess, originLabel } from '@/utils/destinations/access';
+import { type Destination, newDestination } from '@/utils/destinations/model';
+import { exportedCredentials, exportSxcu, importSxcu } from '@/utils/destinations/sxcu';
 import { t } from '@/utils/i18n';
+import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
+
+interface Editing {
+  destination: Destination;
+  notes: string[];
+  credentials: string[];
+}
 
 export function App() {
+  const [destinations, setDestinations] = useState<Destination[]>([]);
+  const [activeId, setActiveId] = useState('');
+  const [access, setAccess] = useState<Record<string, boolean>>({});
+  const [editing, setEditing] = useState<Editing | undefined>();
+  const [importError, setImportError] = useState<string | undefined>();
+
+  useEffect(() => {
+    void destinationsSetting.getValue().then(setDestinations);
+    void activeDestinationIdSetting.getValue().then(setActiveId);
+    const stops = [destinationsSetting.watch(setDestinations), activeDestinationIdSetting.watch(setActiveId)];
+    return () => {
+      for (const stop of stops) stop();
+    };
+  }, []);
+
+  useEffect(() => {
+    void Promise.all(
+      destinations.map(async (destination) => [destination.id, await hasAccess(destination.url)] as const),
+    ).then((entries) => setAccess(Object.fromEntries(entries)));
+  }, [destinations, editing]);
+
+  async function save(destination: Destination) {
+    const current = await destinationsSetting.getValue();
+    const exists = current.some((candidate) => candidate.id === destination.id);
+    await destinationsSetting.setValue(
+      exists
+        ? current.map((candidate) => (candidate.id === destination.id ? destination : candidate))
+        : [...current, destination],
+    );
+    const activeId = await activeDestinationIdSetting.getValue();
+    if (!exists && !current.some((candidate) => candidate.id === activeId)) {
+      await activeDestinationIdSetting.setValue(destination.id);
+    }
+  }
+
+  async function remove(id: string) {
+    const rest = (await destinationsSetting.getValue()).filter((candidate) => candidate.id !== id);
+    await destinationsSetting.setValue(rest);
+    if ((await activeDestinationIdSetting.getValue()) === id)
+      await activeDestinationIdSetting.setValue(rest[0]?.id ?? '');
+  }
+
+  async function importFile(file: File) {
+    setImportError(undefined);
+    try {
+      const imported = importSxcu(await file.text());
+      setEditing({ destination: imported.destination, notes: imported.notes, credentials: imported.credentials });
+    } catch (error) {
+      setImportError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  function exportFile(destination: Destination) {
+    const credentials = exportedCredentials(destination);
+    if (credentials.length > 0 && !window.confirm(t('exportCredentialsWarning', credentials.join(', ')))) return;
+    const url = URL.createObjectURL(
+      new Blob([`${JSON.stringify(exportSxcu(destination), null, 2)}\n`], { type: 'application/json' }),
+    );
+    const anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.download = `${destination.name.replace(/[^\w.-]+/g, '_') || 'destination'}.sxcu`;
+    anchor.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
   return (
-    <main style={{ maxWidth: '560px', margin: '24px auto' }}>
+    <main style={{ maxWidth: '640px', margin: '24px auto' }}>
       <header class="bar">
         <h1>{t('optionsTitle')}</h1>
       </header>
@@ -15,6 +92,85 @@ export function App() {
         <h2>{t('compressionLabel')}</h2>
         <CompressionSettingsForm />
       </div>
+      <section class="section" data-testid="destinations">
+        <h2>{t('destinationsTitle')}</h2>
+        {destinations.length === 0 && <p class="muted">{t('noDestinations')}</p>}
+        <ul class="destination-list">
+          {destinations.map((destination) => (
+            <li key={destination.id} data-testid="destination-row" data-destination-id={destination.id}>
+              <label class="checkbox">
+                <input
+                  type="radio"
+                  name="active-destination"
+                  checked={destination.id === activeId}
+                  onChange={() => void activeDestinationIdSetting.setValue(destination.id)}
+                />
+                <strong>{destination.name}</strong>
+              </label>
+              <span class="muted">
+                {destination.method} {originLabel(destination.url)}
+              </span>
+              {access[destination.id] === false && (
+                <span class="warning" data-testid="no-access">
+                  {t('noAccessShort')}
+                </span>
+              )}
+              <span class="row-actions">
+                <button type="button" onClick={() => setEditing({ destination, notes: [], credentials: [] })}>
+                  {t('edit')}
+                </button>
+                <button type="button" onClick={() => exportFile(destination)}>
+                  {t('exportSxcu')}
+                </button>
+                <button type="button" onClick={() => void remove(destination.id)}>
+                  {t('delete')}
+                </button>
+              </span>
+            </li>
+          ))}
+        </ul>
+        <div class="footer-row">
+          <button
+            type="button"
+            class="primary"
+            data-testid="new-destination"
+            onClick={() => setEditing({ destination: newDestination(), notes: [], credentials: [] })}
+          >
+            {t('newDestination')}
+          </button>
+          <label class="file-button">
+            {t('importSxcu')}
+            <input
+              type="file"
+              accept=".sxcu,application/json"
+              data-testid="import-sxcu"
+              onChange={(event) => {
+                const input = event.currentTarget;
+                const file = input.files?.[0];
+                if (file) void importFile(file);
+                input.value = '';
+              }}
+            />
+          </label>
+        </div>
+        {importError && (
+          <p class="field-error" role="alert" data-testid="import-error">
+            {importError}
+          </p>
+        )}
+      </section>
+      {editing && (
+        <section class="section">
+          <DestinationEditor
+            key={editing.destination.id}
+            initial={editing.destination}
+            notes={editing.notes}
+            credentials={editing.credentials}
+            onSave={save}
+            onCancel={() => setEditing(undefined)}
+          />
+        </section>
+      )}
     </main>
   );
 }

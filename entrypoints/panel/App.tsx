@@ -1,9 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { DestinationPicker } from '@/components/DestinationPicker';
 import { ItemRow } from '@/components/ItemRow';
 import { PacingStatus } from '@/components/PacingStatus';
 import { PresetPicker } from '@/components/PresetPicker';
 import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
+import { ResultsBar } from '@/components/ResultsBar';
 import { SettingsForm } from '@/components/SettingsForm';
 import { StorageUse } from '@/components/StorageUse';
 import { type CompressedImage, CompressionError } from '@/utils/compress/compress-image';
@@ -11,7 +13,7 @@ import { createCompressorPool } from '@/utils/compress/compressor-pool';
 import { type CompressionPlan, type PresetId, planFor } from '@/utils/compress/presets';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
-import { onMessage, sendMessage } from '@/utils/messages';
+import { type DestinationChoice, onMessage, sendMessage } from '@/utils/messages';
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
 import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 import { customTargetSetting, defaultPresetSetting, keepJpegMetadataSetting } from '@/utils/settings';
@@ -19,7 +21,11 @@ import { customTargetSetting, defaultPresetSetting, keepJpegMetadataSetting } fr
 export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
   const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
-  const [destinationUsable, setDestinationUsable] = useState(false);
+  const [choice, setChoice] = useState<DestinationChoice | null>(null);
+  // Read by the paste listener, registered once; files go where the choice was when they were added.
+  const choiceRef = useRef<DestinationChoice | null>(null);
+  choiceRef.current = choice;
+  const destinationUsable = choice !== null;
   const [dragging, setDragging] = useState(false);
   const [preset, setPreset] = useState<PresetId | null>(null);
   // Read by addFiles, which the paste listener (set up once) also calls.
@@ -72,6 +78,7 @@ export function App() {
     }));
     setRows((current) => [...current, ...drafts]);
     const plan = currentPlan();
+    const destination = choiceRef.current;
     // Up to two images compress at once (the pool's limit), and each is handed
     // over as soon as it is ready and every earlier one was: the queue keeps
     // the order the user chose, and uploading starts while the rest compress.
@@ -89,7 +96,7 @@ export function App() {
       handingOver.current = handingOver.current.then(async () => {
         const settled = await outcome;
         if ('error' in settled) showCompressionError(draft.id, files[index] as File, settled.error);
-        else await afterCompression(draft.id, files[index] as File, settled.result);
+        else await afterCompression(draft.id, files[index] as File, settled.result, destination);
       });
     });
   }
@@ -104,7 +111,12 @@ export function App() {
     return planFor(presetRef.current ?? stored, custom, keepMetadata);
   }
 
-  async function afterCompression(id: string, original: File, compressed: CompressedImage) {
+  async function afterCompression(
+    id: string,
+    original: File,
+    compressed: CompressedImage,
+    destination: DestinationChoice | null,
+  ) {
     const summary = {
       size: compressed.file.size,
       width: compressed.width,
@@ -139,12 +151,25 @@ export function App() {
         compressed: summary,
       }),
     );
-    await handOver(id, original.size, compressed.file, compressed.width, compressed.height);
+    await handOver(id, original.size, compressed.file, compressed.width, compressed.height, destination);
   }
 
-  async function handOver(id: string, originalSize: number, file: File, width: number, height: number) {
+  async function handOver(
+    id: string,
+    originalSize: number,
+    file: File,
+    width: number,
+    height: number,
+    destination: DestinationChoice | null,
+  ) {
+    if (!destination) {
+      setRows((current) =>
+        updateRow(current, id, { phase: 'error', error: t('errorHandOver', t('noDestinationChosen')) }),
+      );
+      return;
+    }
     try {
-      const item = await sendMessage('queue/add', { id, file, originalSize, width, height });
+      const item = await sendMessage('queue/add', { destination, id, file, originalSize, width, height });
       setRows((current) => keepNewest(current, item));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -170,7 +195,10 @@ export function App() {
     const { file, width, height } = row.sendable;
     setRows((current) => updateRow(current, id, { phase: 'handing-over', error: undefined, sendable: undefined }));
     // In line after the images already waiting, so the queue's order stays the order of hand-over.
-    handingOver.current = handingOver.current.then(() => handOver(id, row.originalSize, file, width, height));
+    const destination = choiceRef.current;
+    handingOver.current = handingOver.current.then(() =>
+      handOver(id, row.originalSize, file, width, height, destination),
+    );
   }
 
   function onCommand(command: QueueCommand) {
@@ -197,7 +225,8 @@ export function App() {
         </button>
       </header>
       <div class="section">
-        <SettingsForm onDestinationChange={setDestinationUsable} />
+        <DestinationPicker onChange={setChoice} />
+        <SettingsForm />
         {preset && <PresetPicker value={preset} onChange={setPreset} />}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target needs drag handlers; keyboard users reach the file input inside it */}
         <div
@@ -235,6 +264,7 @@ export function App() {
         <QueueCounts counts={counts} />
         <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
         <PacingStatus plan={plan} />
+        <ResultsBar items={rows.flatMap((row) => (row.item ? [row.item] : []))} />
         <div class="footer-row">
           <StorageUse revision={counts} />
           <button

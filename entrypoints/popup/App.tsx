@@ -4,14 +4,23 @@ import { PacingStatus } from '@/components/PacingStatus';
 import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
 import { StorageUse } from '@/components/StorageUse';
+import type { Destination } from '@/utils/destinations/model';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
 import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
+import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
 
 export function App() {
   const [items, setItems] = useState<Map<string, QueueItem>>(new Map());
   const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
   const [openError, setOpenError] = useState(false);
+  const [destinations, setDestinations] = useState<Destination[]>([]);
+  const [activeId, setActiveId] = useState('');
+
+  useEffect(() => {
+    void destinationsSetting.getValue().then(setDestinations);
+    void activeDestinationIdSetting.getValue().then(setActiveId);
+  }, []);
 
   useEffect(() => {
     const stopChanges = onMessage('queue/item-changed', ({ data }) => {
@@ -73,6 +82,26 @@ export function App() {
         )}
         <PacingStatus plan={plan} />
         <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
+        {destinations.length > 0 && (
+          <label>
+            {t('destinationLabel')}
+            <select
+              data-testid="popup-destination"
+              value={activeId}
+              onChange={(event) => {
+                const id = event.currentTarget.value;
+                setActiveId(id);
+                void activeDestinationIdSetting.setValue(id);
+              }}
+            >
+              {destinations.map((destination) => (
+                <option key={destination.id} value={destination.id}>
+                  {destination.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <p>
           <button type="button" class="primary" data-testid="open-panel" onClick={() => void uploadOnThisPage()}>
             {t('uploadOnThisPage')}

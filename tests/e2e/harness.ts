@@ -49,26 +49,91 @@ export async function makeSamples(harness: Harness, specs: SampleImageSpec[]): P
   );
 }
 
-/** Opens a page on the receiver's origin and the panel in it through the popup, then sets the destination and pace. */
+/** What a test fills in the options page's destination editor; unset fields keep the editor's defaults. */
+export interface DestinationForm {
+  name: string;
+  url: string;
+  method?: 'POST' | 'PUT' | 'PATCH';
+  body?: 'multipart' | 'binary' | 'json' | 'form-urlencoded';
+  fileField?: string;
+  replyUrl?: string;
+  replyThumbnailUrl?: string;
+  replyDeletionUrl?: string;
+  /** "Name: value" lines. */
+  headers?: string;
+}
+
+/** Opens the options page in a tab. */
+export async function openOptions(harness: Harness): Promise<Page> {
+  const page = await harness.browser.context.newPage();
+  await page.goto(`chrome-extension://${harness.browser.extensionId}/options.html`);
+  await page.locator('[data-testid=new-destination]').waitFor();
+  return page;
+}
+
+/** Fills the destination editor the way a user does (a new destination unless the editor is already open). */
+export async function fillDestinationEditor(options: Page, form: DestinationForm): Promise<void> {
+  if ((await options.locator('[data-testid=destination-editor]').count()) === 0) {
+    await options.locator('[data-testid=new-destination]').click();
+  }
+  const editor = options.locator('[data-testid=destination-editor]');
+  await editor.locator('input[name=name]').fill(form.name);
+  await editor.locator('input[name=url]').fill(form.url);
+  if (form.method) await editor.locator('select[name=method]').selectOption(form.method);
+  if (form.body) await editor.locator('select[name=body]').selectOption(form.body);
+  if (form.fileField) await editor.locator('input[name=fileField]').fill(form.fileField);
+  if (form.headers !== undefined) await editor.locator('textarea[name=headers]').fill(form.headers);
+  if (form.replyUrl !== undefined) await editor.locator('input[name=replyUrl]').fill(form.replyUrl);
+  if (form.replyThumbnailUrl !== undefined) {
+    await editor.locator('input[name=replyThumbnailUrl]').fill(form.replyThumbnailUrl);
+  }
+  if (form.replyDeletionUrl !== undefined) {
+    await editor.locator('input[name=replyDeletionUrl]').fill(form.replyDeletionUrl);
+  }
+}
+
+/**
+ * Adds a destination through the options page and saves it (which asks for
+ * its origin's permission in the click). Resolves once it is stored.
+ */
+export async function addDestination(harness: Harness, form: DestinationForm): Promise<void> {
+  const options = await openOptions(harness);
+  await fillDestinationEditor(options, form);
+  await options.locator('[data-testid=save-destination]').click();
+  await options.locator(`[data-testid=destination-row]`, { hasText: form.name }).waitFor();
+  await options.close();
+}
+
+/**
+ * Opens a page on the receiver's origin and the panel in it through the
+ * popup, with `destination` (default: the receiver's /upload) chosen and the
+ * pace set.
+ */
 export async function openConfiguredPanel(
   harness: Harness,
   delaySeconds: number,
+  destination: DestinationForm = { name: 'Local receiver', url: harness.receiver.uploadUrl },
+  pagePath = '/',
 ): Promise<{ page: Page; panel: FrameLocator; frame: Frame }> {
+  await addDestination(harness, destination);
   const page = await harness.browser.context.newPage();
-  await page.goto(`${harness.receiver.origin}/`);
+  await page.goto(`${harness.receiver.origin}${pagePath}`);
   const panel = await openPanelFromPopup(harness.browser, page);
-  await panel.locator('input[name=destination]').fill(harness.receiver.uploadUrl);
+  await panel.locator('select[name=destination]').selectOption({ label: destination.name });
   await panel.locator('input[name=delay]').fill(String(delaySeconds));
   await panel.locator('[data-testid=file-input]').waitFor({ state: 'attached' });
   const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html'));
   if (!frame) throw new Error('panel frame not found');
-  // Settings save as the user types; wait until the stored values are the typed ones.
+  // Settings save as the user types and chooses; wait until the stored values are the chosen ones.
   await frame.waitForFunction(
-    async ([url, delayMs]) => {
-      const stored = await chrome.storage.local.get(['destinationUrl', 'uploadDelayMs']);
-      return stored.destinationUrl === url && stored.uploadDelayMs === delayMs;
+    async ([name, delayMs]) => {
+      const stored = await chrome.storage.local.get(['destinations', 'activeDestinationId', 'uploadDelayMs']);
+      const active = (stored.destinations as { id: string; name: string }[] | undefined)?.find(
+        (candidate) => candidate.id === stored.activeDestinationId,
+      );
+      return active?.name === name && stored.uploadDelayMs === delayMs;
     },
-    [new URL(harness.receiver.uploadUrl).href, Math.round(delaySeconds * 1000)] as const,
+    [destination.name, Math.round(delaySeconds * 1000)] as const,
   );
   return { page, panel, frame };
 }

@@ -21,6 +21,8 @@ describe('the built manifest (what a user grants at install)', () => {
   it('asks for no host permission and declares no content script: the panel is injected on demand', async () => {
     const built = await manifest();
     expect(built.host_permissions ?? []).toEqual([]);
+    // Destination origins can be asked for later, in a user's click.
+    expect(built.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
     expect(built.content_scripts ?? []).toEqual([]);
     expect(built.externally_connectable).toBeUndefined();
     expect(built.content_security_policy).toBeUndefined();

@@ -1,4 +1,5 @@
 import type { QueueItem } from '@/utils/queue/types';
+import { makeSnapshot } from './destination';
 
 let counter = 0;
 
@@ -14,8 +15,8 @@ export function makeQueueItem(overrides: Partial<QueueItem> = {}): QueueItem {
     size: 400_000,
     width: 2048,
     height: 1536,
-    destinationUrl: 'http://127.0.0.1:9/upload',
-    fileFieldName: 'file',
+    destination: makeSnapshot(),
+    destinationKey: 'destination-1',
     idempotencyKey: `key-${counter}`,
     status: 'queued',
     attempts: 0,

@@ -42,7 +42,10 @@ async function wakeWith(stored: Partial<QueueItem>[]) {
     random: () => 0,
     async fetch(request) {
       sent.push({ key: request.headers.get('idempotency-key'), at: Date.now() });
-      return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+      return new Response('{"url":"https://cdn.example/x.jpg"}', {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
     },
     notify() {},
     onPlanChange() {},

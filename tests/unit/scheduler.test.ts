@@ -12,8 +12,8 @@ const item = (
   id: string,
   seq: number,
   status: SchedulerItem['status'],
-  times: Partial<Pick<SchedulerItem, 'startedAt' | 'finishedAt' | 'retryAt' | 'attemptLog' | 'destinationUrl'>> = {},
-): SchedulerItem => ({ id, seq, status, destinationUrl: DEST, ...times });
+  times: Partial<Pick<SchedulerItem, 'startedAt' | 'finishedAt' | 'retryAt' | 'attemptLog' | 'destinationKey'>> = {},
+): SchedulerItem => ({ id, seq, status, destinationKey: DEST, ...times });
 
 /** Round numbers, so the tables read easily; the shipped defaults are in adaptive-gap.ts. */
 const ADAPTIVE: AdaptiveParams = { startGapMs: 4_000, stepMs: 1_000, factor: 2, maxGapMs: 300_000, floorMs: 1_000 };
@@ -215,7 +215,7 @@ describe('decideNext: adaptive', () => {
   it('the gap is per destination: a reset at one does not slow another', () => {
     const reset: AttemptRecord = { startedAt: 0, finishedAt: 100, result: 'reset' };
     const items = [
-      item('a', 1, 'failed', { startedAt: 0, finishedAt: 100, attemptLog: [reset], destinationUrl: OTHER }),
+      item('a', 1, 'failed', { startedAt: 0, finishedAt: 100, attemptLog: [reset], destinationKey: OTHER }),
       item('b', 2, 'queued'),
     ];
     expect(decideNext(items, 200, adaptive)).toEqual({
@@ -338,7 +338,7 @@ describe('decideNext: retries and Retry-After', () => {
       const items = [
         item('a', 1, 'queued', { finishedAt: 100, retryAt: 95_000, attemptLog: [held] }),
         item('b', 2, 'queued'),
-        item('c', 3, 'queued', { destinationUrl: OTHER }),
+        item('c', 3, 'queued', { destinationKey: OTHER }),
       ];
       // a and b wait for the server; c, to another destination, is not held.
       expect(decideNext(items, 89_999, policy({ mode, delayMs: 0 }))).toEqual({ kind: 'start', itemId: 'c' });

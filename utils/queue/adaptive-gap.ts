@@ -61,8 +61,8 @@ export function adaptiveGapMs(attempts: readonly AttemptRecord[], params: Adapti
 
 /** Every recorded attempt to one destination. */
 export function attemptsTo(
-  items: readonly Pick<QueueItem, 'destinationUrl' | 'attemptLog'>[],
-  destinationUrl: string,
+  items: readonly Pick<QueueItem, 'destinationKey' | 'attemptLog'>[],
+  destinationKey: string,
 ): AttemptRecord[] {
-  return items.flatMap((item) => (item.destinationUrl === destinationUrl ? (item.attemptLog ?? []) : []));
+  return items.flatMap((item) => (item.destinationKey === destinationKey ? (item.attemptLog ?? []) : []));
 }

@@ -16,8 +16,8 @@ export function describePlan(
   const itemId = 'itemId' in decision ? decision.itemId : undefined;
   const next = itemId === undefined ? undefined : items.find((item) => item.id === itemId);
   // With nothing queued, the gap shown is the one for the latest destination used.
-  const destinationUrl = next?.destinationUrl ?? items.at(-1)?.destinationUrl;
-  const hold = destinationUrl === undefined ? Number.NEGATIVE_INFINITY : serverHoldUntil(items, destinationUrl);
+  const destinationKey = next?.destinationKey ?? items.at(-1)?.destinationKey;
+  const hold = destinationKey === undefined ? Number.NEGATIVE_INFINITY : serverHoldUntil(items, destinationKey);
   return {
     mode: policy.mode,
     paused: policy.paused,
@@ -26,7 +26,7 @@ export function describePlan(
     ...(next ? { itemId: next.id, itemName: next.name } : {}),
     inFlight: items.filter((item) => item.status === 'uploading').length,
     concurrency: policy.mode === 'sequential' ? 1 : Math.max(1, Math.floor(policy.concurrency)),
-    gapMs: destinationUrl === undefined ? policy.delayMs : currentGapMs(items, destinationUrl, policy),
+    gapMs: destinationKey === undefined ? policy.delayMs : currentGapMs(items, destinationKey, policy),
     ...(Number.isFinite(hold) ? { serverHoldUntil: hold } : {}),
   };
 }

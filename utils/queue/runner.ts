@@ -1,5 +1,12 @@
 import type { PacingOptions } from '../settings';
-import { buildUploadRequest, describeNetworkError, parseUploadResponse, type UploadOutcome } from '../upload/request';
+import {
+  buildUploadRequest,
+  describeNetworkError,
+  parseUploadResponse,
+  type ReplyInfo,
+  readReply,
+  type UploadOutcome,
+} from '../upload/request';
 import { ADAPTIVE_DEFAULTS } from './adaptive-gap';
 import { describePlan } from './plan';
 import { planRetry } from './retry';
@@ -257,6 +264,8 @@ export class QueueRunner {
         ...common,
         status: 'done',
         resultUrl: outcome.resultUrl,
+        thumbnailUrl: outcome.thumbnailUrl,
+        deletionUrl: outcome.deletionUrl,
         error: undefined,
         failureKind: undefined,
       });
@@ -276,7 +285,7 @@ export class QueueRunner {
       maxRetries: settings.maxRetries,
       finishedAt,
       retryAfterAt: outcome.retryAfterAt,
-      gapMs: currentGapMs(items, item.destinationUrl, toPolicy(settings)),
+      gapMs: currentGapMs(items, item.destinationKey, toPolicy(settings)),
       random: this.effects.random(),
     });
     return store.update(item.id, {
@@ -290,16 +299,22 @@ export class QueueRunner {
   }
 
   private async send(item: QueueItem, blob: Blob, signal: AbortSignal): Promise<UploadOutcome> {
-    const request = buildUploadRequest(item, blob);
+    let request: Request;
+    try {
+      request = await buildUploadRequest(item, blob);
+    } catch (error) {
+      // A broken template in the destination snapshot: no retry can fix it.
+      return { ok: false, kind: 'file', error: `Could not build the request: ${String(error)}` };
+    }
     let response: Response;
     try {
       response = await this.effects.fetch(new Request(request, { signal }));
     } catch (error) {
       return abortOutcome(signal) ?? { ok: false, kind: 'reset', error: describeNetworkError(error) };
     }
-    let bodyText: string;
+    let reply: ReplyInfo;
     try {
-      bodyText = await response.text();
+      reply = await readReply(response);
     } catch (error) {
       // The server answered with a status, so the upload probably landed:
       // not retried automatically (the user can, with the same Idempotency-Key).
@@ -312,13 +327,7 @@ export class QueueRunner {
         }
       );
     }
-    return parseUploadResponse(
-      response.status,
-      response.headers.get('content-type'),
-      bodyText,
-      response.headers.get('retry-after'),
-      this.effects.now(),
-    );
+    return parseUploadResponse(item.destination, reply, item.name, this.effects.now());
   }
 }
 

@@ -10,7 +10,7 @@ import type { PacingMode, QueueItem } from './types';
 
 export type SchedulerItem = Pick<
   QueueItem,
-  'id' | 'seq' | 'status' | 'startedAt' | 'finishedAt' | 'retryAt' | 'destinationUrl' | 'attemptLog'
+  'id' | 'seq' | 'status' | 'startedAt' | 'finishedAt' | 'retryAt' | 'destinationKey' | 'attemptLog'
 >;
 
 export interface PacingPolicy {
@@ -58,13 +58,13 @@ export function decideNext(items: readonly SchedulerItem[], now: number, policy:
   const gaps = new Map<string, number>();
   let best: { item: SchedulerItem; at: number; on: 'pace' | 'retry' | 'server' } | undefined;
   for (const item of queued) {
-    let at = paceAt(items, item.destinationUrl, policy, gaps);
+    let at = paceAt(items, item.destinationKey, policy, gaps);
     let on: 'pace' | 'retry' | 'server' = 'pace';
     if (item.retryAt !== undefined && item.retryAt > at) {
       at = item.retryAt;
       on = 'retry';
     }
-    const hold = cached(holds, item.destinationUrl, () => serverHoldUntil(items, item.destinationUrl));
+    const hold = cached(holds, item.destinationKey, () => serverHoldUntil(items, item.destinationKey));
     // A retry timed to the Retry-After is held by the server, and is shown so.
     if (hold >= at && Number.isFinite(hold)) {
       at = hold;
@@ -81,16 +81,16 @@ export function decideNext(items: readonly SchedulerItem[], now: number, policy:
 }
 
 /** The gap the pace keeps now for one destination: the delay, the interval, or the adaptive gap. */
-export function currentGapMs(items: readonly SchedulerItem[], destinationUrl: string, policy: PacingPolicy): number {
+export function currentGapMs(items: readonly SchedulerItem[], destinationKey: string, policy: PacingPolicy): number {
   return policy.mode === 'adaptive'
-    ? adaptiveGapMs(attemptsTo(items, destinationUrl), policy.adaptive)
+    ? adaptiveGapMs(attemptsTo(items, destinationKey), policy.adaptive)
     : policy.delayMs;
 }
 
 /** The end of the latest Retry-After a destination sent; -Infinity when there is none. */
-export function serverHoldUntil(items: readonly SchedulerItem[], destinationUrl: string): number {
+export function serverHoldUntil(items: readonly SchedulerItem[], destinationKey: string): number {
   let until = Number.NEGATIVE_INFINITY;
-  for (const attempt of attemptsTo(items, destinationUrl)) {
+  for (const attempt of attemptsTo(items, destinationKey)) {
     if (attempt.holdUntil !== undefined && attempt.holdUntil > until) until = attempt.holdUntil;
   }
   return until;
@@ -98,7 +98,7 @@ export function serverHoldUntil(items: readonly SchedulerItem[], destinationUrl:
 
 function paceAt(
   items: readonly SchedulerItem[],
-  destinationUrl: string,
+  destinationKey: string,
   policy: PacingPolicy,
   gaps: Map<string, number>,
 ): number {
@@ -108,7 +108,7 @@ function paceAt(
   }
   const lastStartedAt = latest(items, 'startedAt');
   if (lastStartedAt === undefined) return Number.NEGATIVE_INFINITY;
-  return lastStartedAt + cached(gaps, destinationUrl, () => currentGapMs(items, destinationUrl, policy));
+  return lastStartedAt + cached(gaps, destinationKey, () => currentGapMs(items, destinationKey, policy));
 }
 
 function latest(items: readonly SchedulerItem[], field: 'startedAt' | 'finishedAt'): number | undefined {

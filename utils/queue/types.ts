@@ -1,3 +1,5 @@
+import type { DestinationSnapshot } from '../destinations/model';
+
 /** The life of one queued image, as stored in IndexedDB and shown by the UI. */
 export type ItemStatus = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled';
 
@@ -37,9 +39,15 @@ export interface QueueItem {
   size: number;
   width: number;
   height: number;
-  /** Snapshot of the destination when the item was handed over. */
-  destinationUrl: string;
-  fileFieldName: string;
+  /** Snapshot of the destination when the item was handed over: later edits do not change queued items. */
+  destination: DestinationSnapshot;
+  /**
+   * Which destination the item goes to, for the pace: a server's Retry-After
+   * hold and the adaptive gap apply to every item bound for the same
+   * destination. Its id, not its URL, so no secret in a query string ends up
+   * in a field that is shown.
+   */
+  destinationKey: string;
   /** The same for every attempt, so a server can drop a repeat. */
   idempotencyKey: string;
   status: ItemStatus;
@@ -50,6 +58,8 @@ export interface QueueItem {
   finishedAt?: number;
   httpStatus?: number;
   resultUrl?: string;
+  thumbnailUrl?: string;
+  deletionUrl?: string;
   error?: string;
   failureKind?: FailureKind;
   /** A queued automatic retry starts no sooner than this (absolute ms). */

@@ -1,23 +1,103 @@
+import {
+  type DestinationSpec,
+  escapeJsonString,
+  isHttpUrl,
+  isSuccessStatus,
+  type NameValue,
+} from '../destinations/model';
+import {
+  parseTemplate,
+  renderTemplate,
+  type TemplateContext,
+  TemplateError,
+  usesBase64,
+} from '../destinations/template';
 import type { FailureKind, QueueItem } from '../queue/types';
 
-/** Builds the one request that uploads one item: multipart/form-data, file in one field. */
-export function buildUploadRequest(
-  item: Pick<QueueItem, 'destinationUrl' | 'fileFieldName' | 'name' | 'idempotencyKey'>,
-  blob: Blob,
-): Request {
-  const body = new FormData();
-  body.append(item.fileFieldName, blob, item.name);
-  return new Request(item.destinationUrl, {
-    method: 'POST',
+export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKey'>;
+
+export interface BuildOptions {
+  /** Picks `{random:...}` choices; Math.random by default. */
+  random?: (count: number) => number;
+}
+
+/**
+ * Builds the one request that uploads one item, as its destination snapshot
+ * says. Rejects with a TemplateError when a template is malformed (the
+ * options page refuses to save such a destination, so this is a backstop).
+ */
+export async function buildUploadRequest(item: UploadItem, blob: Blob, options: BuildOptions = {}): Promise<Request> {
+  const spec = item.destination;
+  const context: TemplateContext = { filename: item.name, mimetype: blob.type, random: options.random };
+  const render = (source: string, escapeValue?: (value: string) => string) => {
+    const parsed = parseTemplate(source, 'request');
+    if (parsed instanceof TemplateError) throw parsed;
+    return renderTemplate(parsed, context, { escape: escapeValue });
+  };
+  const needsBase64 = bodyTemplates(spec).some((source) => {
+    const parsed = parseTemplate(source, 'request');
+    return !(parsed instanceof TemplateError) && usesBase64(parsed);
+  });
+  if (needsBase64) context.base64 = await blobToBase64(blob);
+
+  const url = render(spec.url, encodeURIComponent);
+  if (!isHttpUrl(url)) throw new Error(`not an http(s) URL: ${url}`);
+  const headers = new Headers();
+  for (const header of spec.headers) headers.set(header.name, render(header.value));
+  // Lets a server drop a repeat when an interrupted upload is sent again.
+  headers.set('Idempotency-Key', item.idempotencyKey);
+
+  let body: BodyInit;
+  const { body: shape } = spec;
+  switch (shape.kind) {
+    case 'multipart': {
+      const form = new FormData();
+      for (const field of shape.fields) form.append(field.name, render(field.value));
+      form.append(shape.fileField, blob, item.name);
+      body = form;
+      break;
+    }
+    case 'binary':
+      body = blob;
+      headers.set('Content-Type', blob.type || 'application/octet-stream');
+      break;
+    case 'json':
+      body = render(shape.template, escapeJsonString);
+      headers.set('Content-Type', 'application/json');
+      break;
+    case 'form-urlencoded':
+      body = new URLSearchParams(shape.fields.map((field) => [field.name, render(field.value)]));
+      break;
+  }
+  return new Request(url, {
+    method: spec.method,
     body,
-    // Lets a server drop a repeat when an interrupted upload is sent again.
-    headers: { 'Idempotency-Key': item.idempotencyKey },
-    credentials: 'omit',
+    headers,
+    credentials: spec.sendCookies ? 'include' : 'omit',
   });
 }
 
+function bodyTemplates(spec: DestinationSpec): string[] {
+  const { body } = spec;
+  if (body.kind === 'json') return [body.template];
+  if (body.kind === 'multipart' || body.kind === 'form-urlencoded')
+    return body.fields.map((field: NameValue) => field.value);
+  return [];
+}
+
+/** Base64 of the bytes, in chunks: spreading a whole 1 MB array into fromCharCode overflows the call stack. */
+async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  const CHUNK = 0x8000;
+  for (let offset = 0; offset < bytes.length; offset += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(offset, offset + CHUNK));
+  }
+  return btoa(binary);
+}
+
 export type UploadOutcome =
-  | { ok: true; httpStatus: number; resultUrl?: string }
+  | { ok: true; httpStatus: number; resultUrl?: string; thumbnailUrl?: string; deletionUrl?: string }
   | {
       ok: false;
       kind: FailureKind;
@@ -27,32 +107,81 @@ export type UploadOutcome =
       retryAfterAt?: number;
     };
 
+/** What the reply parser needs from a Response, so it stays a pure function. */
+export interface ReplyInfo {
+  status: number;
+  headers: Headers;
+  /** The URL the reply came from (after redirects); '' when unknown. */
+  url: string;
+  body: string;
+}
+
 const EXCERPT_LENGTH = 200;
+export const NO_URL_IN_REPLY = 'uploaded, but no URL in the reply';
+
+export function excerpt(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
+}
 
 /**
- * Reads the server's reply: 2xx is success; a JSON `url` (http or https only)
- * is the result link. `now` dates a Retry-After given in seconds.
+ * Reads the server's reply as the destination says: which statuses are
+ * success, where the result, thumbnail and deletion URLs are, and what the
+ * error message is. A success whose URL template finds nothing is an error
+ * by name, not a silent success.
  */
-export function parseUploadResponse(
-  status: number,
-  contentType: string | null,
-  bodyText: string,
-  retryAfter: string | null = null,
-  now = 0,
-): UploadOutcome {
-  if (status < 200 || status > 299) {
-    const excerpt = bodyText.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
-    const retryAfterAt = parseRetryAfter(retryAfter, now);
+export function parseUploadResponse(spec: DestinationSpec, reply: ReplyInfo, filename = '', now = 0): UploadOutcome {
+  const context: TemplateContext = {
+    filename,
+    reply: { body: reply.body, headers: reply.headers, url: reply.url },
+  };
+  const read = (source: string): string | TemplateError => {
+    if (!source.trim()) return '';
+    const parsed = parseTemplate(source, 'reply');
+    return parsed instanceof TemplateError ? parsed : renderTemplate(parsed, context).trim();
+  };
+  const { status } = reply;
+  if (!isSuccessStatus(spec, status)) {
+    const message = read(spec.reply.errorMessage);
+    const detail = typeof message === 'string' && message ? excerpt(message) : excerpt(reply.body);
+    const retryAfterAt = parseRetryAfter(reply.headers.get('retry-after'), now);
     return {
       ok: false,
       kind: 'http',
       httpStatus: status,
-      error: excerpt ? `HTTP ${status}: ${excerpt}` : `HTTP ${status}`,
+      error: detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`,
       ...(retryAfterAt === undefined ? {} : { retryAfterAt }),
     };
   }
-  const resultUrl = contentType?.includes('json') ? readResultUrl(bodyText) : undefined;
-  return resultUrl ? { ok: true, httpStatus: status, resultUrl } : { ok: true, httpStatus: status };
+  const resultUrl = read(spec.reply.url);
+  if (resultUrl instanceof TemplateError) {
+    return {
+      ok: false,
+      kind: 'unreadable',
+      httpStatus: status,
+      error: `uploaded, but the URL template is broken: ${resultUrl.message}`,
+    };
+  }
+  // 'unreadable' is never retried automatically: the server has stored the upload.
+  if (spec.reply.url.trim() && !resultUrl)
+    return { ok: false, kind: 'unreadable', httpStatus: status, error: NO_URL_IN_REPLY };
+  const outcome: UploadOutcome = { ok: true, httpStatus: status };
+  if (resultUrl) outcome.resultUrl = resultUrl;
+  const thumbnailUrl = read(spec.reply.thumbnailUrl);
+  if (typeof thumbnailUrl === 'string' && thumbnailUrl) outcome.thumbnailUrl = thumbnailUrl;
+  const deletionUrl = read(spec.reply.deletionUrl);
+  if (typeof deletionUrl === 'string' && deletionUrl) outcome.deletionUrl = deletionUrl;
+  return outcome;
+}
+
+/** Reads a fetch Response into what the parser needs. */
+export async function readReply(response: Response): Promise<ReplyInfo> {
+  return { status: response.status, headers: response.headers, url: response.url, body: await response.text() };
+}
+
+/** Names a failure that happened before any reply arrived. */
+export function describeNetworkError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `Network error (connection failed or reset): ${message}`;
 }
 
 /**
@@ -68,28 +197,4 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (!/\bGMT$/.test(text)) return undefined;
   const date = Date.parse(text);
   return Number.isNaN(date) ? undefined : Math.max(now, date);
-}
-
-function readResultUrl(bodyText: string): string | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bodyText);
-  } catch {
-    return undefined;
-  }
-  if (typeof parsed !== 'object' || parsed === null || !('url' in parsed)) return undefined;
-  const { url } = parsed as { url: unknown };
-  if (typeof url !== 'string') return undefined;
-  try {
-    const { protocol } = new URL(url);
-    return protocol === 'http:' || protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Names a failure that happened before any reply arrived. */
-export function describeNetworkError(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return `Network error (connection failed or reset): ${message}`;
 }

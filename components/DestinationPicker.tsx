@@ -1,0 +1,176 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { hasAccess, originLabel, requestAccess } from '@/utils/destinations/access';
+import type { Destination } from '@/utils/destinations/model';
+import type { PageForm } from '@/utils/destinations/page-form';
+import { t } from '@/utils/i18n';
+import { type DestinationChoice, sendMessage } from '@/utils/messages';
+import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
+
+const FORM_PREFIX = 'form:';
+
+/**
+ * The panel's "Upload to": the configured destinations and this page's upload
+ * forms (offered with a one-click button; chosen by default only when no
+ * destination is configured; the chosen form is outlined on the page).
+ * Reports the choice only when Cadence may send to its origin; otherwise it
+ * says so and offers to ask again.
+ */
+export function DestinationPicker({ onChange }: { onChange: (choice: DestinationChoice | null) => void }) {
+  const [destinations, setDestinations] = useState<Destination[]>([]);
+  const [forms, setForms] = useState<PageForm[]>([]);
+  const [selected, setSelected] = useState('');
+  const [access, setAccess] = useState<'checking' | 'granted' | 'missing'>('checking');
+  const [refused, setRefused] = useState(false);
+  // Bumped when permissions change elsewhere (e.g. granted in the options page), to check again.
+  const [permissionsRevision, setPermissionsRevision] = useState(0);
+
+  useEffect(() => {
+    const bump = () => setPermissionsRevision((revision) => revision + 1);
+    browser.permissions.onAdded.addListener(bump);
+    browser.permissions.onRemoved.addListener(bump);
+    return () => {
+      browser.permissions.onAdded.removeListener(bump);
+      browser.permissions.onRemoved.removeListener(bump);
+    };
+  }, []);
+
+  useEffect(() => {
+    let formsFound: PageForm[] = [];
+    void Promise.all([
+      destinationsSetting.getValue(),
+      activeDestinationIdSetting.getValue(),
+      sendMessage('page/find-forms', undefined).catch(() => [] as PageForm[]),
+    ]).then(([saved, activeId, pageForms]) => {
+      formsFound = pageForms;
+      setDestinations(saved);
+      setForms(pageForms);
+      // The user's own destination stays the default: a page form is offered, never
+      // chosen behind their back, unless there is nothing else to upload to.
+      const savedChoice = saved.some((destination) => destination.id === activeId) ? activeId : saved[0]?.id;
+      if (savedChoice) setSelected(savedChoice);
+      else if (pageForms.length > 0) choose(`${FORM_PREFIX}0`);
+    });
+    const stopWatching = destinationsSetting.watch((saved) => setDestinations(saved));
+    return () => {
+      stopWatching();
+      if (formsFound.length > 0) void sendMessage('page/highlight-form', { index: null }).catch(() => {});
+    };
+  }, []);
+
+  const form = selected.startsWith(FORM_PREFIX) ? forms[Number(selected.slice(FORM_PREFIX.length))] : undefined;
+  const destination = form ? undefined : destinations.find((candidate) => candidate.id === selected);
+  const targetUrl = form?.action ?? destination?.url;
+
+  useEffect(() => {
+    setRefused(false);
+    if (targetUrl === undefined) {
+      setAccess('missing');
+      onChange(null);
+      return;
+    }
+    setAccess('checking');
+    let current = true;
+    void hasAccess(targetUrl).then((granted) => {
+      if (!current) return;
+      setAccess(granted ? 'granted' : 'missing');
+      if (!granted) onChange(null);
+      else if (form) onChange({ kind: 'page-form', form });
+      else if (destination) onChange({ kind: 'saved', id: destination.id });
+    });
+    return () => {
+      current = false;
+    };
+  }, [selected, targetUrl, form, destination, permissionsRevision]);
+
+  function choose(value: string) {
+    setSelected(value);
+    const index = value.startsWith(FORM_PREFIX) ? Number(value.slice(FORM_PREFIX.length)) : null;
+    void sendMessage('page/highlight-form', { index }).catch(() => {});
+    if (index === null && value) void activeDestinationIdSetting.setValue(value);
+  }
+
+  /** One click: choose the first form and, in the same gesture, ask for its origin if needed. */
+  function usePageForm() {
+    const [first] = forms;
+    if (!first) return;
+    void requestAccess(first.action).then(() => setPermissionsRevision((revision) => revision + 1));
+    choose(`${FORM_PREFIX}0`);
+  }
+
+  function askAgain() {
+    if (targetUrl === undefined) return;
+    // In the click itself: Chrome asks the user only during a gesture.
+    void requestAccess(targetUrl).then((granted) => {
+      setRefused(!granted);
+      setAccess(granted ? 'granted' : 'missing');
+      if (granted && form) onChange({ kind: 'page-form', form });
+      else if (granted && destination) onChange({ kind: 'saved', id: destination.id });
+    });
+  }
+
+  const nothingToChoose = forms.length === 0 && destinations.length === 0;
+  return (
+    <div class="destination-picker">
+      {nothingToChoose ? (
+        <p class="muted" data-testid="no-destinations">
+          {t('noDestinations')}
+        </p>
+      ) : (
+        <label>
+          {t('destinationLabel')}
+          <select name="destination" value={selected} onChange={(event) => choose(event.currentTarget.value)}>
+            {forms.length > 0 && (
+              <optgroup label={t('pageFormsGroup')}>
+                {forms.map((pageForm) => (
+                  <option key={pageForm.index} value={`${FORM_PREFIX}${pageForm.index}`}>
+                    {t('pageFormOption', pageForm.label)}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {destinations.length > 0 && (
+              <optgroup label={t('savedDestinationsGroup')}>
+                {destinations.map((saved) => (
+                  <option key={saved.id} value={saved.id}>
+                    {saved.name}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+          </select>
+        </label>
+      )}
+      <a
+        href={browser.runtime.getURL('/options.html')}
+        target="_blank"
+        rel="noopener"
+        data-testid="manage-destinations"
+      >
+        {t('manageDestinations')}
+      </a>
+      {form && (
+        <p class="muted" data-testid="page-form-note">
+          {t('pageFormNote')}
+        </p>
+      )}
+      {!form && forms.length > 0 && (
+        <p class="page-form-offer">
+          {t('pageFormOffer')}{' '}
+          <button type="button" data-testid="use-page-form" onClick={usePageForm}>
+            {t('usePageForm')}
+          </button>
+        </p>
+      )}
+      {targetUrl !== undefined && access === 'missing' && (
+        <div class="access-missing" role="alert" data-testid="access-missing">
+          <p>{t('accessMissing', originLabel(targetUrl))}</p>
+          <button type="button" class="primary" data-testid="grant-access" onClick={askAgain}>
+            {t('grantAccess')}
+          </button>
+          {refused && <p class="field-error">{t('accessRefused')}</p>}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+import { accessPatternFor, hasAccess, originLabel } from '@/utils/destinations/access';
+import { type Destination, type DestinationSnapshot, snapshotOf } from '@/utils/destinations/model';
+import { snapshotFromPageForm } from '@/utils/destinations/page-form';
+import type { DestinationChoice, DestinationTestResult } from '@/utils/messages';
+import { destinationsSetting } from '@/utils/settings';
+import {
+  buildUploadRequest,
+  describeNetworkError,
+  excerpt,
+  parseUploadResponse,
+  readReply,
+} from '@/utils/upload/request';
+
+/**
+ * Turns the panel's choice into the snapshot a queued item keeps. Refuses
+ * (so nothing is queued) when the destination is gone or Cadence has no
+ * access to its origin: the panel checks that first and offers to ask.
+ */
+export async function resolveDestination(choice: DestinationChoice): Promise<DestinationSnapshot> {
+  let snapshot: DestinationSnapshot;
+  if (choice.kind === 'page-form') {
+    const fromForm = snapshotFromPageForm(choice.form);
+    if (fromForm instanceof Error) throw new Error(`This page's form cannot be used: ${fromForm.message}`);
+    snapshot = fromForm;
+  } else {
+    const saved = (await destinationsSetting.getValue()).find((destination) => destination.id === choice.id);
+    if (!saved) throw new Error('The chosen destination no longer exists: choose another one');
+    snapshot = snapshotOf(saved);
+  }
+  await assertAccess(snapshot.url);
+  return snapshot;
+}
+
+async function assertAccess(url: string): Promise<void> {
+  if (!accessPatternFor(url)) throw new Error('The destination URL is not an http(s) address');
+  if (!(await hasAccess(url))) {
+    throw new Error(`Cadence has no access to ${originLabel(url)}: allow it in the panel or the options page`);
+  }
+}
+
+/** "Test destination": one small generated image, sent as a real upload would be. */
+export async function testDestination(destination: Destination): Promise<DestinationTestResult> {
+  const spec = snapshotOf(destination);
+  try {
+    await assertAccess(spec.url);
+    const image = await sampleImage();
+    const request = await buildUploadRequest(
+      { destination: spec, name: 'cadence-test.png', idempotencyKey: crypto.randomUUID() },
+      image,
+    );
+    let response: Response;
+    try {
+      response = await fetch(request, { signal: AbortSignal.timeout(30_000) });
+    } catch (error) {
+      return { ok: false, excerpt: '', error: describeNetworkError(error) };
+    }
+    const reply = await readReply(response);
+    const outcome = parseUploadResponse(spec, reply, 'cadence-test.png');
+    return outcome.ok
+      ? { ...outcome, status: reply.status, excerpt: excerpt(reply.body) }
+      : { ok: false, status: reply.status, excerpt: excerpt(reply.body), error: outcome.error };
+  } catch (error) {
+    return { ok: false, excerpt: '', error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A 64x64 PNG with a gradient, so a server that checks for an image accepts it. */
+async function sampleImage(): Promise<File> {
+  const canvas = new OffscreenCanvas(64, 64);
+  const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+  const gradient = context.createLinearGradient(0, 0, 64, 64);
+  gradient.addColorStop(0, '#2b6cb0');
+  gradient.addColorStop(1, '#f6ad55');
+  context.fillStyle = gradient;
+  context.fillRect(0, 0, 64, 64);
+  return new File([await canvas.convertToBlob({ type: 'image/png' })], 'cadence-test.png', { type: 'image/png' });
+}

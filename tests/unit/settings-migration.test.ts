@@ -1,0 +1,53 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { newDestination } from '@/utils/destinations/model';
+
+/** settings.ts declares its items at import: load it afresh over the storage a test prepared. */
+async function loadSettings() {
+  vi.resetModules();
+  return import('@/utils/settings');
+}
+
+describe('destinations replace the single URL, carried over once', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it.each([
+    {
+      case: 'a configured URL and field become the active destination',
+      old: { destinationUrl: 'http://127.0.0.1:8787/upload', fileFieldName: 'image' },
+      expected: [{ name: '127.0.0.1:8787', url: 'http://127.0.0.1:8787/upload', fileField: 'image' }],
+    },
+    {
+      case: 'a URL without a field name uses "file"',
+      old: { destinationUrl: 'https://img.example/api' },
+      expected: [{ name: 'img.example', url: 'https://img.example/api', fileField: 'file' }],
+    },
+    { case: 'nothing configured: no destination', old: {}, expected: [] },
+    { case: 'an empty URL: no destination', old: { destinationUrl: '', fileFieldName: 'x' }, expected: [] },
+  ])('$case', async ({ old, expected }) => {
+    await fakeBrowser.storage.local.set(old);
+    const { destinationsSetting, activeDestinationIdSetting, MIGRATED_DESTINATION_ID } = await loadSettings();
+    const destinations = await destinationsSetting.getValue();
+    expect(
+      destinations.map((destination) => ({
+        name: destination.name,
+        url: destination.url,
+        fileField: destination.body.kind === 'multipart' ? destination.body.fileField : undefined,
+      })),
+    ).toEqual(expected);
+    // The reply is read as before: a JSON `url`.
+    for (const destination of destinations) expect(destination.reply.url).toBe('{json:url}');
+    expect(await activeDestinationIdSetting.getValue()).toBe(expected.length > 0 ? MIGRATED_DESTINATION_ID : '');
+    // The old keys are gone, so the carry-over happens once.
+    expect(await fakeBrowser.storage.local.get(['destinationUrl', 'fileFieldName'])).toEqual({});
+  });
+
+  it('saved destinations are never overwritten by old keys', async () => {
+    const saved = newDestination({ id: 'mine', name: 'Mine', url: 'https://mine.example/up' });
+    await fakeBrowser.storage.local.set({ destinations: [saved], destinationUrl: 'http://old.example/upload' });
+    const { destinationsSetting } = await loadSettings();
+    expect(await destinationsSetting.getValue()).toEqual([saved]);
+  });
+});

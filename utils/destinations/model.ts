@@ -1,0 +1,248 @@
+import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
+
+/**
+ * A destination: where and how one image is uploaded, and how the reply is
+ * read. `DestinationSpec` is the part a queued item snapshots at hand-over,
+ * so editing a destination later never changes what is already queued.
+ */
+
+export const HTTP_METHODS = ['POST', 'PUT', 'PATCH'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export interface NameValue {
+  name: string;
+  value: string;
+}
+
+export type DestinationBody =
+  /** The file in `fileField`, plus text fields. */
+  | { kind: 'multipart'; fileField: string; fields: NameValue[] }
+  /** The file is the whole body, its MIME type the `Content-Type`. */
+  | { kind: 'binary' }
+  /** A JSON document; `{base64}` is the file. Substituted values are JSON-escaped. */
+  | { kind: 'json'; template: string }
+  /** `application/x-www-form-urlencoded`; a field whose value uses `{base64}` carries the file. */
+  | { kind: 'form-urlencoded'; fields: NameValue[] };
+
+export type BodyKind = DestinationBody['kind'];
+
+/** Templates over the reply (see template.ts). An empty template means "not given". */
+export interface ReplyTemplates {
+  /** @default '{json:url}' */
+  url: string;
+  thumbnailUrl: string;
+  deletionUrl: string;
+  /** Read from a failed reply; the status and an excerpt are shown when empty. */
+  errorMessage: string;
+}
+
+export interface DestinationSpec {
+  /** Request URL template, query included. */
+  url: string;
+  method: HttpMethod;
+  body: DestinationBody;
+  headers: NameValue[];
+  /** Send the destination site's cookies (a logged-in session). @default false */
+  sendCookies: boolean;
+  reply: ReplyTemplates;
+  /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
+  successStatuses: string;
+}
+
+export interface Destination extends DestinationSpec {
+  id: string;
+  name: string;
+  /** Pace for this destination; null uses the global pause. @default null */
+  delayMs: number | null;
+  /** The compression preset (compression settings own the ids); null is the default preset. @default null */
+  compressionPresetId: string | null;
+}
+
+/** A snapshot as stored in a queued item: which destination, how to send to it, and at what pace. */
+export interface DestinationSnapshot extends DestinationSpec {
+  /** The saved destination's id, or `page-form` for "this page's upload form". */
+  id: string;
+  name: string;
+  /** The destination's own pause when the item was handed over; null uses the global pause. */
+  delayMs: number | null;
+}
+
+export const PAGE_FORM_ID = 'page-form';
+
+export function newDestination(overrides: Partial<Destination> = {}): Destination {
+  return {
+    id: crypto.randomUUID(),
+    name: '',
+    url: '',
+    method: 'POST',
+    body: { kind: 'multipart', fileField: 'file', fields: [] },
+    headers: [],
+    sendCookies: false,
+    reply: { url: '{json:url}', thumbnailUrl: '', deletionUrl: '', errorMessage: '' },
+    successStatuses: '2xx',
+    delayMs: null,
+    compressionPresetId: null,
+    ...overrides,
+  };
+}
+
+export function snapshotOf(destination: Destination): DestinationSnapshot {
+  // The compression preset is used before hand-over (in the panel), so the queue does not keep it.
+  const { compressionPresetId: _preset, ...snapshot } = destination;
+  return structuredClone(snapshot);
+}
+
+/** Parses "2xx, 301, 400-404" into ranges. Returns an Error naming the bad piece. */
+export function parseSuccessStatuses(text: string): [number, number][] | Error {
+  const pieces = text
+    .split(',')
+    .map((piece) => piece.trim().toLowerCase())
+    .filter(Boolean);
+  if (pieces.length === 0) return new Error('list at least one status (e.g. 2xx)');
+  const ranges: [number, number][] = [];
+  for (const piece of pieces) {
+    const family = /^([1-5])xx$/.exec(piece);
+    const range = /^(\d{3})\s*-\s*(\d{3})$/.exec(piece);
+    const single = /^(\d{3})$/.exec(piece);
+    if (family) ranges.push([Number(family[1]) * 100, Number(family[1]) * 100 + 99]);
+    else if (range && Number(range[1]) <= Number(range[2])) ranges.push([Number(range[1]), Number(range[2])]);
+    else if (single) ranges.push([Number(single[1]), Number(single[1])]);
+    else return new Error(`"${piece}" is not a status, a range (200-204) or a family (2xx)`);
+  }
+  return ranges;
+}
+
+export function isSuccessStatus(spec: Pick<DestinationSpec, 'successStatuses'>, status: number): boolean {
+  const ranges = parseSuccessStatuses(spec.successStatuses);
+  const effective = ranges instanceof Error ? ([[200, 299]] as [number, number][]) : ranges;
+  return effective.some(([low, high]) => status >= low && status <= high);
+}
+
+/** Only http(s) URLs are fetched, linked or shown as images. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The origin pattern a host permission is asked for, e.g. "https://img.example/*". */
+export function originPattern(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return isHttpUrl(url) ? `${parsed.protocol}//${parsed.hostname}/*` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request URL with sample values, to check it is an http(s) URL whatever the templates give. */
+export function resolveSampleUrl(url: string): URL | Error {
+  const rendered = renderSource(url, 'request', { filename: 'sample.jpg', mimetype: 'image/jpeg', random: () => 0 });
+  if (rendered instanceof TemplateError) return rendered;
+  if (!isHttpUrl(rendered)) return new Error('the URL must start with http:// or https://');
+  return new URL(rendered);
+}
+
+export interface DestinationProblem {
+  /** Which field, e.g. "url", "header Authorization", "reply.url". */
+  field: string;
+  message: string;
+}
+
+/** Every problem that would stop a destination from working, for the options page. Empty when it is usable. */
+export function validateDestination(destination: DestinationSpec & { name?: string }): DestinationProblem[] {
+  const problems: DestinationProblem[] = [];
+  const check = (field: string, source: string, scope: TemplateScope) => {
+    const parsed = parseTemplate(source, scope);
+    if (parsed instanceof TemplateError) problems.push({ field, message: parsed.message });
+  };
+  if (destination.name !== undefined && !destination.name.trim())
+    problems.push({ field: 'name', message: 'give it a name' });
+  const url = resolveSampleUrl(destination.url);
+  if (url instanceof Error) problems.push({ field: 'url', message: url.message });
+  if (!(HTTP_METHODS as readonly string[]).includes(destination.method)) {
+    problems.push({ field: 'method', message: `method must be one of ${HTTP_METHODS.join(', ')}` });
+  }
+  for (const header of destination.headers) {
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(header.name)) {
+      problems.push({ field: `header ${header.name}`, message: 'not a valid header name' });
+    }
+    check(`header ${header.name}`, header.value, 'request');
+    // The body sets it (a multipart boundary, the file's type, JSON): a second one would break the body.
+    if (/^content-type$/i.test(header.name)) {
+      problems.push({ field: `header ${header.name}`, message: 'Content-Type is set from the body type; remove it' });
+    }
+  }
+  const { body } = destination;
+  if (body.kind === 'multipart') {
+    if (!body.fileField.trim()) problems.push({ field: 'body.fileField', message: 'name the file field' });
+    for (const field of body.fields) check(`field ${field.name}`, field.value, 'request');
+  } else if (body.kind === 'form-urlencoded') {
+    for (const field of body.fields) check(`field ${field.name}`, field.value, 'request');
+    if (!body.fields.some((field) => field.value.includes('{base64}'))) {
+      problems.push({ field: 'body.fields', message: 'one field must carry the file as {base64}' });
+    }
+  } else if (body.kind === 'json') {
+    check('body.template', body.template, 'request');
+    const sample = renderSource(
+      body.template,
+      'request',
+      { filename: 'a', mimetype: 'a', base64: 'a', random: () => 0 },
+      {
+        escape: escapeJsonString,
+      },
+    );
+    if (typeof sample === 'string') {
+      try {
+        JSON.parse(sample);
+      } catch (error) {
+        problems.push({
+          field: 'body.template',
+          message: `not valid JSON: ${error instanceof Error ? error.message : ''}`,
+        });
+      }
+    }
+  }
+  for (const key of ['url', 'thumbnailUrl', 'deletionUrl', 'errorMessage'] as const) {
+    check(`reply.${key}`, destination.reply[key], 'reply');
+  }
+  const statuses = parseSuccessStatuses(destination.successStatuses);
+  if (statuses instanceof Error) problems.push({ field: 'successStatuses', message: statuses.message });
+  return problems;
+}
+
+/** Escapes a value for the inside of a JSON string literal. */
+export function escapeJsonString(value: string): string {
+  return JSON.stringify(value).slice(1, -1);
+}
+
+/**
+ * The snapshot as the panel and popup may see it: which destination, without
+ * header values, field values, the body template or the URL's query (API keys
+ * often travel there). Secrets stay in the background and extension storage.
+ */
+export function withoutSecrets(snapshot: DestinationSnapshot): DestinationSnapshot {
+  let url = '';
+  try {
+    const parsed = new URL(snapshot.url);
+    url = `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    // A templated host: show nothing rather than leak the query.
+  }
+  const { body } = snapshot;
+  const hideValues = (pairs: NameValue[]) => pairs.map((pair) => ({ name: pair.name, value: '' }));
+  return {
+    ...snapshot,
+    url,
+    headers: hideValues(snapshot.headers),
+    body:
+      body.kind === 'json'
+        ? { kind: 'json', template: '' }
+        : body.kind === 'binary'
+          ? body
+          : { ...body, fields: hideValues(body.fields) },
+  };
+}
