@@ -31,7 +31,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame, FrameLocator } from 'playwright-core';
 import type { PacingMode } from '../utils/queue/types';
-import { launchWithExtension, openPanelFromPopup } from './lib/browser';
+import { addDestinationInOptions, launchWithExtension, openPanelFromPopup } from './lib/browser';
 import { generateSampleImages } from './lib/sample-images';
 import { type Receiver, startReceiver } from './receiver';
 
@@ -155,24 +155,33 @@ async function runCadence(mode: PacingMode, files: BatchFile[]): Promise<{ row: 
   });
   const launched = await launchWithExtension();
   try {
+    await addDestinationInOptions(launched, 'Fragile receiver', receiver.uploadUrl);
     const page = await launched.context.newPage();
     await page.goto(`${receiver.origin}/`);
     const panel = await openPanelFromPopup(launched, page);
     const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html')) as Frame;
-    await panel.locator('input[name=destination]').fill(receiver.uploadUrl);
+    await panel.locator('select[name=destination]').selectOption({ label: 'Fragile receiver' });
     await panel.locator('input[name=delay]').fill(String(paceMs / 1000));
     await panel.locator('select[name=mode]').selectOption(mode);
     if (mode !== 'sequential') await panel.locator('input[name=concurrency]').fill(String(CONCURRENCY));
     await frame.waitForFunction(
       async ([url, delayMs, wantedMode]) => {
-        const stored = await chrome.storage.local.get(['destinationUrl', 'uploadDelayMs', 'pacing']);
+        const stored = await chrome.storage.local.get([
+          'destinations',
+          'activeDestinationId',
+          'uploadDelayMs',
+          'pacing',
+        ]);
+        const active = (stored.destinations as { id: string; url: string }[] | undefined)?.find(
+          (candidate) => candidate.id === stored.activeDestinationId,
+        );
         return (
-          stored.destinationUrl === url &&
+          active?.url === url &&
           stored.uploadDelayMs === delayMs &&
           (stored.pacing as { mode?: string } | undefined)?.mode === wantedMode
         );
       },
-      [new URL(receiver.uploadUrl).href, paceMs, mode] as const,
+      [receiver.uploadUrl, paceMs, mode] as const,
     );
     // Hand the whole batch over while paused, then time from Resume.
     await panel.locator('[data-testid=pause]').click();

@@ -14,7 +14,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame } from 'playwright-core';
-import { launchWithExtension, openPanelFromPopup, withPopup } from './lib/browser';
+import { addDestinationInOptions, launchWithExtension, openPanelFromPopup, withPopup } from './lib/browser';
 import { generateSampleImages } from './lib/sample-images';
 import { startReceiver } from './receiver';
 
@@ -53,14 +53,7 @@ try {
   console.log(`Receiver at ${receiver.uploadUrl}; ${files.length} images; ${delaySeconds} s between uploads.`);
 
   // The destination is set up in the options page, as a user does.
-  const options = await launched.context.newPage();
-  await options.goto(`chrome-extension://${launched.extensionId}/options.html`);
-  await options.locator('[data-testid=new-destination]').click();
-  await options.locator('[data-testid=destination-editor] input[name=name]').fill('Local receiver');
-  await options.locator('[data-testid=destination-editor] input[name=url]').fill(receiver.uploadUrl);
-  await options.locator('[data-testid=save-destination]').click();
-  await options.locator('[data-testid=destination-row]').waitFor();
-  await options.close();
+  await addDestinationInOptions(launched, 'Local receiver', receiver.uploadUrl);
 
   const panel = await openPanelFromPopup(launched, page);
   await panel.locator('select[name=destination]').selectOption({ label: 'Local receiver' });

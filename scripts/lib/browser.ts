@@ -149,3 +149,19 @@ export async function openPanelFromPopup(launched: LaunchedBrowser, page: Page):
   await panel.locator('main').waitFor({ timeout: 10_000 });
   return panel;
 }
+
+/**
+ * Saves a multipart destination in the options page and makes it active, as a
+ * user does (saving asks for the origin's permission; the test copy of the
+ * extension already has loopback).
+ */
+export async function addDestinationInOptions(launched: LaunchedBrowser, name: string, url: string): Promise<void> {
+  const options = await launched.context.newPage();
+  await options.goto(`chrome-extension://${launched.extensionId}/options.html`);
+  await options.locator('[data-testid=new-destination]').click();
+  await options.locator('[data-testid=destination-editor] input[name=name]').fill(name);
+  await options.locator('[data-testid=destination-editor] input[name=url]').fill(url);
+  await options.locator('[data-testid=save-destination]').click();
+  await options.locator('[data-testid=destination-row]', { hasText: name }).waitFor();
+  await options.close();
+}

@@ -147,7 +147,10 @@ describe('destinations against real reply shapes', () => {
     }
     const noUrl = rows.nth(3);
     expect(await noUrl.getAttribute('data-status')).toBe('failed');
-    expect(await noUrl.locator('[data-testid=item-error]').textContent()).toBe('uploaded, but no URL in the reply');
+    // Named, and marked as not retried by itself: the server has stored the upload.
+    expect(await noUrl.locator('[data-testid=item-error]').textContent()).toMatch(
+      /^Unreadable reply: uploaded, but no URL in the reply · Not retried automatically/,
+    );
     expect(await noUrl.locator('.http-status').textContent()).toBe('HTTP 200');
 
     // The popup shows the active destination and switches it.
