@@ -3,6 +3,7 @@ import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
 import { DEFAULT_PACING } from '@/utils/settings';
+import { tick } from '../factories/fake-clock';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
 
 const DELAY_MS = 20_000;
@@ -12,14 +13,6 @@ const T0 = 5_000_000;
  * A worker that wakes to a store written by a worker that died: every stored
  * state of an item, and what the new worker must do with it.
  */
-async function settle(): Promise<void> {
-  for (let round = 0; round < 50; round += 1) await new Promise((resolve) => setImmediate(resolve));
-}
-async function tick(ms: number): Promise<void> {
-  await settle();
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
 
 async function wakeWith(stored: Partial<QueueItem>[]) {
   const store = await openQueueStore(`resume-${crypto.randomUUID()}`);

@@ -5,6 +5,7 @@ import { type PacingSettings, QueueRunner, UPLOAD_TIMEOUT_MS } from '@/utils/que
 import { openQueueStore, type QueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
 import { DEFAULT_PACING } from '@/utils/settings';
+import { settle, tick } from '../factories/fake-clock';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
 
 const DELAY_MS = 20_000;
@@ -84,21 +85,6 @@ async function setUp(
     requestTimes,
     requestKeys,
   };
-}
-
-/**
- * fake-indexeddb completes requests on real macrotasks (setImmediate, not
- * faked here), so let the store settle before and after moving the fake clock:
- * a timer the runner sets after a store write then exists before time moves.
- */
-async function settle(): Promise<void> {
-  for (let round = 0; round < 50; round += 1) await new Promise((resolve) => setImmediate(resolve));
-}
-
-async function tick(ms: number): Promise<void> {
-  await settle();
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
 }
 
 /** Moves the fake clock in small steps, so every timer fires at its own time and the store keeps up. */
