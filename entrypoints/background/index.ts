@@ -6,11 +6,11 @@ import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
 import { queuePausedSetting, readPacingOptions, uploadDelayMsSetting } from '@/utils/settings';
+import { createContextMenus, onContextMenuClick } from './context-menu';
 import { resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
 import { openPanelInTab } from './panel-injection';
 
-const UPLOAD_HERE_MENU = 'cadence-upload-here';
 /** Done rows kept for the list and export; older ones go when new items arrive. */
 const MAX_KEPT_RESULTS = 1000;
 
@@ -53,16 +53,8 @@ export default defineBackground({
     // starts, so a batch cut off by a browser restart goes on by itself.
     browser.runtime.onStartup.addListener(() => {});
 
-    browser.runtime.onInstalled.addListener(() => {
-      browser.contextMenus.create({
-        id: UPLOAD_HERE_MENU,
-        title: browser.i18n.getMessage('menuUploadHere'),
-        contexts: ['page', 'frame'],
-      });
-    });
-    browser.contextMenus.onClicked.addListener((info, tab) => {
-      if (info.menuItemId === UPLOAD_HERE_MENU && tab?.id !== undefined) void openPanelInTab(tab.id);
-    });
+    browser.runtime.onInstalled.addListener(createContextMenus);
+    browser.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClick(info, tab));
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === WAKE_ALARM) void runnerPromise.then((runner) => runner.pump());
     });
