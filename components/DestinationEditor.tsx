@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { isPresetId, PRESET_IDS } from '@/utils/compress/presets';
 import { requestAccess } from '@/utils/destinations/access';
 import {
   type BodyKind,
@@ -12,6 +13,7 @@ import {
 } from '@/utils/destinations/model';
 import { t } from '@/utils/i18n';
 import { type DestinationTestResult, sendMessage } from '@/utils/messages';
+import { PRESET_TEXT } from './PresetPicker';
 
 /** "Name: value" per line (headers) or "name=value" per line (fields): quick to type and to paste. */
 function pairsToText(pairs: NameValue[], separator: string): string {
@@ -285,12 +287,29 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
         </label>
         <label>
           {t('destinationCompressionPreset')}
-          <input
+          <select
             name="compressionPreset"
-            value={draft.compressionPresetId ?? ''}
-            placeholder={t('useGlobalDefault')}
-            onInput={(event) => update({ compressionPresetId: event.currentTarget.value.trim() || null })}
-          />
+            value={isPresetId(draft.compressionPresetId) ? draft.compressionPresetId : ''}
+            onChange={(event) => update({ compressionPresetId: event.currentTarget.value || null })}
+          >
+            <option value="">{t('presetGlobalDefault')}</option>
+            {PRESET_IDS.map((id) => (
+              <option key={id} value={id}>
+                {t(PRESET_TEXT[id])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('transparentAsLabel')}
+          <select
+            name="transparentAs"
+            value={draft.transparentAs}
+            onChange={(event) => update({ transparentAs: event.currentTarget.value === 'png' ? 'png' : 'webp' })}
+          >
+            <option value="webp">{t('transparentAsWebp')}</option>
+            <option value="png">{t('transparentAsPng')}</option>
+          </select>
         </label>
       </div>
       {problems.length > 0 && (

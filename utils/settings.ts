@@ -1,5 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, type PresetId } from './compress/presets';
+import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, isPresetId, type PresetId } from './compress/presets';
 import { type Destination, newDestination } from './destinations/model';
 import type { PacingMode } from './queue/types';
 
@@ -20,7 +20,11 @@ export const MIGRATED_DESTINATION_ID = 'migrated';
  */
 export const destinationsSetting = storage.defineItem<Destination[]>('local:destinations', {
   fallback: [],
-  version: 1,
+  version: 2,
+  migrations: {
+    // v2: the preset id becomes a choice among the presets, and transparentAs appears.
+    2: (stored: StoredDestinationV1[]) => stored.map(destinationV2),
+  },
   async init() {
     const [url, fieldName] = await Promise.all([
       storage.getItem<string>(LEGACY_URL_KEY),
@@ -40,6 +44,18 @@ export const activeDestinationIdSetting = storage.defineItem<string>('local:acti
     return first?.id ?? '';
   },
 });
+
+/** A destination as version 1 stored it: no `transparentAs`, the preset id free text. */
+export type StoredDestinationV1 = Omit<Destination, 'transparentAs'> & Partial<Pick<Destination, 'transparentAs'>>;
+
+/** v1 to v2; idempotent, since a list saved without the version marker is migrated again. */
+export function destinationV2(stored: StoredDestinationV1): Destination {
+  return {
+    ...stored,
+    compressionPresetId: isPresetId(stored.compressionPresetId) ? stored.compressionPresetId : null,
+    transparentAs: stored.transparentAs === 'png' ? 'png' : 'webp',
+  };
+}
 
 /** What the old single-URL settings meant: a multipart POST with the file in one field, a JSON `url` reply. */
 export function migratedDestination(url: string, fileField: string): Destination {

@@ -61,6 +61,9 @@ export interface DestinationForm {
   replyDeletionUrl?: string;
   /** "Name: value" lines. */
   headers?: string;
+  /** A preset id; '' is "Default (the global preset)". */
+  compressionPreset?: string;
+  transparentAs?: 'webp' | 'png';
 }
 
 /** Opens the options page in a tab. */
@@ -90,6 +93,10 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   if (form.replyDeletionUrl !== undefined) {
     await editor.locator('input[name=replyDeletionUrl]').fill(form.replyDeletionUrl);
   }
+  if (form.compressionPreset !== undefined) {
+    await editor.locator('select[name=compressionPreset]').selectOption(form.compressionPreset);
+  }
+  if (form.transparentAs) await editor.locator('select[name=transparentAs]').selectOption(form.transparentAs);
 }
 
 /**

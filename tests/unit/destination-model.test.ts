@@ -95,11 +95,14 @@ describe('snapshotOf: what a queued item keeps', () => {
     const destination = makeDestination({
       delayMs: 5_000,
       compressionPresetId: 'small',
+      transparentAs: 'png',
       headers: [{ name: 'X-A', value: '1' }],
     });
     const snapshot = snapshotOf(destination);
     expect(snapshot.delayMs).toBe(5_000);
+    // Compression is done before hand-over: the queue has no use for these.
     expect('compressionPresetId' in snapshot).toBe(false);
+    expect('transparentAs' in snapshot).toBe(false);
     (destination.headers[0] as { value: string }).value = 'edited';
     destination.url = 'https://edited.example/';
     expect(snapshot.headers).toEqual([{ name: 'X-A', value: '1' }]);

@@ -51,3 +51,41 @@ describe('destinations replace the single URL, carried over once', () => {
     expect(await destinationsSetting.getValue()).toEqual([saved]);
   });
 });
+
+describe('destinations stored before transparentAs and the preset choice (v1) load as v2', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+  });
+
+  it.each([
+    { case: 'no transparentAs: WebP', stored: { compressionPresetId: null }, preset: null, transparentAs: 'webp' },
+    {
+      case: 'a known preset id is kept',
+      stored: { compressionPresetId: 'small' },
+      preset: 'small',
+      transparentAs: 'webp',
+    },
+    {
+      case: 'free text is the default preset',
+      stored: { compressionPresetId: 'tiny' },
+      preset: null,
+      transparentAs: 'webp',
+    },
+    {
+      case: 'a stored PNG choice is kept (migrating twice changes nothing)',
+      stored: { compressionPresetId: 'balanced', transparentAs: 'png' },
+      preset: 'balanced',
+      transparentAs: 'png',
+    },
+  ])('$case', async ({ stored, preset, transparentAs }) => {
+    const { transparentAs: _dropped, ...v1 } = newDestination({
+      id: 'old',
+      name: 'Old',
+      url: 'https://old.example/up',
+    });
+    await fakeBrowser.storage.local.set({ destinations: [{ ...v1, ...stored }] });
+    const { destinationsSetting } = await loadSettings();
+    const [loaded] = await destinationsSetting.getValue();
+    expect(loaded).toEqual({ ...v1, compressionPresetId: preset, transparentAs });
+  });
+});

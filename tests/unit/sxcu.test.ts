@@ -39,6 +39,7 @@ describe('.sxcu import', () => {
       successStatuses: '2xx',
       delayMs: null,
       compressionPresetId: null,
+      transparentAs: 'webp',
     });
     expect(notes).toEqual([]);
     expect(credentials).toEqual(['header Authorization']);

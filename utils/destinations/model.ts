@@ -1,3 +1,4 @@
+import type { TransparentAs } from '../compress/presets';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
 /**
@@ -54,8 +55,14 @@ export interface Destination extends DestinationSpec {
   name: string;
   /** Pace for this destination; null uses the global pause. @default null */
   delayMs: number | null;
-  /** The compression preset (compression settings own the ids); null is the default preset. @default null */
+  /**
+   * The compression preset the panel switches to when this destination is
+   * chosen (a `PresetId`; the batch may still override it); null, or an id
+   * this version does not know, is the global default preset. @default null
+   */
   compressionPresetId: string | null;
+  /** What a transparent image becomes when the pixels decide the format. @default 'webp' */
+  transparentAs: TransparentAs;
 }
 
 /** A snapshot as stored in a queued item: which destination, how to send to it, and at what pace. */
@@ -82,13 +89,14 @@ export function newDestination(overrides: Partial<Destination> = {}): Destinatio
     successStatuses: '2xx',
     delayMs: null,
     compressionPresetId: null,
+    transparentAs: 'webp',
     ...overrides,
   };
 }
 
 export function snapshotOf(destination: Destination): DestinationSnapshot {
-  // The compression preset is used before hand-over (in the panel), so the queue does not keep it.
-  const { compressionPresetId: _preset, ...snapshot } = destination;
+  // Compression happens before hand-over (in the panel), so the queue does not keep its choices.
+  const { compressionPresetId: _preset, transparentAs: _transparentAs, ...snapshot } = destination;
   return structuredClone(snapshot);
 }
 
