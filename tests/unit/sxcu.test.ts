@@ -37,7 +37,7 @@ describe('.sxcu import', () => {
         errorMessage: '{json:data.error}',
       },
       successStatuses: '2xx',
-      delayMs: null,
+      pacing: null,
       compressionPresetId: null,
       transparentAs: 'webp',
     });
