@@ -62,6 +62,10 @@ export function DestinationPacingFields({
               <option value="adaptive">{t('modeAdaptiveOption')}</option>
             </select>
           </label>
+        </div>
+      )}
+      {value && (
+        <div class="settings-row">
           <label>
             {t('delayLabel')}
             <input

@@ -31,7 +31,7 @@ export interface PacingPolicy extends DestinationPolicy {
 
 /**
  * A policy per item: the global settings merged with the override its
- * destination snapshot carries (see utils/queue/policy.ts). The pause is
+ * destination snapshot carries (see utils/queue/destination-policy.ts). The pause is
  * the user's, for the whole queue.
  */
 export interface Pacing {
