@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { isPresetId, PRESET_IDS } from '@/utils/compress/presets';
 import { requestAccess } from '@/utils/destinations/access';
 import {
   type BodyKind,
@@ -10,8 +11,11 @@ import {
   type NameValue,
   validateDestination,
 } from '@/utils/destinations/model';
+import { pacingProblems } from '@/utils/destinations/pacing';
 import { t } from '@/utils/i18n';
 import { type DestinationTestResult, sendMessage } from '@/utils/messages';
+import { DestinationPacingFields } from './DestinationPacingFields';
+import { PRESET_TEXT } from './PresetPicker';
 
 /** "Name: value" per line (headers) or "name=value" per line (fields): quick to type and to paste. */
 function pairsToText(pairs: NameValue[], separator: string): string {
@@ -62,11 +66,10 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
       ? pairsToText(initial.body.fields, '=')
       : '',
   );
-  const [delayText, setDelayText] = useState(initial.delayMs === null ? '' : String(initial.delayMs / 1000));
   const [saveState, setSaveState] = useState<'saved' | 'saved-no-access' | undefined>();
   const [testing, setTesting] = useState(false);
   const [testResult, setTestResult] = useState<DestinationTestResult | undefined>();
-  const problems = validateDestination(draft);
+  const problems = [...validateDestination(draft), ...pacingProblems(draft.pacing)];
 
   const update = (patch: Partial<Destination>) => {
     setDraft((current) => ({ ...current, ...patch }));
@@ -264,35 +267,33 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
       </fieldset>
       <div class="settings-row">
         <label>
-          {t('destinationDelay')}
-          <input
-            name="destinationDelay"
-            type="number"
-            min={0}
-            step="0.1"
-            value={delayText}
-            placeholder={t('useGlobalDefault')}
-            onInput={(event) => {
-              const text = event.currentTarget.value;
-              setDelayText(text);
-              const seconds = Number(text);
-              update({
-                delayMs:
-                  text.trim() === '' || !Number.isFinite(seconds) || seconds < 0 ? null : Math.round(seconds * 1000),
-              });
-            }}
-          />
+          {t('destinationCompressionPreset')}
+          <select
+            name="compressionPreset"
+            value={isPresetId(draft.compressionPresetId) ? draft.compressionPresetId : ''}
+            onChange={(event) => update({ compressionPresetId: event.currentTarget.value || null })}
+          >
+            <option value="">{t('presetGlobalDefault')}</option>
+            {PRESET_IDS.map((id) => (
+              <option key={id} value={id}>
+                {t(PRESET_TEXT[id])}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
-          {t('destinationCompressionPreset')}
-          <input
-            name="compressionPreset"
-            value={draft.compressionPresetId ?? ''}
-            placeholder={t('useGlobalDefault')}
-            onInput={(event) => update({ compressionPresetId: event.currentTarget.value.trim() || null })}
-          />
+          {t('transparentAsLabel')}
+          <select
+            name="transparentAs"
+            value={draft.transparentAs}
+            onChange={(event) => update({ transparentAs: event.currentTarget.value === 'png' ? 'png' : 'webp' })}
+          >
+            <option value="webp">{t('transparentAsWebp')}</option>
+            <option value="png">{t('transparentAsPng')}</option>
+          </select>
         </label>
       </div>
+      <DestinationPacingFields value={draft.pacing} onChange={(pacing) => update({ pacing })} />
       {problems.length > 0 && (
         <ul class="field-error" data-testid="destination-problems">
           {problems.map((problem) => (

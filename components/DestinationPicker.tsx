@@ -16,7 +16,12 @@ const FORM_PREFIX = 'form:';
  * Reports the choice only when Cadence may send to its origin; otherwise it
  * says so and offers to ask again.
  */
-export function DestinationPicker({ onChange }: { onChange: (choice: DestinationChoice | null) => void }) {
+export function DestinationPicker({
+  onChange,
+}: {
+  /** `saved` is the chosen destination itself, for what it asks of compression. */
+  onChange: (choice: DestinationChoice | null, saved?: Destination) => void;
+}) {
   const [destinations, setDestinations] = useState<Destination[]>([]);
   const [forms, setForms] = useState<PageForm[]>([]);
   const [selected, setSelected] = useState('');
@@ -76,7 +81,7 @@ export function DestinationPicker({ onChange }: { onChange: (choice: Destination
       setAccess(granted ? 'granted' : 'missing');
       if (!granted) onChange(null);
       else if (form) onChange({ kind: 'page-form', form });
-      else if (destination) onChange({ kind: 'saved', id: destination.id });
+      else if (destination) onChange({ kind: 'saved', id: destination.id }, destination);
     });
     return () => {
       current = false;
@@ -105,7 +110,7 @@ export function DestinationPicker({ onChange }: { onChange: (choice: Destination
       setRefused(!granted);
       setAccess(granted ? 'granted' : 'missing');
       if (granted && form) onChange({ kind: 'page-form', form });
-      else if (granted && destination) onChange({ kind: 'saved', id: destination.id });
+      else if (granted && destination) onChange({ kind: 'saved', id: destination.id }, destination);
     });
   }
 

@@ -4,7 +4,7 @@ import type { QueuePlan } from '@/utils/queue/types';
 import { NextStart } from './NextStart';
 import { useNow } from './use-now';
 
-/** The visible pace: the mode, the countdown to the next start, and what the next start waits on. */
+/** The visible pace of the next item's destination: the mode, the countdown to the next start, and what the next start waits on. */
 export function PacingStatus({ plan }: { plan: QueuePlan }) {
   const holdUntil = plan.serverHoldUntil;
   const now = useNow(holdUntil !== undefined);
@@ -19,6 +19,10 @@ export function PacingStatus({ plan }: { plan: QueuePlan }) {
   return (
     <div class="pacing-status" data-testid="pacing-status" data-mode={plan.mode} data-waiting-on={plan.waitingOn}>
       <p class="muted" data-testid="pacing-mode">
+        {plan.destinationName !== undefined && (
+          // Each destination may have its own pace: say whose this is.
+          <span data-testid="pacing-destination">{t('pacingDestination', plan.destinationName)} · </span>
+        )}
         {modeText}
       </p>
       {holdUntil !== undefined && holdUntil > now && (

@@ -1,5 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, type PresetId } from './compress/presets';
+import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, isPresetId, type PresetId } from './compress/presets';
 import { type Destination, newDestination } from './destinations/model';
 import type { PacingMode } from './queue/types';
 
@@ -20,7 +20,13 @@ export const MIGRATED_DESTINATION_ID = 'migrated';
  */
 export const destinationsSetting = storage.defineItem<Destination[]>('local:destinations', {
   fallback: [],
-  version: 1,
+  version: 3,
+  migrations: {
+    // v2: the preset id becomes a choice among the presets, and transparentAs appears.
+    2: (stored: StoredDestinationV1[]) => stored.map(destinationV2),
+    // v3: the pause alone becomes a whole pace of its own.
+    3: (stored: StoredDestinationV2[]) => stored.map(destinationV3),
+  },
   async init() {
     const [url, fieldName] = await Promise.all([
       storage.getItem<string>(LEGACY_URL_KEY),
@@ -40,6 +46,37 @@ export const activeDestinationIdSetting = storage.defineItem<string>('local:acti
     return first?.id ?? '';
   },
 });
+
+/** A destination as version 2 stored it: its own pause (`delayMs`), no `pacing`. */
+export type StoredDestinationV2 = Omit<Destination, 'pacing'> & {
+  delayMs?: number | null;
+  pacing?: Destination['pacing'];
+};
+
+/** A destination as version 1 stored it: no `transparentAs`, the preset id free text. */
+export type StoredDestinationV1 = Omit<StoredDestinationV2, 'transparentAs'> &
+  Partial<Pick<StoredDestinationV2, 'transparentAs'>>;
+
+/**
+ * v2 to v3: a destination's own pause becomes its own pace, sequential with
+ * that pause and the default cap, floor and retries (the pause was stored
+ * but never used by the queue before v3). Idempotent, like v2.
+ */
+export function destinationV3(stored: StoredDestinationV2): Destination {
+  const { delayMs, pacing, ...rest } = stored;
+  if (pacing !== undefined) return { ...rest, pacing };
+  const hasPause = typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0;
+  return { ...rest, pacing: hasPause ? { ...DEFAULT_PACING, mode: 'sequential', delayMs } : null };
+}
+
+/** v1 to v2; idempotent, since a list saved without the version marker is migrated again. */
+export function destinationV2(stored: StoredDestinationV1): StoredDestinationV2 {
+  return {
+    ...stored,
+    compressionPresetId: isPresetId(stored.compressionPresetId) ? stored.compressionPresetId : null,
+    transparentAs: stored.transparentAs === 'png' ? 'png' : 'webp',
+  };
+}
 
 /** What the old single-URL settings meant: a multipart POST with the file in one field, a JSON `url` reply. */
 export function migratedDestination(url: string, fileField: string): Destination {

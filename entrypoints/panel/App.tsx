@@ -10,7 +10,14 @@ import { SettingsForm } from '@/components/SettingsForm';
 import { StorageUse } from '@/components/StorageUse';
 import { type CompressedImage, CompressionError } from '@/utils/compress/compress-image';
 import { createCompressorPool } from '@/utils/compress/compressor-pool';
-import { type CompressionPlan, type PresetId, planFor } from '@/utils/compress/presets';
+import {
+  type CompressionPlan,
+  type PresetId,
+  planFor,
+  presetForDestination,
+  type TransparentAs,
+} from '@/utils/compress/presets';
+import type { Destination } from '@/utils/destinations/model';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { type DestinationChoice, onMessage, sendMessage } from '@/utils/messages';
@@ -31,12 +38,22 @@ export function App() {
   // Read by addFiles, which the paste listener (set up once) also calls.
   const presetRef = useRef<PresetId | null>(null);
   presetRef.current = preset;
+  // What the chosen destination asks of compression; a page form asks nothing.
+  const destinationCompression = useRef<{ key: string; presetId: string | null; transparentAs: TransparentAs }>({
+    key: '',
+    presetId: null,
+    transparentAs: 'webp',
+  });
+  const globalDefaultPreset = useRef<PresetId | null>(null);
   const handingOver = useRef<Promise<void>>(Promise.resolve());
   // Made once: its workers start on the first image and live as long as the panel.
   const [pool] = useState(createCompressorPool);
 
   useEffect(() => {
-    void defaultPresetSetting.getValue().then((stored) => setPreset((current) => current ?? stored));
+    void defaultPresetSetting.getValue().then((stored) => {
+      globalDefaultPreset.current = stored;
+      setPreset((current) => current ?? presetForDestination(destinationCompression.current.presetId, stored));
+    });
     return () => pool.dispose();
   }, []);
 
@@ -101,6 +118,25 @@ export function App() {
     });
   }
 
+  /**
+   * A destination with its own preset switches the picker to it, "Default" to
+   * the global default; the user may still pick another for the batch. Only a
+   * different destination (or a changed preset of it) switches again, so the
+   * same destination reported anew (e.g. after an edit elsewhere) keeps the
+   * user's pick.
+   */
+  function onDestinationChange(next: DestinationChoice | null, saved?: Destination) {
+    setChoice(next);
+    if (next === null) return;
+    const presetId = saved?.compressionPresetId ?? null;
+    const key = `${saved?.id ?? 'page-form'}:${presetId ?? ''}`;
+    const previousKey = destinationCompression.current.key;
+    destinationCompression.current = { key, presetId, transparentAs: saved?.transparentAs ?? 'webp' };
+    if (key !== previousKey && globalDefaultPreset.current !== null) {
+      setPreset(presetForDestination(presetId, globalDefaultPreset.current));
+    }
+  }
+
   /** The batch's preset as chosen in the panel; Custom's numbers and the metadata choice from the options. */
   async function currentPlan(): Promise<CompressionPlan> {
     const [stored, custom, keepMetadata] = await Promise.all([
@@ -108,7 +144,8 @@ export function App() {
       customTargetSetting.getValue(),
       keepJpegMetadataSetting.getValue(),
     ]);
-    return planFor(presetRef.current ?? stored, custom, keepMetadata);
+    const { presetId, transparentAs } = destinationCompression.current;
+    return planFor(presetRef.current ?? presetForDestination(presetId, stored), custom, keepMetadata, transparentAs);
   }
 
   async function afterCompression(
@@ -225,7 +262,7 @@ export function App() {
         </button>
       </header>
       <div class="section">
-        <DestinationPicker onChange={setChoice} />
+        <DestinationPicker onChange={onDestinationChange} />
         <SettingsForm />
         {preset && <PresetPicker value={preset} onChange={setPreset} />}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target needs drag handlers; keyboard users reach the file input inside it */}

@@ -15,6 +15,7 @@ import {
   withSegmentsAfterSoi,
 } from '../factories/image-bytes';
 import {
+  addDestination,
   type Harness,
   makeSamples,
   openConfiguredPanel,
@@ -325,5 +326,55 @@ describe('compression in the real panel', () => {
     await expect
       .poll(() => panel.locator('[data-testid=item-row]').last().getAttribute('data-note'))
       .toBe('original-preset');
+  });
+
+  it("a destination's own preset and its wish for PNG: the picker switches, the images follow", async () => {
+    const [photo] = await makeSamples(harness, [
+      { name: 'wide.jpg', type: 'image/jpeg', width: 2000, height: 1500, quality: 0.95, seed: 7 },
+    ]);
+    // Flat colours, so the PNG meets Balanced's cap without shrinking below 1024 px.
+    const sticker = rgbaPng(1600, 1200, (x, y) => {
+      const inside = ((x - 800) / 640) ** 2 + ((y - 600) / 480) ** 2 <= 1;
+      return inside ? [200, 40, 40, 255] : [0, 0, 0, 0];
+    });
+    await addDestination(harness, { name: 'Default host', url: harness.receiver.uploadUrl, compressionPreset: '' });
+    const { page, panel } = await openConfiguredPanel(harness, 0, {
+      name: 'PNG host',
+      url: harness.receiver.uploadUrl,
+      compressionPreset: 'balanced',
+      transparentAs: 'png',
+    });
+    const presetSelect = panel.locator('select[name=preset]');
+    await expect.poll(() => presetSelect.inputValue()).toBe('balanced');
+
+    await panel
+      .locator('[data-testid=file-input]')
+      .setInputFiles([(photo as { path: string }).path, await writeSample('sticker.png', sticker)]);
+    const [opaque, transparent] = await harness.receiver.waitForUploads(2, 30_000);
+    expect([opaque?.filename, opaque?.mimeType]).toEqual(['wide.jpg', 'image/jpeg']);
+    const opaqueFacts = inspectImage(await received(opaque as ReceivedUpload));
+    expect([opaqueFacts?.width, opaqueFacts?.height]).toEqual([1024, 768]);
+    expect([transparent?.filename, transparent?.mimeType]).toEqual(['sticker.png', 'image/png']);
+    const stickerPixels = await pixelsOf(
+      page,
+      path.join(harness.receiver.dir, (transparent as ReceivedUpload).savedAs),
+      [
+        [0, 0],
+        [0.5, 0.5],
+      ],
+    );
+    expect([stickerPixels.width, stickerPixels.height]).toEqual([1024, 768]);
+    expect(stickerPixels.pixels.map((pixel) => pixel[3])).toEqual([0, 255]);
+
+    // "Default" shows the global default (Large); choosing the first again brings its own back.
+    await panel.locator('select[name=destination]').selectOption({ label: 'Default host' });
+    await expect.poll(() => presetSelect.inputValue()).toBe('large');
+    await panel.locator('select[name=destination]').selectOption({ label: 'PNG host' });
+    await expect.poll(() => presetSelect.inputValue()).toBe('balanced');
+    // The batch may still override it: Original sends the very bytes.
+    await presetSelect.selectOption('original');
+    await panel.locator('[data-testid=file-input]').setInputFiles([(photo as { path: string }).path]);
+    const [, , overridden] = await harness.receiver.waitForUploads(3, 10_000);
+    expect(overridden?.sha256).toBe(sha256(await readFile((photo as { path: string }).path)));
   });
 });

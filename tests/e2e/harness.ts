@@ -61,6 +61,11 @@ export interface DestinationForm {
   replyDeletionUrl?: string;
   /** "Name: value" lines. */
   headers?: string;
+  /** A preset id; '' is "Default (the global preset)". */
+  compressionPreset?: string;
+  transparentAs?: 'webp' | 'png';
+  /** Its own pace ("Its own" in the editor); unset follows the global settings. */
+  pacing?: { mode?: 'sequential' | 'staggered' | 'adaptive'; delaySeconds: number };
 }
 
 /** Opens the options page in a tab. */
@@ -89,6 +94,18 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   }
   if (form.replyDeletionUrl !== undefined) {
     await editor.locator('input[name=replyDeletionUrl]').fill(form.replyDeletionUrl);
+  }
+  if (form.compressionPreset !== undefined) {
+    await editor.locator('select[name=compressionPreset]').selectOption(form.compressionPreset);
+  }
+  if (form.transparentAs) await editor.locator('select[name=transparentAs]').selectOption(form.transparentAs);
+  if (form.pacing) {
+    await editor.locator('select[name=destinationPacing]').selectOption('own');
+    // The own fields appear once they are filled from the global settings.
+    const mode = editor.locator('select[name=destinationMode]');
+    await mode.waitFor();
+    if (form.pacing.mode) await mode.selectOption(form.pacing.mode);
+    await editor.locator('input[name=destinationDelay]').fill(String(form.pacing.delaySeconds));
   }
 }
 

@@ -4,7 +4,16 @@ import { withPopup } from '../../scripts/lib/browser';
 import type { Faults } from '../../scripts/lib/faults';
 import type { RequestRecord } from '../../scripts/receiver';
 import type { PacingOptions } from '../../utils/settings';
-import { type Harness, makeSamples, openConfiguredPanel, type SampleFile, startHarness } from './harness';
+import {
+  addDestination,
+  type Harness,
+  makeSamples,
+  openConfiguredPanel,
+  type SampleFile,
+  smallPhotos,
+  startHarness,
+  waitUntilHandedOver,
+} from './harness';
 
 /** Timestamps come from one machine clock; allow for timer granularity only. */
 const CLOCK_TOLERANCE_MS = 15;
@@ -204,5 +213,67 @@ describe('control, in the real browser', () => {
     expect(harness.receiver.requests).toHaveLength(2);
     expect(harness.receiver.uploads.map((upload) => upload.filename)).toEqual(['photo-1.jpg', 'photo-3.jpg']);
     expect(await panel.locator('[data-count=cancelled] dd').textContent()).toBe('2');
+  });
+});
+
+describe('each destination at its own pace, in the real browser', () => {
+  it('two destinations with their own sequential pauses (0.3 s and 1.2 s): each keeps its own, side by side', async () => {
+    harness = await startHarness();
+    const active = harness;
+    const slowFiles = await makeSamples(active, smallPhotos(3, 'slow'));
+    const fastFiles = await makeSamples(active, smallPhotos(3, 'fast'));
+    // Each has its own compression preset too: the panel's preset select shows which one the panel has chosen.
+    await addDestination(active, {
+      name: 'Fast',
+      url: active.receiver.uploadUrl,
+      compressionPreset: 'large',
+      pacing: { mode: 'sequential', delaySeconds: 0.3 },
+    });
+    // The global pause is 30 s: an item paced by the global settings would not arrive within the test.
+    const { panel } = await openConfiguredPanel(active, 30, {
+      name: 'Slow',
+      url: `${active.receiver.origin}/upload/nested`,
+      replyUrl: '{json:data.image.url}',
+      compressionPreset: 'small',
+      pacing: { mode: 'sequential', delaySeconds: 1.2 },
+    });
+    const preset = panel.locator('select[name=preset]');
+    await expect.poll(() => preset.inputValue()).toBe('small');
+    // Handed over paused, so both batches are queued when the queue goes.
+    await panel.locator('[data-testid=pause]').click();
+    await addFiles(panel, slowFiles);
+    await panel.locator('select[name=destination]').selectOption({ label: 'Fast' });
+    await expect.poll(() => preset.inputValue()).toBe('large');
+    await addFiles(panel, fastFiles);
+    await waitUntilHandedOver(panel);
+    await expect.poll(() => panel.locator('[data-testid=item-row][data-status=queued]').count()).toBe(6);
+    // The status line shows the pace of the destination it describes, not the global 30 s.
+    await expect
+      .poll(() => panel.locator('[data-testid=pacing-mode]').textContent())
+      .toBe('Pace of Fast · Sequential: next upload 0.3 s after each finishes');
+    await panel.locator('[data-testid=resume]').click();
+
+    const uploads = await active.receiver.waitForUploads(6, 20_000);
+    const to = (path: string) => uploads.filter((upload) => upload.path === path);
+    const slow = to('/upload/nested');
+    const fast = to('/upload');
+    expect(slow.map((upload) => upload.filename)).toEqual(slowFiles.map((file) => file.name));
+    expect(fast.map((upload) => upload.filename)).toEqual(fastFiles.map((file) => file.name));
+    const gaps = (list: typeof uploads) =>
+      list.slice(1).map((upload, index) => upload.arrivedAt - (list[index] as (typeof uploads)[number]).endedAt);
+    for (const gap of gaps(slow)) {
+      expect(gap).toBeGreaterThanOrEqual(1_200 - CLOCK_TOLERANCE_MS);
+      expect(gap).toBeLessThan(1_200 + 1_500);
+    }
+    for (const gap of gaps(fast)) {
+      expect(gap).toBeGreaterThanOrEqual(300 - CLOCK_TOLERANCE_MS);
+      // Not the other destination's 1.2 s, nor the global 30 s.
+      expect(gap).toBeLessThan(1_000);
+    }
+    // Side by side: the fast destination finished its three before the slow one's second began.
+    expect((fast[2] as (typeof uploads)[number]).arrivedAt).toBeLessThan(
+      (slow[1] as (typeof uploads)[number]).arrivedAt,
+    );
+    await expect.poll(() => panel.locator('[data-testid=item-row][data-status=done]').count()).toBe(6);
   });
 });

@@ -93,14 +93,25 @@ describe('permissions and secrets', () => {
 describe('snapshotOf: what a queued item keeps', () => {
   it('keeps the request, reply and pace, as a copy that later edits do not reach', () => {
     const destination = makeDestination({
-      delayMs: 5_000,
+      pacing: { mode: 'staggered', delayMs: 5_000, concurrency: 3, adaptiveFloorMs: 500, maxRetries: 2 },
       compressionPresetId: 'small',
+      transparentAs: 'png',
       headers: [{ name: 'X-A', value: '1' }],
     });
     const snapshot = snapshotOf(destination);
-    expect(snapshot.delayMs).toBe(5_000);
+    expect(snapshot.pacing).toEqual({
+      mode: 'staggered',
+      delayMs: 5_000,
+      concurrency: 3,
+      adaptiveFloorMs: 500,
+      maxRetries: 2,
+    });
+    // Compression is done before hand-over: the queue has no use for these.
     expect('compressionPresetId' in snapshot).toBe(false);
+    expect('transparentAs' in snapshot).toBe(false);
     (destination.headers[0] as { value: string }).value = 'edited';
+    (destination.pacing as { delayMs: number }).delayMs = 1;
+    expect(snapshot.pacing?.delayMs).toBe(5_000);
     destination.url = 'https://edited.example/';
     expect(snapshot.headers).toEqual([{ name: 'X-A', value: '1' }]);
     expect(snapshot.url).toBe('http://127.0.0.1:9/upload');

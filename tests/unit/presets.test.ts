@@ -9,7 +9,23 @@ import {
   outputTypeFor,
   parseCustomTarget,
   planFor,
+  presetForDestination,
 } from '@/utils/compress/presets';
+
+describe("presetForDestination: the destination's preset, else the global default", () => {
+  it.each([
+    [null, 'large', 'large'],
+    [undefined, 'small', 'small'],
+    ['balanced', 'large', 'balanced'],
+    ['original', 'balanced', 'original'],
+    ['custom', 'large', 'custom'],
+    // Free text stored by an earlier version, or a preset that no longer exists.
+    ['tiny', 'large', 'large'],
+    ['', 'balanced', 'balanced'],
+  ] as const)('destination %j with default %s gives %s', (destination, globalDefault, expected) => {
+    expect(presetForDestination(destination, globalDefault)).toBe(expected);
+  });
+});
 
 describe('presets', () => {
   it.each([
@@ -20,6 +36,7 @@ describe('presets', () => {
     expect(planFor(preset, DEFAULT_CUSTOM_TARGET, false)).toEqual({
       kind: 'compress',
       keepMetadata: false,
+      transparentAs: 'webp',
       maxSide,
       maxBytes,
       format: 'auto',
@@ -30,7 +47,17 @@ describe('presets', () => {
   it('original does not re-encode; custom uses the stored numbers; the metadata choice rides along', () => {
     const custom = { maxSide: 800, maxBytes: 300_000, format: 'png' as const, quality: 0.6 };
     expect(planFor('original', custom, true)).toEqual({ kind: 'original', keepMetadata: true });
-    expect(planFor('custom', custom, true)).toEqual({ kind: 'compress', keepMetadata: true, ...custom });
+    expect(planFor('custom', custom, true)).toEqual({
+      kind: 'compress',
+      keepMetadata: true,
+      transparentAs: 'webp',
+      ...custom,
+    });
+  });
+
+  it("a destination's wish for PNG rides along in the plan", () => {
+    expect(planFor('balanced', DEFAULT_CUSTOM_TARGET, false, 'png')).toMatchObject({ transparentAs: 'png' });
+    expect(planFor('original', DEFAULT_CUSTOM_TARGET, false, 'png')).toEqual({ kind: 'original', keepMetadata: false });
   });
 
   it('custom starts from Large', () => {
@@ -93,7 +120,27 @@ describe('outputTypeFor: decided by the pixels', () => {
     ['keep', 'image/gif', true, 'image/webp'],
   ] as const)('%s from %s (transparent: %s) is %s', (format, source, transparent, expected) => {
     expect(outputTypeFor(format, source, transparent)).toBe(expected);
+    // WebP is what transparency becomes unless a destination asks otherwise.
+    expect(outputTypeFor(format, source, transparent, 'webp')).toBe(expected);
   });
+
+  it.each([
+    // The pixels decide: transparency becomes PNG, opaque pixels stay JPEG.
+    ['auto', 'image/png', true, 'image/png'],
+    ['auto', 'image/png', false, 'image/jpeg'],
+    ['auto', 'image/webp', true, 'image/png'],
+    ['keep', 'image/gif', true, 'image/png'],
+    ['keep', 'image/bmp', false, 'image/jpeg'],
+    // A format the user forced is theirs; the source's own encoder is kept.
+    ['webp', 'image/png', true, 'image/webp'],
+    ['jpeg', 'image/png', true, 'image/jpeg'],
+    ['keep', 'image/webp', true, 'image/webp'],
+  ] as const)(
+    'for a destination that wants PNG: %s from %s (transparent: %s) is %s',
+    (format, source, transparent, expected) => {
+      expect(outputTypeFor(format, source, transparent, 'png')).toBe(expected);
+    },
+  );
 });
 
 describe('capLadder: quality first, then dimensions', () => {

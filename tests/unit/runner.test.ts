@@ -5,6 +5,7 @@ import { type PacingSettings, QueueRunner, UPLOAD_TIMEOUT_MS } from '@/utils/que
 import { openQueueStore, type QueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
 import { DEFAULT_PACING } from '@/utils/settings';
+import { makeSnapshot } from '../factories/destination';
 import { settle, tick } from '../factories/fake-clock';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
 
@@ -345,6 +346,48 @@ describe('QueueRunner (fake clock, real store logic)', () => {
       await tick(1);
       expect(await store.get('a')).toMatchObject({ status: 'failed', failureKind: 'timeout' });
       expect(requests[0]?.signal.aborted).toBe(true);
+    });
+  });
+
+  describe('per destination', () => {
+    const OWN = { mode: 'sequential', delayMs: 2_000, concurrency: 1, adaptiveFloorMs: 500, maxRetries: 0 } as const;
+    /** a-items go to a destination with its own pace (OWN); b-items follow the global settings. */
+    async function enqueueTwoDestinations(store: QueueStore, ids: string[]): Promise<void> {
+      for (const id of ids) {
+        const own = id.startsWith('a');
+        await store.add(
+          withoutSeq(
+            makeQueueItem({
+              id,
+              idempotencyKey: `key-${id}`,
+              destinationKey: own ? 'own' : 'global',
+              destination: makeSnapshot({ pacing: own ? OWN : null }),
+            }),
+          ),
+          new Blob([id], { type: 'image/jpeg' }),
+        );
+      }
+    }
+
+    it("each destination's items go at its own pace, counted from its own finishes", async () => {
+      const { store, runner, requests, requestTimes } = await setUp();
+      await enqueueTwoDestinations(store, ['a1', 'b1', 'a2', 'b2', 'a3']);
+      await runner.pump();
+      await run(2 * (UPLOAD_MS + DELAY_MS), 100);
+      const keys = requests.map((request) => request.headers.get('idempotency-key'));
+      expect(keys).toEqual(['key-a1', 'key-b1', 'key-a2', 'key-a3', 'key-b2']);
+      // The own destination: 2 s after each of its finishes; the other: the global 20 s, from its own finish.
+      expect(requestTimes()).toEqual([0, 0, UPLOAD_MS + 2_000, 2 * (UPLOAD_MS + 2_000), UPLOAD_MS + DELAY_MS]);
+    });
+
+    it("retries follow the item's destination: none where it allows none, one where the global setting allows one", async () => {
+      const { store, runner, requestKeys } = await setUp({ maxRetries: 1 }, () => ({ response: status(502) }));
+      await enqueueTwoDestinations(store, ['a1', 'b1']);
+      await runner.pump();
+      await run(5 * (UPLOAD_MS + DELAY_MS), 500);
+      expect(requestKeys()).toEqual(['key-a1', 'key-b1', 'key-b1']);
+      expect(await store.get('a1')).toMatchObject({ status: 'failed', autoRetries: 0 });
+      expect(await store.get('b1')).toMatchObject({ status: 'failed', autoRetries: 1 });
     });
   });
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type AdaptiveParams, adaptiveGapMs, nextGapMs } from '@/utils/queue/adaptive-gap';
 import { describePlan } from '@/utils/queue/plan';
-import { decideNext, type PacingPolicy, type SchedulerItem } from '@/utils/queue/scheduler';
+import { decideNext, type Pacing, type PacingPolicy, type SchedulerItem } from '@/utils/queue/scheduler';
 import type { AttemptRecord } from '@/utils/queue/types';
+import { makeSnapshot } from '../factories/destination';
 
 const DELAY = 20_000;
 const DEST = 'https://img.example/upload';
@@ -215,8 +216,9 @@ describe('decideNext: adaptive', () => {
   it('the gap is per destination: a reset at one does not slow another', () => {
     const reset: AttemptRecord = { startedAt: 0, finishedAt: 100, result: 'reset' };
     const items = [
-      item('a', 1, 'failed', { startedAt: 0, finishedAt: 100, attemptLog: [reset], destinationKey: OTHER }),
-      item('b', 2, 'queued'),
+      item('x', 1, 'failed', { startedAt: 0, finishedAt: 100, attemptLog: [reset], destinationKey: OTHER }),
+      item('a', 2, 'uploading', { startedAt: 0 }),
+      item('b', 3, 'queued'),
     ];
     expect(decideNext(items, 200, adaptive)).toEqual({
       kind: 'wait',
@@ -352,6 +354,167 @@ describe('decideNext: retries and Retry-After', () => {
       expect(decideNext(withoutOther, 90_000, policy({ mode, delayMs: 0 }))).toEqual({ kind: 'start', itemId: 'b' });
     },
   );
+});
+
+describe('decideNext: each destination keeps its own pace', () => {
+  /** DEST and OTHER each with their own policy, as the runner builds it from the items' snapshots. */
+  const perDestination = (dest: Partial<PacingPolicy>, other: Partial<PacingPolicy>, paused = false): Pacing => ({
+    paused,
+    global: policy(),
+    policyFor: (candidate) => policy(candidate.destinationKey === OTHER ? other : dest),
+  });
+  const to = (id: string, seq: number, status: SchedulerItem['status'], times: Parameters<typeof item>[3] = {}) =>
+    item(id, seq, status, { ...times, destinationKey: OTHER });
+  const slowAndFast = perDestination({ delayMs: 20_000 }, { delayMs: 5_000 });
+
+  it.each([
+    {
+      case: 'sequential 20 s and 5 s: each counts from its own latest finish; the earlier due goes first',
+      pacing: slowAndFast,
+      items: [
+        item('a', 1, 'done', { startedAt: 0, finishedAt: 1_000 }),
+        to('b', 2, 'done', { startedAt: 1_000, finishedAt: 2_000 }),
+        item('c', 3, 'queued'),
+        to('d', 4, 'queued'),
+      ],
+      now: 3_000,
+      expected: { kind: 'wait', itemId: 'd', at: 7_000, on: 'pace' },
+    },
+    {
+      case: 'the fast one starts on its own time',
+      pacing: slowAndFast,
+      items: [
+        item('a', 1, 'done', { startedAt: 0, finishedAt: 1_000 }),
+        to('b', 2, 'done', { startedAt: 1_000, finishedAt: 2_000 }),
+        item('c', 3, 'queued'),
+        to('d', 4, 'queued'),
+      ],
+      now: 7_000,
+      expected: { kind: 'start', itemId: 'd' },
+    },
+    {
+      case: "another destination's later finish does not push this one's start",
+      pacing: slowAndFast,
+      items: [
+        item('a', 1, 'done', { startedAt: 0, finishedAt: 1_000 }),
+        to('b', 2, 'done', { startedAt: 1_000, finishedAt: 15_000 }),
+        item('c', 3, 'queued'),
+      ],
+      now: 16_000,
+      expected: { kind: 'wait', itemId: 'c', at: 21_000, on: 'pace' },
+    },
+    {
+      case: 'sequential is one at a time per destination: an upload to one does not hold the other',
+      pacing: slowAndFast,
+      items: [item('a', 1, 'uploading', { startedAt: 0 }), item('b', 2, 'queued'), to('c', 3, 'queued')],
+      now: 10,
+      expected: { kind: 'start', itemId: 'c' },
+    },
+    {
+      case: 'both busy: waits on a finish, naming the earliest item handed over',
+      pacing: slowAndFast,
+      items: [
+        item('a', 1, 'uploading', { startedAt: 0 }),
+        to('b', 2, 'uploading', { startedAt: 0 }),
+        to('c', 3, 'queued'),
+        item('d', 4, 'queued'),
+      ],
+      now: 10,
+      expected: { kind: 'busy', inFlight: 2, itemId: 'c' },
+    },
+    {
+      case: 'both due at once: hand-over order decides',
+      pacing: slowAndFast,
+      items: [to('a', 1, 'queued'), item('b', 2, 'queued')],
+      now: 0,
+      expected: { kind: 'start', itemId: 'a' },
+    },
+    {
+      case: 'staggered 10 s (cap 2) beside sequential 1 s: the staggered one starts on its interval while the other waits for its finish',
+      pacing: perDestination({ mode: 'staggered', delayMs: 10_000, concurrency: 2 }, { delayMs: 1_000 }),
+      items: [
+        item('a', 1, 'uploading', { startedAt: 0 }),
+        to('b', 2, 'uploading', { startedAt: 0 }),
+        to('c', 3, 'queued'),
+        item('d', 4, 'queued'),
+      ],
+      now: 1,
+      expected: { kind: 'wait', itemId: 'd', at: 10_000, on: 'pace' },
+    },
+    {
+      case: 'the cap is per destination: a full one does not stop the other',
+      pacing: perDestination(
+        { mode: 'staggered', delayMs: 1_000, concurrency: 1 },
+        { mode: 'staggered', delayMs: 1_000, concurrency: 3 },
+      ),
+      items: [
+        item('a', 1, 'uploading', { startedAt: 0 }),
+        to('b', 2, 'uploading', { startedAt: 0 }),
+        to('c', 3, 'uploading', { startedAt: 1_000 }),
+        item('d', 4, 'queued'),
+        to('e', 5, 'queued'),
+      ],
+      now: 2_000,
+      expected: { kind: 'start', itemId: 'e' },
+    },
+    {
+      case: 'adaptive beside sequential: each its own gap',
+      pacing: perDestination({ mode: 'adaptive', concurrency: 2 }, { delayMs: 30_000 }),
+      items: [
+        item('a', 1, 'done', { startedAt: 0, finishedAt: 500, attemptLog: [ok(0, 500)] }),
+        to('b', 2, 'done', { startedAt: 0, finishedAt: 500 }),
+        to('c', 3, 'queued'),
+        item('d', 4, 'queued'),
+      ],
+      now: 600,
+      // Adaptive: 4 s less one clean, fast upload's step = 3 s after a's start; the other waits 30 s.
+      expected: { kind: 'wait', itemId: 'd', at: 3_000, on: 'pace' },
+    },
+    {
+      case: 'the pause holds every destination',
+      pacing: perDestination({ delayMs: 0 }, { delayMs: 0 }, true),
+      items: [item('a', 1, 'queued'), to('b', 2, 'queued')],
+      now: 0,
+      expected: { kind: 'paused', inFlight: 0 },
+    },
+  ])('$case', ({ pacing, items, now, expected }) => {
+    expect(decideNext(items, now, pacing)).toEqual(expected);
+  });
+
+  it("the plan describes the next item's destination: its mode, gap, cap and uploads in flight", () => {
+    const pacing = perDestination({ delayMs: 20_000 }, { mode: 'staggered', delayMs: 3_000, concurrency: 2 });
+    const items = [
+      item('a', 1, 'uploading', { startedAt: 0 }),
+      to('b', 2, 'uploading', { startedAt: 0 }),
+      item('c', 3, 'queued'),
+      to('d', 4, 'queued'),
+    ].map((base) => ({
+      ...base,
+      name: `${base.id}.jpg`,
+      destination: makeSnapshot({ name: base.destinationKey === OTHER ? 'Other host' : 'Image host' }),
+    }));
+    expect(describePlan(decideNext(items, 10, pacing), items, pacing)).toMatchObject({
+      destinationName: 'Other host',
+      mode: 'staggered',
+      gapMs: 3_000,
+      concurrency: 2,
+      inFlight: 1,
+      itemId: 'd',
+      waitingOn: 'pace',
+      nextStartAt: 3_000,
+    });
+    // Only the sequential destination left: waits on its upload's finish, one at a time.
+    const rest = items.filter((candidate) => candidate.destinationKey === DEST);
+    expect(describePlan(decideNext(rest, 10, pacing), rest, pacing)).toMatchObject({
+      destinationName: 'Image host',
+      mode: 'sequential',
+      gapMs: 20_000,
+      concurrency: 1,
+      inFlight: 1,
+      itemId: 'c',
+      waitingOn: 'finish',
+    });
+  });
 });
 
 describe('decideNext: pause', () => {

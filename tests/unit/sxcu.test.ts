@@ -37,8 +37,9 @@ describe('.sxcu import', () => {
         errorMessage: '{json:data.error}',
       },
       successStatuses: '2xx',
-      delayMs: null,
+      pacing: null,
       compressionPresetId: null,
+      transparentAs: 'webp',
     });
     expect(notes).toEqual([]);
     expect(credentials).toEqual(['header Authorization']);

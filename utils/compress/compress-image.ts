@@ -108,7 +108,7 @@ export async function compressImage(
   onProgress(0.5);
   try {
     const transparent = facts.format !== 'jpeg' && hasTransparentPixels(source);
-    const outputType = outputTypeFor(plan.format, sourceType, transparent);
+    const outputType = outputTypeFor(plan.format, sourceType, transparent, plan.transparentAs);
     const exif =
       plan.keepMetadata && facts.format === 'jpeg' && outputType === 'image/jpeg' ? extractExifSegment(bytes) : null;
     const sourceSize = facts.width !== undefined && facts.height !== undefined;

@@ -27,10 +27,19 @@ export interface CompressionTarget {
   quality: number;
 }
 
+/**
+ * What a transparent image becomes when the format is decided by the pixels
+ * (auto, or keep without an encoder for the source): WebP is smaller, but
+ * some hosts refuse it, so a destination may ask for PNG. A forced format
+ * (Custom's JPEG, WebP or PNG) is the user's explicit choice and wins.
+ */
+export type TransparentAs = 'webp' | 'png';
+export const TRANSPARENT_AS: readonly TransparentAs[] = ['webp', 'png'];
+
 /** What the compressor is asked to do with one file. */
 export type CompressionPlan =
   | { kind: 'original'; keepMetadata: boolean }
-  | ({ kind: 'compress'; keepMetadata: boolean } & CompressionTarget);
+  | ({ kind: 'compress'; keepMetadata: boolean; transparentAs: TransparentAs } & CompressionTarget);
 
 export const BUILT_IN_TARGETS = {
   large: { maxSide: 2048, maxBytes: 1_000_000, format: 'auto', quality: 0.8 },
@@ -41,10 +50,28 @@ export const BUILT_IN_TARGETS = {
 /** What Custom starts from: Large's numbers, for the user to change. */
 export const DEFAULT_CUSTOM_TARGET: CompressionTarget = { ...BUILT_IN_TARGETS.large };
 
-export function planFor(preset: PresetId, custom: CompressionTarget, keepMetadata: boolean): CompressionPlan {
+export function planFor(
+  preset: PresetId,
+  custom: CompressionTarget,
+  keepMetadata: boolean,
+  transparentAs: TransparentAs = 'webp',
+): CompressionPlan {
   if (preset === 'original') return { kind: 'original', keepMetadata };
   const target = preset === 'custom' ? custom : BUILT_IN_TARGETS[preset];
-  return { kind: 'compress', keepMetadata, ...target };
+  return { kind: 'compress', keepMetadata, transparentAs, ...target };
+}
+
+export function isPresetId(value: unknown): value is PresetId {
+  return (PRESET_IDS as readonly unknown[]).includes(value);
+}
+
+/**
+ * The preset a destination asks for, or the global default when it asks for
+ * none (null) or for an id this version does not know (stored by an older
+ * version as free text, or a preset since removed).
+ */
+export function presetForDestination(destinationPreset: string | null | undefined, globalDefault: PresetId): PresetId {
+  return isPresetId(destinationPreset) ? destinationPreset : globalDefault;
 }
 
 export const CUSTOM_LIMITS = {
@@ -101,7 +128,12 @@ export function orientedSize(width: number, height: number, orientation: number)
 }
 
 /** Picks the encoder's MIME type. Decided by the pixels (`transparent`), not by the presence of an alpha channel. */
-export function outputTypeFor(format: OutputFormat, sourceType: string, transparent: boolean): string {
+export function outputTypeFor(
+  format: OutputFormat,
+  sourceType: string,
+  transparent: boolean,
+  transparentAs: TransparentAs = 'webp',
+): string {
   switch (format) {
     case 'jpeg':
       return 'image/jpeg';
@@ -112,9 +144,10 @@ export function outputTypeFor(format: OutputFormat, sourceType: string, transpar
     case 'keep':
       if (sourceType === 'image/jpeg' && !transparent) return 'image/jpeg';
       if (sourceType === 'image/png' || sourceType === 'image/webp') return sourceType;
-      return outputTypeFor('auto', sourceType, transparent);
+      return outputTypeFor('auto', sourceType, transparent, transparentAs);
     case 'auto':
-      return transparent ? 'image/webp' : 'image/jpeg';
+      if (!transparent) return 'image/jpeg';
+      return transparentAs === 'png' ? 'image/png' : 'image/webp';
   }
 }
 

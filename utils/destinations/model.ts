@@ -1,3 +1,5 @@
+import type { TransparentAs } from '../compress/presets';
+import type { PacingMode } from '../queue/types';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
 /**
@@ -49,13 +51,34 @@ export interface DestinationSpec {
   successStatuses: string;
 }
 
+/**
+ * A destination's own pace, replacing the global settings as a whole for the
+ * uploads to it (the pause of the queue stays global). Limits as the global
+ * settings' (utils/settings.ts `PACING_LIMITS`, `MAX_UPLOAD_DELAY_MS`).
+ */
+export interface DestinationPacing {
+  mode: PacingMode;
+  /** Sequential: pause after the previous finish to this destination. Staggered: interval between its starts. */
+  delayMs: number;
+  /** Staggered and adaptive: most uploads in flight to this destination. */
+  concurrency: number;
+  adaptiveFloorMs: number;
+  maxRetries: number;
+}
+
 export interface Destination extends DestinationSpec {
   id: string;
   name: string;
-  /** Pace for this destination; null uses the global pause. @default null */
-  delayMs: number | null;
-  /** The compression preset (compression settings own the ids); null is the default preset. @default null */
+  /** Its own pace; null follows the global pacing settings. @default null */
+  pacing: DestinationPacing | null;
+  /**
+   * The compression preset the panel switches to when this destination is
+   * chosen (a `PresetId`; the batch may still override it); null, or an id
+   * this version does not know, is the global default preset. @default null
+   */
   compressionPresetId: string | null;
+  /** What a transparent image becomes when the pixels decide the format. @default 'webp' */
+  transparentAs: TransparentAs;
 }
 
 /** A snapshot as stored in a queued item: which destination, how to send to it, and at what pace. */
@@ -63,8 +86,11 @@ export interface DestinationSnapshot extends DestinationSpec {
   /** The saved destination's id, or `page-form` for "this page's upload form". */
   id: string;
   name: string;
-  /** The destination's own pause when the item was handed over; null uses the global pause. */
-  delayMs: number | null;
+  /**
+   * The destination's own pace when the item was handed over; null (or absent,
+   * in items queued by an earlier version) follows the global settings.
+   */
+  pacing?: DestinationPacing | null;
 }
 
 export const PAGE_FORM_ID = 'page-form';
@@ -80,15 +106,16 @@ export function newDestination(overrides: Partial<Destination> = {}): Destinatio
     sendCookies: false,
     reply: { url: '{json:url}', thumbnailUrl: '', deletionUrl: '', errorMessage: '' },
     successStatuses: '2xx',
-    delayMs: null,
+    pacing: null,
     compressionPresetId: null,
+    transparentAs: 'webp',
     ...overrides,
   };
 }
 
 export function snapshotOf(destination: Destination): DestinationSnapshot {
-  // The compression preset is used before hand-over (in the panel), so the queue does not keep it.
-  const { compressionPresetId: _preset, ...snapshot } = destination;
+  // Compression happens before hand-over (in the panel), so the queue does not keep its choices.
+  const { compressionPresetId: _preset, transparentAs: _transparentAs, ...snapshot } = destination;
   return structuredClone(snapshot);
 }
 

@@ -89,7 +89,7 @@ export function snapshotFromPageForm(form: PageForm): DestinationSnapshot | Erro
     sendCookies: true,
     reply: { url: '', thumbnailUrl: '', deletionUrl: '', errorMessage: '' },
     successStatuses: '2xx',
-    delayMs: null,
+    pacing: null,
   };
 }
 

@@ -1,37 +1,50 @@
 import {
+  asPacing,
+  capOf,
   currentGapMs,
+  type Pacing,
   type PacingPolicy,
   type SchedulerDecision,
   type SchedulerItem,
   serverHoldUntil,
 } from './scheduler';
-import type { QueueItem, QueuePlan, WaitingOn } from './types';
+import type { PacingMode, QueueItem, QueuePlan, WaitingOn } from './types';
 
-/** Turns a scheduler decision into what the panel and popup show: mode, next start, what waits on what. */
+/**
+ * Turns a scheduler decision into what the panel and popup show: the pace of
+ * the next item's destination (its mode, gap and cap, and how many uploads to
+ * it are in flight), the next start, and what waits on what.
+ */
 export function describePlan(
   decision: SchedulerDecision,
-  items: readonly (SchedulerItem & Pick<QueueItem, 'name'>)[],
-  policy: PacingPolicy,
+  items: readonly (SchedulerItem & Pick<QueueItem, 'name'> & Partial<Pick<QueueItem, 'destination'>>)[],
+  pacing: PacingPolicy | Pacing,
 ): QueuePlan {
+  const { paused, global, policyFor } = asPacing(pacing);
   const itemId = 'itemId' in decision ? decision.itemId : undefined;
   const next = itemId === undefined ? undefined : items.find((item) => item.id === itemId);
-  // With nothing queued, the gap shown is the one for the latest destination used.
-  const destinationKey = next?.destinationKey ?? items.at(-1)?.destinationKey;
+  // With nothing queued, the pace shown is the one of the latest item handed over, or the global one.
+  const shown = next ?? items.at(-1);
+  const destinationKey = shown?.destinationKey;
+  const policy = shown ? policyFor(shown) : global;
   const hold = destinationKey === undefined ? Number.NEGATIVE_INFINITY : serverHoldUntil(items, destinationKey);
+  const uploading = items.filter((item) => item.status === 'uploading');
   return {
     mode: policy.mode,
-    paused: policy.paused,
+    paused,
     nextStartAt: decision.kind === 'wait' ? decision.at : null,
-    waitingOn: waitingOn(decision, policy),
+    waitingOn: waitingOn(decision, policy.mode),
     ...(next ? { itemId: next.id, itemName: next.name } : {}),
-    inFlight: items.filter((item) => item.status === 'uploading').length,
-    concurrency: policy.mode === 'sequential' ? 1 : Math.max(1, Math.floor(policy.concurrency)),
+    ...(shown?.destination ? { destinationName: shown.destination.name } : {}),
+    // The cap is per destination, so "2 of 2 in flight" counts the next item's destination's uploads.
+    inFlight: next ? uploading.filter((item) => item.destinationKey === destinationKey).length : uploading.length,
+    concurrency: capOf(policy),
     gapMs: destinationKey === undefined ? policy.delayMs : currentGapMs(items, destinationKey, policy),
     ...(Number.isFinite(hold) ? { serverHoldUntil: hold } : {}),
   };
 }
 
-function waitingOn(decision: SchedulerDecision, policy: PacingPolicy): WaitingOn {
+function waitingOn(decision: SchedulerDecision, mode: PacingMode): WaitingOn {
   switch (decision.kind) {
     case 'idle':
       return 'nothing';
@@ -39,7 +52,7 @@ function waitingOn(decision: SchedulerDecision, policy: PacingPolicy): WaitingOn
       return 'paused';
     case 'busy':
       if (decision.itemId === undefined) return 'uploads';
-      return policy.mode === 'sequential' ? 'finish' : 'slot';
+      return mode === 'sequential' ? 'finish' : 'slot';
     case 'start':
       return 'pace';
     case 'wait':

@@ -1,4 +1,3 @@
-import type { PacingOptions } from '../settings';
 import {
   buildUploadRequest,
   describeNetworkError,
@@ -7,21 +6,17 @@ import {
   readReply,
   type UploadOutcome,
 } from '../upload/request';
-import { ADAPTIVE_DEFAULTS } from './adaptive-gap';
+import { type PacingSettings, pacingFor, settingsFor, toPolicy } from './destination-policy';
 import { describePlan } from './plan';
 import { planRetry } from './retry';
-import { currentGapMs, decideNext, type PacingPolicy } from './scheduler';
+import { currentGapMs, decideNext } from './scheduler';
 import type { QueueStore } from './store';
 import { type AttemptRecord, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from './types';
 
 /** A stalled server must not hold a slot forever. */
 export const UPLOAD_TIMEOUT_MS = 5 * 60_000;
 
-/** Everything that decides the pace, read fresh at every step. */
-export interface PacingSettings extends PacingOptions {
-  delayMs: number;
-  paused: boolean;
-}
+export type { PacingSettings } from './destination-policy';
 
 export interface RunnerEffects {
   store: QueueStore;
@@ -45,16 +40,6 @@ export interface RunnerEffects {
 /** Abort reasons, told apart when the fetch rejects. */
 const CANCELLED = 'cancelled by the user';
 const TIMED_OUT = 'upload timed out';
-
-export function toPolicy(settings: PacingSettings): PacingPolicy {
-  return {
-    mode: settings.mode,
-    delayMs: settings.delayMs,
-    concurrency: settings.concurrency,
-    paused: settings.paused,
-    adaptive: { ...ADAPTIVE_DEFAULTS, floorMs: settings.adaptiveFloorMs },
-  };
-}
 
 /**
  * Performs what the pure scheduler decides: starts uploads, arms the timer
@@ -176,11 +161,12 @@ export class QueueRunner {
   private async step(): Promise<void> {
     const { store, now } = this.effects;
     const items = await store.list();
-    const policy = toPolicy(await this.effects.readPacing());
-    const decision = decideNext(items, now(), policy);
+    // Read fresh at every step: the global settings may have changed; each item's own override is in its snapshot.
+    const pacing = pacingFor(await this.effects.readPacing(), items);
+    const decision = decideNext(items, now(), pacing);
     this.cancelTimer?.();
     this.cancelTimer = undefined;
-    this.plan = describePlan(decision, items, policy);
+    this.plan = describePlan(decision, items, pacing);
     if (decision.kind === 'wait') {
       this.cancelTimer = this.effects.setTimer(() => void this.pump(), decision.at - now());
     }
@@ -277,7 +263,8 @@ export class QueueRunner {
       await store.deleteBlob(item.id);
       return cancelled;
     }
-    const settings = await this.effects.readPacing();
+    // The item's own destination decides how often and how soon it is tried again.
+    const settings = settingsFor(await this.effects.readPacing(), item.destination.pacing);
     const items = (await store.list()).map((other) => (other.id === item.id ? { ...other, attemptLog } : other));
     const retryAt = planRetry({
       failure: outcome,

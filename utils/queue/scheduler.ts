@@ -13,15 +13,42 @@ export type SchedulerItem = Pick<
   'id' | 'seq' | 'status' | 'startedAt' | 'finishedAt' | 'retryAt' | 'destinationKey' | 'attemptLog'
 >;
 
-export interface PacingPolicy {
+/** How one destination is paced. */
+export interface DestinationPolicy {
   mode: PacingMode;
   /** Sequential: pause between one finish and the next start. Staggered: time between starts. */
   delayMs: number;
   /** Staggered and adaptive: most uploads in flight at once. Sequential is always 1. */
   concurrency: number;
   adaptive: AdaptiveParams;
+}
+
+/** One policy for every destination (the global settings, as the tables and the options page state them). */
+export interface PacingPolicy extends DestinationPolicy {
   /** No new starts; uploads in flight finish. */
   paused: boolean;
+}
+
+/**
+ * A policy per item: the global settings merged with the override its
+ * destination snapshot carries (see utils/queue/destination-policy.ts). The pause is
+ * the user's, for the whole queue.
+ */
+export interface Pacing {
+  paused: boolean;
+  /** The global settings: what an item without an override follows, and what an empty queue shows. */
+  global: DestinationPolicy;
+  policyFor(item: SchedulerItem): DestinationPolicy;
+}
+
+export function asPacing(pacing: PacingPolicy | Pacing): Pacing {
+  if ('policyFor' in pacing) return pacing;
+  return { paused: pacing.paused, global: pacing, policyFor: () => pacing };
+}
+
+/** Most uploads in flight to one destination under this policy. */
+export function capOf(policy: DestinationPolicy): number {
+  return policy.mode === 'sequential' ? 1 : Math.max(1, Math.floor(policy.concurrency));
 }
 
 export type SchedulerDecision =
@@ -37,29 +64,51 @@ export type SchedulerDecision =
   | { kind: 'wait'; itemId: string; at: number; on: 'pace' | 'retry' | 'server' };
 
 /**
- * - sequential: the next starts `delayMs` after the latest finish, one at a time;
- * - staggered: starts are `delayMs` apart whether or not earlier ones finished,
- *   at most `concurrency` in flight. A start the cap delayed shifts the later
- *   ones instead of letting them burst to catch up: catching up would put
- *   back the very load the cap held off;
+ * Each destination keeps its own pace, counted from its own uploads only, so
+ * a slow host never holds back a fast one:
+ * - sequential: the next starts `delayMs` after the latest finish of an
+ *   upload to the same destination, one at a time to it;
+ * - staggered: starts to a destination are `delayMs` apart whether or not
+ *   earlier ones finished, at most `concurrency` in flight to it. A start the
+ *   cap delayed shifts the later ones instead of letting them burst to catch
+ *   up: catching up would put back the very load the cap held off;
  * - adaptive: like staggered, with the gap derived from the outcomes so far.
- * Whatever the mode, an automatic retry waits for its `retryAt` (holding no
- * slot meanwhile: other items go first), and nothing goes to a destination
- * before the end of its latest Retry-After.
+ * The policy is the queued item's own (its destination snapshot's override
+ * over the global settings). Whatever the mode, an automatic retry waits for
+ * its `retryAt` (holding no slot meanwhile: other items go first), and
+ * nothing goes to a destination before the end of its latest Retry-After.
+ * Of the items that may go, the earliest goes first; a tie keeps hand-over
+ * order. The pause holds every destination.
  */
-export function decideNext(items: readonly SchedulerItem[], now: number, policy: PacingPolicy): SchedulerDecision {
+export function decideNext(
+  items: readonly SchedulerItem[],
+  now: number,
+  pacing: PacingPolicy | Pacing,
+): SchedulerDecision {
+  const { paused, policyFor } = asPacing(pacing);
   const inFlight = items.filter((item) => item.status === 'uploading').length;
   const queued = items.filter((item) => item.status === 'queued').sort((a, b) => a.seq - b.seq);
   if (queued.length === 0) return inFlight > 0 ? { kind: 'busy', inFlight } : { kind: 'idle' };
-  if (policy.paused) return { kind: 'paused', inFlight };
-  const cap = policy.mode === 'sequential' ? 1 : Math.max(1, Math.floor(policy.concurrency));
+  if (paused) return { kind: 'paused', inFlight };
 
+  const inFlightTo = new Map<string, number>();
+  for (const item of items) {
+    if (item.status === 'uploading')
+      inFlightTo.set(item.destinationKey, (inFlightTo.get(item.destinationKey) ?? 0) + 1);
+  }
   const holds = new Map<string, number>();
-  const gaps = new Map<string, number>();
-  let best: { item: SchedulerItem; at: number; on: 'pace' | 'retry' | 'server' } | undefined;
+  const paces = new Map<string, number>();
+  type Candidate = { item: SchedulerItem; at: number; on: 'pace' | 'retry' | 'server' };
+  // Items whose destination has a free slot, and items waiting for one there.
+  let free: Candidate | undefined;
+  let blocked: Candidate | undefined;
   for (const item of queued) {
-    let at = paceAt(items, item.destinationKey, policy, gaps);
-    let on: 'pace' | 'retry' | 'server' = 'pace';
+    const policy = policyFor(item);
+    // Items to one destination nearly always share a policy: worked out once per pair, not per item.
+    let at = cached(paces, `${item.destinationKey}\u0000${JSON.stringify(policy)}`, () =>
+      paceAt(items, item.destinationKey, policy),
+    );
+    let on: Candidate['on'] = 'pace';
     if (item.retryAt !== undefined && item.retryAt > at) {
       at = item.retryAt;
       on = 'retry';
@@ -70,18 +119,23 @@ export function decideNext(items: readonly SchedulerItem[], now: number, policy:
       at = hold;
       on = 'server';
     }
+    const hasSlot = (inFlightTo.get(item.destinationKey) ?? 0) < capOf(policy);
     // `queued` is in hand-over order, so a tie keeps the earlier item.
-    if (best === undefined || at < best.at) best = { item, at, on };
+    if (hasSlot && (free === undefined || at < free.at)) free = { item, at, on };
+    if (!hasSlot && (blocked === undefined || at < blocked.at)) blocked = { item, at, on };
   }
-  const next = best as NonNullable<typeof best>;
-  if (inFlight >= cap) return { kind: 'busy', inFlight, itemId: next.item.id };
-  return next.at <= now
-    ? { kind: 'start', itemId: next.item.id }
-    : { kind: 'wait', itemId: next.item.id, at: next.at, on: next.on };
+  if (free === undefined) return { kind: 'busy', inFlight, itemId: (blocked as Candidate).item.id };
+  return free.at <= now
+    ? { kind: 'start', itemId: free.item.id }
+    : { kind: 'wait', itemId: free.item.id, at: free.at, on: free.on };
 }
 
 /** The gap the pace keeps now for one destination: the delay, the interval, or the adaptive gap. */
-export function currentGapMs(items: readonly SchedulerItem[], destinationKey: string, policy: PacingPolicy): number {
+export function currentGapMs(
+  items: readonly SchedulerItem[],
+  destinationKey: string,
+  policy: DestinationPolicy,
+): number {
   return policy.mode === 'adaptive'
     ? adaptiveGapMs(attemptsTo(items, destinationKey), policy.adaptive)
     : policy.delayMs;
@@ -96,19 +150,15 @@ export function serverHoldUntil(items: readonly SchedulerItem[], destinationKey:
   return until;
 }
 
-function paceAt(
-  items: readonly SchedulerItem[],
-  destinationKey: string,
-  policy: PacingPolicy,
-  gaps: Map<string, number>,
-): number {
+function paceAt(items: readonly SchedulerItem[], destinationKey: string, policy: DestinationPolicy): number {
+  const sameDestination = items.filter((item) => item.destinationKey === destinationKey);
   if (policy.mode === 'sequential') {
-    const lastFinishedAt = latest(items, 'finishedAt');
+    const lastFinishedAt = latest(sameDestination, 'finishedAt');
     return lastFinishedAt === undefined ? Number.NEGATIVE_INFINITY : lastFinishedAt + policy.delayMs;
   }
-  const lastStartedAt = latest(items, 'startedAt');
+  const lastStartedAt = latest(sameDestination, 'startedAt');
   if (lastStartedAt === undefined) return Number.NEGATIVE_INFINITY;
-  return lastStartedAt + cached(gaps, destinationKey, () => currentGapMs(items, destinationKey, policy));
+  return lastStartedAt + currentGapMs(items, destinationKey, policy);
 }
 
 function latest(items: readonly SchedulerItem[], field: 'startedAt' | 'finishedAt'): number | undefined {

@@ -105,6 +105,8 @@ export interface QueuePlan {
   concurrency: number;
   /** The gap the next start keeps: the delay, the interval or the adaptive gap. */
   gapMs: number;
+  /** The destination whose pace the mode, gap and cap describe (the next item's), when known. */
+  destinationName?: string;
   /** Retry-After from the destination of the next item, while it lasts. */
   serverHoldUntil?: number;
 }
