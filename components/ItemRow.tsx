@@ -32,6 +32,7 @@ const FAILURE_TEXT: Record<FailureKind, MessageKey> = {
   http: 'failureHttp',
   unreadable: 'failureUnreadable',
   file: 'failureFile',
+  permission: 'failurePermission',
   cancelled: 'failureCancelled',
 };
 

@@ -41,6 +41,7 @@ export default defineBackground({
           setPaused: (paused) => queuePausedSetting.setValue(paused),
           random: () => Math.random(),
           fetch: (request) => fetch(request),
+          hasOriginAccess: (url) => browser.permissions.contains({ origins: [`${new URL(url).origin}/*`] }),
           notify: broadcastItemChanged,
           onPlanChange: broadcastPlanChanged,
           onPendingChange: keepAlive.update,

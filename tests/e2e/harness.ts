@@ -215,3 +215,21 @@ export async function waitUntilHandedOver(panel: FrameLocator, timeoutMs = 30_00
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * Starts measuring how long the main thread of a page or frame goes without
+ * running a 10 ms timer: a frozen page shows as a long gap.
+ */
+export async function watchMainThread(target: Page | Frame): Promise<() => Promise<number>> {
+  await target.evaluate(() => {
+    const state = { last: performance.now(), longest: 0 };
+    (window as unknown as { cadenceLongestGap: typeof state }).cadenceLongestGap = state;
+    setInterval(() => {
+      const now = performance.now();
+      state.longest = Math.max(state.longest, now - state.last);
+      state.last = now;
+    }, 10);
+  });
+  return () =>
+    target.evaluate(() => (window as unknown as { cadenceLongestGap: { longest: number } }).cadenceLongestGap.longest);
+}

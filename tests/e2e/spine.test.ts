@@ -11,6 +11,7 @@ import {
   readRowStatusChanges,
   recordRowStatusChanges,
   startHarness,
+  watchMainThread,
 } from './harness';
 
 const MAX_SIDE = 2048;
@@ -53,6 +54,9 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
         outsideRequests.push(request.url());
     });
     await recordRowStatusChanges(frame);
+    // Compressing large images freezes neither the page nor the panel (it runs in workers, in the extension's process).
+    const longestPageGap = await watchMainThread(page);
+    const longestPanelGap = await watchMainThread(frame);
     const chosen = [
       ...samples.slice(0, 2).map((sample) => sample.path),
       notAnImage,
@@ -132,6 +136,8 @@ describe('the spine: panel -> compress -> background queue -> paced uploads', ()
     await expect.poll(() => failedRow.getAttribute('data-status')).toBe('error');
     expect(await failedRow.locator('[data-testid=item-error]').textContent()).toContain('Not an image');
     expect(outsideRequests).toEqual([]);
+    expect(await longestPageGap(), 'longest pause of the page, ms').toBeLessThan(250);
+    expect(await longestPanelGap(), 'longest pause of the panel, ms').toBeLessThan(250);
     expect(seenRequests).toContain(uploads[0]?.url); // the watch itself works
   });
 });

@@ -33,6 +33,7 @@ async function wakeWith(stored: Partial<QueueItem>[]) {
     readPacing: async () => ({ ...DEFAULT_PACING, delayMs: DELAY_MS, paused: false }),
     setPaused: async () => {},
     random: () => 0,
+    hasOriginAccess: async () => true,
     async fetch(request) {
       sent.push({ key: request.headers.get('idempotency-key'), at: Date.now() });
       return new Response('{"url":"https://cdn.example/x.jpg"}', {

@@ -25,6 +25,7 @@ type Reply = { afterMs?: number; response?: () => Response; error?: Error };
 async function setUp(
   settings: Partial<PacingSettings> = {},
   reply: (request: Request, count: number) => Reply = () => ({}),
+  originAccess = true,
 ) {
   const store = await openQueueStore(`runner-${crypto.randomUUID()}`);
   const pacing: PacingSettings = { ...DEFAULT_PACING, delayMs: DELAY_MS, paused: false, ...settings };
@@ -47,6 +48,7 @@ async function setUp(
       pacing.paused = paused;
     },
     random: () => 0,
+    hasOriginAccess: async () => originAccess,
     async fetch(request) {
       requests.push(request);
       const key = request.headers.get('idempotency-key');
@@ -553,6 +555,7 @@ describe('QueueRunner (fake clock, real store logic)', () => {
         readPacing: async () => ({ ...DEFAULT_PACING, delayMs: 1_000, paused: false }),
         setPaused: async () => {},
         random: () => 0,
+        hasOriginAccess: async () => true,
         fetch: async () => {
           requests.push(Date.now());
           return okReply();
@@ -566,6 +569,24 @@ describe('QueueRunner (fake clock, real store logic)', () => {
       await run(70_000, 1_000);
       expect(requests).toHaveLength(1);
       expect(requests[0]).toBeGreaterThanOrEqual(retryAt);
+    });
+  });
+
+  it('names a missing host permission, and does not retry it by itself', async () => {
+    const { store, runner, requests } = await setUp(
+      { maxRetries: 3 },
+      () => ({ error: new TypeError('Failed to fetch') }),
+      false,
+    );
+    await enqueue(store, ['a']);
+    await runner.pump();
+    await tick(UPLOAD_MS);
+    await tick(10 * DELAY_MS);
+    expect(requests).toHaveLength(1);
+    expect(await store.get('a')).toMatchObject({
+      status: 'failed',
+      failureKind: 'permission',
+      error: `No permission to reach ${new URL(requests[0]?.url as string).origin}`,
     });
   });
 

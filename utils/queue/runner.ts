@@ -29,6 +29,11 @@ export interface RunnerEffects {
   /** In [0, 1): spreads retries in time. */
   random(): number;
   fetch(request: Request): Promise<Response>;
+  /**
+   * Whether the extension may reach this URL's origin. Asked only after a
+   * fetch failed without a reply: a missing permission looks like a reset.
+   */
+  hasOriginAccess(url: string): Promise<boolean>;
   /** Called the moment an item changes state. */
   notify(item: QueueItem, plan: QueuePlan): void;
   /** Called when the plan changed without an item changing (pause, a hold ending, a slot freed). */
@@ -297,7 +302,13 @@ export class QueueRunner {
     try {
       response = await this.effects.fetch(new Request(request, { signal }));
     } catch (error) {
-      return abortOutcome(signal) ?? { ok: false, kind: 'reset', error: describeNetworkError(error) };
+      const aborted = abortOutcome(signal);
+      if (aborted) return aborted;
+      if (!(await this.effects.hasOriginAccess(request.url).catch(() => true))) {
+        // Not retried automatically: no later attempt can succeed until the user allows the origin.
+        return { ok: false, kind: 'permission', error: `No permission to reach ${new URL(request.url).origin}` };
+      }
+      return { ok: false, kind: 'reset', error: describeNetworkError(error) };
     }
     let reply: ReplyInfo;
     try {

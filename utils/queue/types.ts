@@ -15,6 +15,8 @@ export type FailureKind =
   | 'unreadable'
   /** The image bytes were missing from storage. */
   | 'file'
+  /** The extension lacks the destination origin's host permission (revoked after the item was queued). */
+  | 'permission'
   /** The user cancelled it. */
   | 'cancelled';
 
