@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import type { DestinationPacing } from '@/utils/destinations/model';
 import { t } from '@/utils/i18n';
 import type { PacingMode } from '@/utils/queue/types';
-import { DEFAULT_PACING, PACING_LIMITS, readPacingOptions, uploadDelayMsSetting } from '@/utils/settings';
+import { DEFAULT_PACING, readPacingOptions, uploadDelayMsSetting } from '@/utils/settings';
+import { type PacingInputField, PacingInputs } from './PacingInputs';
 
 /** Seconds as typed; NaN when not a number, for the editor's problem list to name. */
 const secondsToMs = (text: string) => (text.trim() === '' ? Number.NaN : Math.round(Number(text) * 1000));
@@ -34,6 +35,13 @@ export function DestinationPacingFields({
     });
   }
   const patch = (change: Partial<DestinationPacing>) => value && onChange({ ...value, ...change });
+  function onInput(field: PacingInputField, text: string) {
+    if (field === 'mode') return patch({ mode: text as PacingMode });
+    if (field === 'concurrency') return patch({ concurrency: wholeNumber(text) });
+    if (field === 'retries') return patch({ maxRetries: wholeNumber(text) });
+    setFloorText(text);
+    patch({ adaptiveFloorMs: secondsToMs(text) });
+  }
 
   return (
     <fieldset class="destination-pacing" data-testid="destination-pacing">
@@ -49,23 +57,19 @@ export function DestinationPacingFields({
         </select>
       </label>
       {value && (
-        <div class="settings-row">
-          <label>
-            {t('modeLabel')}
-            <select
-              name="destinationMode"
-              value={value.mode}
-              onChange={(event) => patch({ mode: event.currentTarget.value as PacingMode })}
-            >
-              <option value="sequential">{t('modeSequentialOption')}</option>
-              <option value="staggered">{t('modeStaggeredOption')}</option>
-              <option value="adaptive">{t('modeAdaptiveOption')}</option>
-            </select>
-          </label>
-        </div>
-      )}
-      {value && (
-        <div class="settings-row">
+        <PacingInputs
+          mode={value.mode}
+          concurrency={Number.isNaN(value.concurrency) ? '' : value.concurrency}
+          floor={floorText}
+          retries={Number.isNaN(value.maxRetries) ? '' : value.maxRetries}
+          names={{
+            mode: 'destinationMode',
+            concurrency: 'destinationConcurrency',
+            floor: 'destinationFloor',
+            retries: 'destinationRetries',
+          }}
+          onInput={onInput}
+        >
           <label>
             {t('delayLabel')}
             <input
@@ -80,45 +84,7 @@ export function DestinationPacingFields({
               }}
             />
           </label>
-          <label>
-            {t('concurrencyLabel')}
-            <input
-              type="number"
-              name="destinationConcurrency"
-              min={PACING_LIMITS.concurrency.min}
-              max={PACING_LIMITS.concurrency.max}
-              value={Number.isNaN(value.concurrency) ? '' : value.concurrency}
-              disabled={value.mode === 'sequential'}
-              onInput={(event) => patch({ concurrency: wholeNumber(event.currentTarget.value) })}
-            />
-          </label>
-          <label>
-            {t('floorLabel')}
-            <input
-              type="number"
-              name="destinationFloor"
-              min={0}
-              step="0.1"
-              value={floorText}
-              disabled={value.mode !== 'adaptive'}
-              onInput={(event) => {
-                setFloorText(event.currentTarget.value);
-                patch({ adaptiveFloorMs: secondsToMs(event.currentTarget.value) });
-              }}
-            />
-          </label>
-          <label>
-            {t('retriesLabel')}
-            <input
-              type="number"
-              name="destinationRetries"
-              min={PACING_LIMITS.maxRetries.min}
-              max={PACING_LIMITS.maxRetries.max}
-              value={Number.isNaN(value.maxRetries) ? '' : value.maxRetries}
-              onInput={(event) => patch({ maxRetries: wholeNumber(event.currentTarget.value) })}
-            />
-          </label>
-        </div>
+        </PacingInputs>
       )}
     </fieldset>
   );

@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'preact/hooks';
-import { t } from '@/utils/i18n';
 import type { PacingMode } from '@/utils/queue/types';
 import {
   DEFAULT_PACING,
@@ -10,6 +9,7 @@ import {
   readPacingOptions,
   updatePacingOptions,
 } from '@/utils/settings';
+import { type PacingInputField, PacingInputs } from './PacingInputs';
 
 /** Mode, cap, adaptive floor and retries. Saves as you type, like the rest of the settings form. */
 export function PacingFields() {
@@ -36,67 +36,25 @@ export function PacingFields() {
     return value instanceof Error ? value : { [key]: value };
   }
 
+  function onInput(field: PacingInputField, text: string) {
+    if (field === 'mode') return save({ mode: text as PacingMode });
+    if (field === 'concurrency') return save(whole(text, 'concurrency'));
+    if (field === 'retries') return save(whole(text, 'maxRetries'));
+    setFloor(text);
+    const ms = parseDelaySeconds(text);
+    save(ms instanceof Error || ms > PACING_LIMITS.adaptiveFloorMs.max ? new Error('0-60 s') : { adaptiveFloorMs: ms });
+  }
+
   return (
     <>
-      <div class="settings-row">
-        <label>
-          {t('modeLabel')}
-          <select
-            name="mode"
-            value={options.mode}
-            onChange={(event) => save({ mode: event.currentTarget.value as PacingMode })}
-          >
-            <option value="sequential">{t('modeSequentialOption')}</option>
-            <option value="staggered">{t('modeStaggeredOption')}</option>
-            <option value="adaptive">{t('modeAdaptiveOption')}</option>
-          </select>
-        </label>
-      </div>
-      <div class="settings-row">
-        <label>
-          {t('concurrencyLabel')}
-          <input
-            type="number"
-            name="concurrency"
-            min={PACING_LIMITS.concurrency.min}
-            max={PACING_LIMITS.concurrency.max}
-            value={options.concurrency}
-            disabled={options.mode === 'sequential'}
-            onInput={(event) => save(whole(event.currentTarget.value, 'concurrency'))}
-          />
-        </label>
-        <label>
-          {t('floorLabel')}
-          <input
-            type="number"
-            name="adaptiveFloor"
-            min={0}
-            step="0.1"
-            value={floor}
-            disabled={options.mode !== 'adaptive'}
-            onInput={(event) => {
-              setFloor(event.currentTarget.value);
-              const ms = parseDelaySeconds(event.currentTarget.value);
-              save(
-                ms instanceof Error || ms > PACING_LIMITS.adaptiveFloorMs.max
-                  ? new Error('0-60 s')
-                  : { adaptiveFloorMs: ms },
-              );
-            }}
-          />
-        </label>
-        <label>
-          {t('retriesLabel')}
-          <input
-            type="number"
-            name="maxRetries"
-            min={PACING_LIMITS.maxRetries.min}
-            max={PACING_LIMITS.maxRetries.max}
-            value={options.maxRetries}
-            onInput={(event) => save(whole(event.currentTarget.value, 'maxRetries'))}
-          />
-        </label>
-      </div>
+      <PacingInputs
+        mode={options.mode}
+        concurrency={options.concurrency}
+        floor={floor}
+        retries={options.maxRetries}
+        names={{ mode: 'mode', concurrency: 'concurrency', floor: 'adaptiveFloor', retries: 'maxRetries' }}
+        onInput={onInput}
+      />
       {error && <p class="field-error">{error}</p>}
     </>
   );
