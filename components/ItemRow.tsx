@@ -4,7 +4,7 @@ import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
 import type { MessageKey } from '@/utils/i18n';
 import { t } from '@/utils/i18n';
 import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue/panel-rows';
-import type { FailureKind, QueueCommand } from '@/utils/queue/types';
+import type { FailureKind, QueueCommand, ReplyProblem } from '@/utils/queue/types';
 import { useNow } from './use-now';
 
 const STATUS_TEXT: Record<RowStatus, MessageKey> = {
@@ -34,6 +34,18 @@ const FAILURE_TEXT: Record<FailureKind, MessageKey> = {
   file: 'failureFile',
   permission: 'failurePermission',
   cancelled: 'failureCancelled',
+};
+
+const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
+  'html-page': 'problemHtmlPage',
+  'invalid-json': 'problemInvalidJson',
+  'sign-in-redirect': 'problemSignInRedirect',
+  'sign-in-required': 'problemSignInRequired',
+  forbidden: 'problemForbidden',
+  'too-large-for-server': 'problemTooLargeForServer',
+  'reply-never-finished': 'problemReplyNeverFinished',
+  'closed-mid-reply': 'problemClosedMidReply',
+  'reply-too-large': 'problemReplyTooLarge',
 };
 
 export function ItemRow({
@@ -113,9 +125,34 @@ export function ItemRow({
           />
         )}
         {error && (
-          <div class="item-error" role="alert" data-testid="item-error" data-failure={failureKind}>
-            {failureKind && failureKind !== 'cancelled' && `${t(FAILURE_TEXT[failureKind])}: `}
-            {error}
+          <div
+            class="item-error"
+            role="alert"
+            data-testid="item-error"
+            data-failure={failureKind}
+            data-problem={item?.problem}
+            title={item?.problem ? error : undefined}
+          >
+            {item?.problem ? (
+              // The reply's own failure by name; the server's words follow, as text only.
+              <>
+                <span data-testid="item-problem">{t(PROBLEM_TEXT[item.problem])}</span>
+                {item.excerpt && (
+                  <>
+                    {' · '}
+                    {t('replyExcerptLabel')}:{' '}
+                    <q class="excerpt" data-testid="item-excerpt">
+                      {item.excerpt}
+                    </q>
+                  </>
+                )}
+              </>
+            ) : (
+              <>
+                {failureKind && failureKind !== 'cancelled' && `${t(FAILURE_TEXT[failureKind])}: `}
+                {error}
+              </>
+            )}
             {retryAt !== undefined && retryAt > now && (
               <span class="retry-note" data-testid="retry-in" data-at={retryAt}>
                 {' · '}

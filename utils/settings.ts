@@ -197,6 +197,19 @@ export const queuePausedSetting = storage.defineItem<boolean>('local:queuePaused
   fallback: false,
 });
 
+/**
+ * How long the rest of a reply may take once its status arrived, in ms: a
+ * server that sends headers and then nothing more ("Reply never finished")
+ * frees its slot after this. Upload replies are small, so this is short
+ * beside the whole upload's 5 minutes.
+ * @default 30_000
+ */
+export const replyTimeoutMsSetting = storage.defineItem<number>('local:replyTimeoutMs', {
+  fallback: 30_000,
+});
+
+export const REPLY_TIMEOUT_LIMITS = { minSeconds: 1, maxSeconds: 300 } as const;
+
 /** A whole number typed by a user, within limits. */
 export function parseWholeNumber(text: string, min: number, max: number): number | Error {
   const value = Number(text.trim());

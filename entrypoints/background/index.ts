@@ -5,7 +5,7 @@ import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/ut
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
-import { queuePausedSetting, readPacingOptions, uploadDelayMsSetting } from '@/utils/settings';
+import { queuePausedSetting, readPacingOptions, replyTimeoutMsSetting, uploadDelayMsSetting } from '@/utils/settings';
 import { createContextMenus, onContextMenuClick } from './context-menu';
 import { resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
@@ -31,12 +31,13 @@ export default defineBackground({
             return () => clearTimeout(handle);
           },
           async readPacing() {
-            const [options, delayMs, paused] = await Promise.all([
+            const [options, delayMs, paused, replyTimeoutMs] = await Promise.all([
               readPacingOptions(),
               uploadDelayMsSetting.getValue(),
               queuePausedSetting.getValue(),
+              replyTimeoutMsSetting.getValue(),
             ]);
-            return { ...options, delayMs, paused };
+            return { ...options, delayMs, paused, replyTimeoutMs };
           },
           setPaused: (paused) => queuePausedSetting.setValue(paused),
           random: () => Math.random(),

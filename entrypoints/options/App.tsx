@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CompressionSettingsForm } from '@/components/CompressionSettingsForm';
 import { DestinationEditor } from '@/components/DestinationEditor';
+import { ReplyTimeoutField } from '@/components/ReplyTimeoutField';
 import { SettingsForm } from '@/components/SettingsForm';
 import { hasAccess, originLabel } from '@/utils/destinations/access';
 import { type Destination, newDestination } from '@/utils/destinations/model';
@@ -87,6 +88,7 @@ export function App() {
       </header>
       <div class="section">
         <SettingsForm />
+        <ReplyTimeoutField />
       </div>
       <div class="section">
         <h2>{t('compressionLabel')}</h2>

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Destination } from '@/utils/destinations/model';
 import { TemplateError } from '@/utils/destinations/template';
+import { isRetryable } from '@/utils/queue/retry';
 import {
   buildUploadRequest,
+  MAX_REPLY_BYTES,
   NO_URL_IN_REPLY,
   parseRetryAfter,
   parseUploadResponse,
+  ReplyBroken,
   type ReplyInfo,
+  readReply,
 } from '@/utils/upload/request';
 import { makeSnapshot } from '../factories/destination';
 
@@ -177,8 +181,8 @@ describe('parseUploadResponse', () => {
     {
       case: 'a 2xx whose URL template finds nothing is a named error',
       spec: {},
-      reply: makeReply({ body: 'ok', headers: new Headers({ 'content-type': 'text/plain' }) }),
-      expected: { ok: false, kind: 'unreadable', httpStatus: 200, error: NO_URL_IN_REPLY },
+      reply: makeReply({ json: { ok: true } }),
+      expected: { ok: false, kind: 'unreadable', httpStatus: 200, error: NO_URL_IN_REPLY, excerpt: '{"ok":true}' },
     },
     {
       case: 'no URL template: success by status alone (a page form)',
@@ -196,7 +200,13 @@ describe('parseUploadResponse', () => {
       case: 'a status outside the success list fails with an excerpt',
       spec: { successStatuses: '200' },
       reply: makeReply({ status: 201, body: 'created\n  elsewhere' }),
-      expected: { ok: false, kind: 'http', httpStatus: 201, error: 'HTTP 201: created elsewhere' },
+      expected: {
+        ok: false,
+        kind: 'http',
+        httpStatus: 201,
+        error: 'HTTP 201: created elsewhere',
+        excerpt: 'created elsewhere',
+      },
     },
     {
       case: 'a 3xx listed as success succeeds',
@@ -211,13 +221,25 @@ describe('parseUploadResponse', () => {
       case: 'the error template reads the message',
       spec: { reply: { url: '{json:url}', thumbnailUrl: '', deletionUrl: '', errorMessage: '{json:error.message}' } },
       reply: makeReply({ status: 400, json: { error: { message: 'File too large' } } }),
-      expected: { ok: false, kind: 'http', httpStatus: 400, error: 'HTTP 400: File too large' },
+      expected: {
+        ok: false,
+        kind: 'http',
+        httpStatus: 400,
+        error: 'HTTP 400: File too large',
+        excerpt: '{"error":{"message":"File too large"}}',
+      },
     },
     {
       case: 'an error template that finds nothing falls back to the excerpt',
       spec: { reply: { url: '{json:url}', thumbnailUrl: '', deletionUrl: '', errorMessage: '{json:error.message}' } },
       reply: makeReply({ status: 500, body: '<h1>Internal\n  error</h1>' }),
-      expected: { ok: false, kind: 'http', httpStatus: 500, error: 'HTTP 500: <h1>Internal error</h1>' },
+      expected: {
+        ok: false,
+        kind: 'http',
+        httpStatus: 500,
+        error: 'HTTP 500: Internal error',
+        excerpt: 'Internal error',
+      },
     },
     {
       case: 'an empty 404 names its status',
@@ -243,10 +265,11 @@ describe('parseUploadResponse', () => {
     },
   );
 
-  it('keeps at most 200 characters of an error body', () => {
+  it('keeps at most 300 characters of an error body', () => {
     const outcome = parseUploadResponse(makeSnapshot(), makeReply({ status: 413, body: 'x'.repeat(5_000) }));
     expect(outcome.ok).toBe(false);
-    expect(outcome.ok === false && outcome.error.length).toBe('HTTP 413: '.length + 200);
+    expect(outcome.ok === false && outcome.error.length).toBe('HTTP 413: '.length + 300);
+    expect(outcome.ok === false && outcome.excerpt?.length).toBe(300);
   });
 });
 
@@ -282,7 +305,178 @@ describe('Retry-After', () => {
       kind: 'http',
       httpStatus: 429,
       error: 'HTTP 429: slow down',
+      excerpt: 'slow down',
       retryAfterAt: expected,
     });
+  });
+});
+
+describe('hostile replies: each a named error with a short excerpt, retried only when later may work', () => {
+  const html = () => new Headers({ 'content-type': 'text/html; charset=utf-8' });
+  it.each([
+    {
+      case: 'an HTML error page with status 200',
+      reply: makeReply({
+        headers: html(),
+        body: '<!doctype html><html><head><title>Service unavailable</title><style>p{}</style></head><body><p>Try later &amp; again</p><script>track()</script></body></html>',
+      }),
+      expected: {
+        ok: false,
+        kind: 'unreadable',
+        httpStatus: 200,
+        problem: 'html-page',
+        error: 'The server answered with an HTML page, not the expected reply',
+        excerpt: 'Service unavailable Try later & again',
+      },
+    },
+    {
+      case: 'invalid JSON with a JSON content type',
+      reply: makeReply({ body: '{"url": "https://cdn.example/a.jpg", oops' }),
+      expected: {
+        ok: false,
+        kind: 'unreadable',
+        httpStatus: 200,
+        problem: 'invalid-json',
+        error: 'The reply is not valid JSON',
+        excerpt: '{"url": "https://cdn.example/a.jpg", oops',
+      },
+    },
+    {
+      case: 'a redirect to a sign-in page (its query, which may carry a token, left out)',
+      reply: makeReply({
+        headers: html(),
+        url: 'https://up.example/login?next=%2Fupload&token=abc',
+        redirected: true,
+        body: '<html><title>Sign in</title><form><input name=user></form></html>',
+      }),
+      expected: {
+        ok: false,
+        kind: 'unreadable',
+        httpStatus: 200,
+        problem: 'sign-in-redirect',
+        error: 'Redirected to a sign-in page: https://up.example/login',
+        excerpt: 'Sign in',
+      },
+    },
+    {
+      case: '401',
+      reply: makeReply({ status: 401, body: '{"error":"token expired"}' }),
+      expected: {
+        ok: false,
+        kind: 'http',
+        httpStatus: 401,
+        problem: 'sign-in-required',
+        error: 'HTTP 401: {"error":"token expired"}',
+        excerpt: '{"error":"token expired"}',
+      },
+    },
+    {
+      case: '403',
+      reply: makeReply({ status: 403, body: 'Forbidden' }),
+      expected: {
+        ok: false,
+        kind: 'http',
+        httpStatus: 403,
+        problem: 'forbidden',
+        error: 'HTTP 403: Forbidden',
+        excerpt: 'Forbidden',
+      },
+    },
+    {
+      case: '413',
+      reply: makeReply({ status: 413, headers: html(), body: '<h1>413 Request Entity Too Large</h1>' }),
+      expected: {
+        ok: false,
+        kind: 'http',
+        httpStatus: 413,
+        problem: 'too-large-for-server',
+        error: 'HTTP 413: 413 Request Entity Too Large',
+        excerpt: '413 Request Entity Too Large',
+      },
+    },
+  ] satisfies { case: string; reply: ReplyInfo; expected: unknown }[])('$case', ({ reply, expected }) => {
+    const outcome = parseUploadResponse(makeSnapshot(), reply, 'a.jpg');
+    expect(outcome).toEqual(expected);
+    // None of these can succeed by sending the same again.
+    expect(isRetryable(outcome as { kind: 'http'; httpStatus: number })).toBe(false);
+  });
+
+  it('an HTML page after a redirect to a JSON reply is no problem when the URL is found', () => {
+    const reply = makeReply({ redirected: true, url: 'https://up.example/api/v2' });
+    expect(parseUploadResponse(makeSnapshot(), reply)).toEqual({
+      ok: true,
+      httpStatus: 200,
+      resultUrl: 'https://cdn.example/a.jpg',
+    });
+  });
+
+  it('an excerpt is one line of at most 300 characters, even from a huge page', () => {
+    const reply = makeReply({ headers: html(), body: `<html><p>${'word '.repeat(10_000)}</p>` });
+    const outcome = parseUploadResponse(makeSnapshot(), reply);
+    expect(outcome.ok === false && outcome.excerpt?.length).toBe(300);
+  });
+});
+
+/** A Response whose body is these chunks, then (optionally) an error or nothing ever again. */
+function streamedResponse(chunks: string[], end: 'close' | 'error' | 'never' = 'close', status = 200): Response {
+  const encoder = new TextEncoder();
+  let cancelled = false;
+  const queue = [...chunks];
+  const body = new ReadableStream<Uint8Array>({
+    // One chunk per read, so an error comes after the chunks were read (an error drops what is still queued).
+    pull(controller) {
+      const chunk = queue.shift();
+      if (chunk !== undefined) return controller.enqueue(encoder.encode(chunk));
+      if (end === 'close') controller.close();
+      if (end === 'error') controller.error(new TypeError('network error'));
+      // 'never': no more data, no end.
+      return new Promise(() => {});
+    },
+    cancel() {
+      cancelled = true;
+    },
+  });
+  const response = new Response(body, { status, headers: { 'content-type': 'application/json' } });
+  return Object.assign(response, { wasCancelled: () => cancelled });
+}
+
+describe('readReply: at most MAX_REPLY_BYTES, and what arrived before a failure', () => {
+  it('reads a small reply whole', async () => {
+    expect((await readReply(streamedResponse(['{"url":', '"https://x/1"}']))).body).toBe('{"url":"https://x/1"}');
+  });
+
+  it('a 50 MB reply: stops at the limit and cancels the rest unread', async () => {
+    const megabyte = 'x'.repeat(1024 * 1024);
+    let pulled = 0;
+    const response = new Response(
+      new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled += 1;
+          if (pulled > 50) controller.close();
+          else controller.enqueue(new TextEncoder().encode(megabyte));
+        },
+      }),
+    );
+    const error = await readReply(response).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ReplyBroken);
+    expect((error as ReplyBroken).reason).toBe('too-large');
+    expect((error as ReplyBroken).partial.length).toBe(MAX_REPLY_BYTES);
+    // One chunk read (plus what the stream queued ahead), never the 50.
+    expect(pulled).toBeLessThan(4);
+  });
+
+  it('a connection closed mid-reply: the start that arrived is kept', async () => {
+    const error = await readReply(streamedResponse(['{"url":"https://x'], 'error')).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ reason: 'closed', partial: '{"url":"https://x' });
+  });
+
+  it('a reply that never ends: the signal stops the reading and cancels the stream', async () => {
+    const response = streamedResponse(['{"url":'], 'never') as Response & { wasCancelled(): boolean };
+    const controller = new AbortController();
+    const reading = readReply(response, { signal: controller.signal }).catch((caught: unknown) => caught);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort('reply timed out');
+    expect(await reading).toMatchObject({ reason: 'aborted', partial: '{"url":' });
+    expect(response.wasCancelled()).toBe(true);
   });
 });

@@ -102,6 +102,22 @@ function okReply(): Response {
   });
 }
 
+/** A reply whose body arrives in these chunks, one per read, then ends, breaks, or never ends. */
+function dripping(chunks: string[], end: 'error' | 'never'): Response {
+  const queue = [...chunks];
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const chunk = queue.shift();
+        if (chunk !== undefined) return controller.enqueue(new TextEncoder().encode(chunk));
+        if (end === 'error') controller.error(new TypeError('network error'));
+        return new Promise(() => {});
+      },
+    }),
+    { status: 200, headers: { 'content-type': 'application/json' } },
+  );
+}
+
 const status =
   (code: number, body = '', headers: Record<string, string> = {}) =>
   () =>
@@ -348,6 +364,76 @@ describe('QueueRunner (fake clock, real store logic)', () => {
       await tick(1);
       expect(await store.get('a')).toMatchObject({ status: 'failed', failureKind: 'timeout' });
       expect(requests[0]?.signal.aborted).toBe(true);
+    });
+
+    it('a reply that never finishes: named after the reply timeout (a user setting), retried as a timeout', async () => {
+      const { store, runner, requests } = await setUp({ maxRetries: 1, delayMs: 1_000, replyTimeoutMs: 3_000 }, () => ({
+        response: () => dripping(['{"url":'], 'never'),
+      }));
+      await enqueue(store, ['a']);
+      await runner.pump();
+      await tick(UPLOAD_MS + 3_000 - 1);
+      expect((await store.get('a'))?.status).toBe('uploading');
+      await tick(1);
+      expect(await store.get('a')).toMatchObject({
+        status: 'queued',
+        failureKind: 'timeout',
+        problem: 'reply-never-finished',
+        excerpt: '{"url":',
+        error: 'Reply never finished: HTTP 200, then nothing more within 3 s',
+      });
+      await run(30_000, 500);
+      expect(requests).toHaveLength(2);
+      expect(await store.get('a')).toMatchObject({ status: 'failed', autoRetries: 1, attempts: 2 });
+    });
+
+    it.each([
+      {
+        case: 'a connection closed mid-reply',
+        response: () => dripping(['{"url":"https://cdn'], 'error'),
+        problem: 'closed-mid-reply',
+        excerpt: '{"url":"https://cdn',
+      },
+      {
+        case: 'a 50 MB reply',
+        response: () => new Response(new Blob([new Uint8Array(50 * 1024 * 1024).fill(0x61)])),
+        problem: 'reply-too-large',
+        excerpt: 'a'.repeat(300),
+      },
+    ])('$case: named, the excerpt kept, never retried by itself (the upload probably landed)', async (hostile) => {
+      const { store, runner, requests } = await setUp({ maxRetries: 3, delayMs: 1_000 }, () => ({
+        response: hostile.response,
+      }));
+      await enqueue(store, ['a']);
+      await runner.pump();
+      await run(30_000, 500);
+      expect(requests).toHaveLength(1);
+      expect(await store.get('a')).toMatchObject({
+        status: 'failed',
+        failureKind: 'unreadable',
+        problem: hostile.problem,
+        excerpt: hostile.excerpt,
+        httpStatus: 200,
+      });
+    });
+
+    it('a retry by hand clears the named problem and its excerpt', async () => {
+      const { store, runner } = await setUp({ maxRetries: 0 }, (_, count) => ({
+        response: count === 1 ? status(401, 'token expired') : okReply,
+      }));
+      await enqueue(store, ['a']);
+      await runner.pump();
+      await run(2_000);
+      expect(await store.get('a')).toMatchObject({
+        status: 'failed',
+        problem: 'sign-in-required',
+        excerpt: 'token expired',
+      });
+      await runner.control({ kind: 'retry', itemId: 'a' });
+      await run(DELAY_MS + 2_000, 500);
+      const done = await store.get('a');
+      expect(done?.status).toBe('done');
+      expect([done?.problem, done?.excerpt]).toEqual([undefined, undefined]);
     });
   });
 

@@ -8,6 +8,8 @@ import type { QueueItem } from './types';
 export interface PacingSettings extends PacingOptions {
   delayMs: number;
   paused: boolean;
+  /** How long the rest of a reply may take once its status arrived (global only). */
+  replyTimeoutMs?: number;
 }
 
 export function toPolicy(settings: PacingSettings): PacingPolicy {

@@ -1,7 +1,12 @@
 import {
   buildUploadRequest,
   describeNetworkError,
+  EXCERPT_LENGTH,
+  excerpt,
+  MAX_REPLY_BYTES,
+  PROBLEM_NAMES,
   parseUploadResponse,
+  ReplyBroken,
   type ReplyInfo,
   readReply,
   type UploadOutcome,
@@ -15,6 +20,9 @@ import { type AttemptRecord, IDLE_PLAN, type QueueCommand, type QueueItem, type 
 
 /** A stalled server must not hold a slot forever. */
 export const UPLOAD_TIMEOUT_MS = 5 * 60_000;
+
+/** How long the rest of a reply may take once its status arrived, unless the user set another (replyTimeoutMsSetting). */
+export const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 
 export type { PacingSettings } from './destination-policy';
 
@@ -45,6 +53,8 @@ export interface RunnerEffects {
 /** Abort reasons, told apart when the fetch rejects. */
 const CANCELLED = 'cancelled by the user';
 const TIMED_OUT = 'upload timed out';
+const REPLY_TIMED_OUT = 'reply timed out';
+const MAX_REPLY_KB = MAX_REPLY_BYTES / 1024;
 
 /**
  * Performs what the pure scheduler decides: starts uploads, arms the timer
@@ -159,6 +169,8 @@ export class QueueRunner {
         error: undefined,
         failureKind: undefined,
         httpStatus: undefined,
+        problem: undefined,
+        excerpt: undefined,
       }),
     );
   }
@@ -212,7 +224,7 @@ export class QueueRunner {
     try {
       const blob = await store.getBlob(item.id);
       outcome = blob
-        ? await this.send(item, blob, controller.signal)
+        ? await this.send(item, blob, controller)
         : { ok: false, kind: 'file', error: 'The image data is missing from storage' };
     } catch (error) {
       outcome = { ok: false, kind: 'file', error: `Could not upload: ${String(error)}` };
@@ -237,6 +249,7 @@ export class QueueRunner {
       finishedAt,
       result: outcome.ok ? 'ok' : outcome.kind,
       ...(outcome.httpStatus === undefined ? {} : { httpStatus: outcome.httpStatus }),
+      ...(!outcome.ok && outcome.problem ? { problem: outcome.problem } : {}),
     };
     if (
       !outcome.ok &&
@@ -248,7 +261,13 @@ export class QueueRunner {
     }
     const current = (await store.get(item.id)) ?? item;
     const attemptLog = [...(current.attemptLog ?? []), attempt];
-    const common = { finishedAt, httpStatus: outcome.httpStatus, attemptLog };
+    const common = {
+      finishedAt,
+      httpStatus: outcome.httpStatus,
+      attemptLog,
+      problem: outcome.ok ? undefined : outcome.problem,
+      excerpt: outcome.ok ? undefined : outcome.excerpt?.slice(0, EXCERPT_LENGTH),
+    };
 
     if (outcome.ok) {
       const done = await store.update(item.id, {
@@ -290,7 +309,8 @@ export class QueueRunner {
     });
   }
 
-  private async send(item: QueueItem, blob: Blob, signal: AbortSignal): Promise<UploadOutcome> {
+  private async send(item: QueueItem, blob: Blob, controller: AbortController): Promise<UploadOutcome> {
+    const { signal } = controller;
     let request: Request;
     try {
       request = await buildUploadRequest(item, blob);
@@ -310,23 +330,68 @@ export class QueueRunner {
       }
       return { ok: false, kind: 'reset', error: describeNetworkError(error) };
     }
+    // The status is in; the rest of the reply gets its own, shorter limit.
+    const replyTimeoutMs = (await this.effects.readPacing()).replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
+    const stopReplyTimeout = this.effects.setTimer(() => controller.abort(REPLY_TIMED_OUT), replyTimeoutMs);
     let reply: ReplyInfo;
     try {
-      reply = await readReply(response);
+      reply = await readReply(response, { signal });
     } catch (error) {
-      // The server answered with a status, so the upload probably landed:
-      // not retried automatically (the user can, with the same Idempotency-Key).
-      return (
-        abortOutcome(signal) ?? {
-          ok: false,
-          kind: 'unreadable',
-          httpStatus: response.status,
-          error: `The reply broke off: ${String(error)}`,
-        }
-      );
+      return brokenReplyOutcome(error, response.status, signal, replyTimeoutMs);
+    } finally {
+      stopReplyTimeout();
     }
     return parseUploadResponse(item.destination, reply, item.name, this.effects.now());
   }
+}
+
+/**
+ * A reply that arrived with a status and then failed. Retry policy (retry.ts):
+ * - never finished: a timeout, retried like one (a stuck server may recover;
+ *   the resend carries the same Idempotency-Key so the server can drop a repeat);
+ * - closed mid-reply, or too large to read: 'unreadable', never retried by
+ *   itself, because the server answered and so probably stored the upload,
+ *   and a resend could store it twice on a server that ignores the key. The
+ *   user may retry by hand.
+ */
+function brokenReplyOutcome(
+  error: unknown,
+  httpStatus: number,
+  signal: AbortSignal,
+  replyTimeoutMs: number,
+): UploadOutcome {
+  const partial = error instanceof ReplyBroken ? excerpt(error.partial) : '';
+  const withExcerpt = partial ? { excerpt: partial } : {};
+  if (signal.aborted && signal.reason === REPLY_TIMED_OUT) {
+    return {
+      ok: false,
+      kind: 'timeout',
+      httpStatus,
+      problem: 'reply-never-finished',
+      error: `${PROBLEM_NAMES['reply-never-finished']}: HTTP ${httpStatus}, then nothing more within ${replyTimeoutMs / 1000} s`,
+      ...withExcerpt,
+    };
+  }
+  const aborted = abortOutcome(signal);
+  if (aborted) return aborted;
+  if (error instanceof ReplyBroken && error.reason === 'too-large') {
+    return {
+      ok: false,
+      kind: 'unreadable',
+      httpStatus,
+      problem: 'reply-too-large',
+      error: `${PROBLEM_NAMES['reply-too-large']}: HTTP ${httpStatus}, over ${MAX_REPLY_KB} KB, the rest was not read`,
+      ...withExcerpt,
+    };
+  }
+  return {
+    ok: false,
+    kind: 'unreadable',
+    httpStatus,
+    problem: 'closed-mid-reply',
+    error: `${PROBLEM_NAMES['closed-mid-reply']}: HTTP ${httpStatus}, ${error instanceof ReplyBroken && error.cause !== undefined ? String(error.cause) : String(error)}`,
+    ...withExcerpt,
+  };
 }
 
 function abortOutcome(signal: AbortSignal): UploadOutcome | undefined {

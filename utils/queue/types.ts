@@ -20,12 +20,35 @@ export type FailureKind =
   /** The user cancelled it. */
   | 'cancelled';
 
+/**
+ * Failures of the reply, each named in its row:
+ * - html-page: a 2xx whose body is a web page where the destination reads JSON or a URL
+ *   (an error page served with 200, a captive portal);
+ * - invalid-json: the destination reads JSON and the body is not JSON;
+ * - sign-in-redirect: the upload was redirected to a page, e.g. a sign-in form;
+ * - sign-in-required (401), forbidden (403), too-large-for-server (413);
+ * - reply-never-finished: the status arrived, the rest of the reply did not within the reply timeout;
+ * - closed-mid-reply: the connection closed before the reply was whole;
+ * - reply-too-large: the reply went past MAX_REPLY_BYTES and was cut off.
+ */
+export type ReplyProblem =
+  | 'html-page'
+  | 'invalid-json'
+  | 'sign-in-redirect'
+  | 'sign-in-required'
+  | 'forbidden'
+  | 'too-large-for-server'
+  | 'reply-never-finished'
+  | 'closed-mid-reply'
+  | 'reply-too-large';
+
 /** One try at uploading an item, kept so the pace can be derived from what happened (see adaptive-gap.ts). */
 export interface AttemptRecord {
   startedAt: number;
   finishedAt: number;
   result: 'ok' | FailureKind;
   httpStatus?: number;
+  problem?: ReplyProblem;
   /** A 429 or 503 with Retry-After: no request to this destination before this time. */
   holdUntil?: number;
 }
@@ -64,6 +87,10 @@ export interface QueueItem {
   deletionUrl?: string;
   error?: string;
   failureKind?: FailureKind;
+  /** The failure's own name, when the reply told what went wrong (see ReplyProblem). */
+  problem?: ReplyProblem;
+  /** The start of the failed reply, at most 300 characters: enough for a bug report, never the whole body. */
+  excerpt?: string;
   /** A queued automatic retry starts no sooner than this (absolute ms). */
   retryAt?: number;
   /** Automatic retries since the item was handed over or retried by hand. */

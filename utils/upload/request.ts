@@ -12,7 +12,9 @@ import {
   TemplateError,
   usesBase64,
 } from '../destinations/template';
-import type { FailureKind, QueueItem } from '../queue/types';
+import type { FailureKind, QueueItem, ReplyProblem } from '../queue/types';
+
+export type { ReplyProblem } from '../queue/types';
 
 export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKey'>;
 
@@ -103,6 +105,10 @@ export type UploadOutcome =
       kind: FailureKind;
       httpStatus?: number;
       error: string;
+      /** What exactly went wrong with the reply, when it has a name of its own. */
+      problem?: ReplyProblem;
+      /** The start of what the server sent, at most EXCERPT_LENGTH characters. */
+      excerpt?: string;
       /** Retry-After of a failed reply, as an absolute time. */
       retryAfterAt?: number;
     };
@@ -113,15 +119,57 @@ export interface ReplyInfo {
   headers: Headers;
   /** The URL the reply came from (after redirects); '' when unknown. */
   url: string;
+  /** The request was redirected on the way (fetch follows redirects). */
+  redirected?: boolean;
   body: string;
 }
 
-const EXCERPT_LENGTH = 200;
+/** Enough to tell what a page is in a bug report, short enough to keep on every row. */
+export const EXCERPT_LENGTH = 300;
+/**
+ * An upload reply is a few hundred bytes of JSON or a URL. More than this is
+ * not a reply to read: the rest is cancelled unread, so a 50 MB or endless
+ * body cannot eat the worker's memory.
+ */
+export const MAX_REPLY_BYTES = 256 * 1024;
 export const NO_URL_IN_REPLY = 'uploaded, but no URL in the reply';
 
-export function excerpt(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
+/** One line of at most EXCERPT_LENGTH characters; an HTML page is reduced to its text (title first). */
+export function excerpt(text: string, contentType = ''): string {
+  const html = /html/i.test(contentType) || looksLikeHtml(text);
+  const readable = html
+    ? text
+        .replace(/<(script|style)\b[\s\S]*?(<\/\1\s*>|$)/gi, ' ')
+        .replace(/<[^>]*>?/g, ' ')
+        .replace(/&(nbsp|amp|lt|gt|quot|#39);/g, (_, name: string) => HTML_ENTITIES[name] ?? ' ')
+    : text;
+  return readable.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
 }
+
+const HTML_ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*<(!doctype html|html|head|body|title|meta|div|p|h1)\b/i.test(text);
+}
+
+/** English names for logs and exports; the UI shows the translated ones. */
+export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
+  'html-page': 'The server answered with an HTML page, not the expected reply',
+  'invalid-json': 'The reply is not valid JSON',
+  'sign-in-redirect': 'Redirected to a sign-in page',
+  'sign-in-required': 'Sign-in required (401)',
+  forbidden: 'Access refused (403)',
+  'too-large-for-server': 'File too large for the server (413)',
+  'reply-never-finished': 'Reply never finished',
+  'closed-mid-reply': 'Connection closed mid-reply',
+  'reply-too-large': 'Reply too large',
+};
+
+const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
+  401: 'sign-in-required',
+  403: 'forbidden',
+  413: 'too-large-for-server',
+};
 
 /**
  * Reads the server's reply as the destination says: which statuses are
@@ -140,15 +188,20 @@ export function parseUploadResponse(spec: DestinationSpec, reply: ReplyInfo, fil
     return parsed instanceof TemplateError ? parsed : renderTemplate(parsed, context).trim();
   };
   const { status } = reply;
+  const contentType = reply.headers.get('content-type') ?? '';
+  const bodyExcerpt = excerpt(reply.body, contentType);
   if (!isSuccessStatus(spec, status)) {
     const message = read(spec.reply.errorMessage);
-    const detail = typeof message === 'string' && message ? excerpt(message) : excerpt(reply.body);
+    const detail = typeof message === 'string' && message ? excerpt(message) : bodyExcerpt;
     const retryAfterAt = parseRetryAfter(reply.headers.get('retry-after'), now);
+    const problem = PROBLEM_BY_STATUS[status];
     return {
       ok: false,
       kind: 'http',
       httpStatus: status,
       error: detail ? `HTTP ${status}: ${detail}` : `HTTP ${status}`,
+      ...(problem ? { problem } : {}),
+      ...(bodyExcerpt ? { excerpt: bodyExcerpt } : {}),
       ...(retryAfterAt === undefined ? {} : { retryAfterAt }),
     };
   }
@@ -161,9 +214,19 @@ export function parseUploadResponse(spec: DestinationSpec, reply: ReplyInfo, fil
       error: `uploaded, but the URL template is broken: ${resultUrl.message}`,
     };
   }
-  // 'unreadable' is never retried automatically: the server has stored the upload.
-  if (spec.reply.url.trim() && !resultUrl)
-    return { ok: false, kind: 'unreadable', httpStatus: status, error: NO_URL_IN_REPLY };
+  // 'unreadable' is never retried automatically: the server may have stored
+  // the upload, and a page or broken JSON would come back the same.
+  if (spec.reply.url.trim() && !resultUrl) {
+    const problem = unexpectedReply(spec.reply.url, reply, contentType);
+    return {
+      ok: false,
+      kind: 'unreadable',
+      httpStatus: status,
+      error: problem ? describeUnexpectedReply(problem, reply) : NO_URL_IN_REPLY,
+      ...(problem ? { problem } : {}),
+      ...(bodyExcerpt ? { excerpt: bodyExcerpt } : {}),
+    };
+  }
   const outcome: UploadOutcome = { ok: true, httpStatus: status };
   if (resultUrl) outcome.resultUrl = resultUrl;
   const thumbnailUrl = read(spec.reply.thumbnailUrl);
@@ -173,9 +236,93 @@ export function parseUploadResponse(spec: DestinationSpec, reply: ReplyInfo, fil
   return outcome;
 }
 
-/** Reads a fetch Response into what the parser needs. */
-export async function readReply(response: Response): Promise<ReplyInfo> {
-  return { status: response.status, headers: response.headers, url: response.url, body: await response.text() };
+/** Why a 2xx reply held no URL, when the reply itself says: a page instead of data, or broken JSON. */
+function unexpectedReply(urlTemplate: string, reply: ReplyInfo, contentType: string): ReplyProblem | undefined {
+  const html = /text\/html|application\/xhtml/i.test(contentType) || looksLikeHtml(reply.body);
+  if (html) return reply.redirected ? 'sign-in-redirect' : 'html-page';
+  if (/\{json:/.test(urlTemplate)) {
+    try {
+      JSON.parse(reply.body);
+    } catch {
+      return 'invalid-json';
+    }
+  }
+  return undefined;
+}
+
+function describeUnexpectedReply(problem: ReplyProblem, reply: ReplyInfo): string {
+  if (problem !== 'sign-in-redirect') return PROBLEM_NAMES[problem];
+  // Only origin and path: a sign-in URL's query may carry a token or a return address with one.
+  let where = '';
+  try {
+    const url = new URL(reply.url);
+    where = `${url.origin}${url.pathname}`;
+  } catch {
+    // No usable URL: the name alone.
+  }
+  return where ? `${PROBLEM_NAMES[problem]}: ${where}` : PROBLEM_NAMES[problem];
+}
+
+/** A reply that could not be read whole; `partial` is the start of what did arrive. */
+export class ReplyBroken extends Error {
+  override name = 'ReplyBroken';
+  constructor(
+    readonly reason: 'too-large' | 'closed' | 'aborted',
+    readonly partial: string,
+    cause?: unknown,
+  ) {
+    super(reason === 'closed' ? `the reply broke off: ${String(cause)}` : `reply ${reason}`, { cause });
+  }
+}
+
+/**
+ * Reads a fetch Response into what the parser needs, at most `maxBytes` of
+ * it: beyond that the rest is cancelled unread. `signal` stops the reading
+ * (the reply timeout, the user's cancel). Rejects with ReplyBroken.
+ * Read by hand with a stream reader: `response.text()` has no limit and no
+ * way to keep what arrived before a failure.
+ */
+export async function readReply(
+  response: Response,
+  { maxBytes = MAX_REPLY_BYTES, signal }: { maxBytes?: number; signal?: AbortSignal } = {},
+): Promise<ReplyInfo> {
+  const info = {
+    status: response.status,
+    headers: response.headers,
+    url: response.url,
+    redirected: response.redirected,
+  };
+  if (!response.body) return { ...info, body: '' };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let body = '';
+  let total = 0;
+  const stop = () => void reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new ReplyBroken('aborted', body);
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        throw new ReplyBroken(signal?.aborted ? 'aborted' : 'closed', body, error);
+      }
+      // A cancel from the signal ends the stream as if it were done.
+      if (signal?.aborted) throw new ReplyBroken('aborted', body);
+      if (chunk.done) break;
+      total += chunk.value.byteLength;
+      if (total > maxBytes) {
+        body += decoder.decode(chunk.value.subarray(0, Math.max(0, maxBytes - (total - chunk.value.byteLength))));
+        stop();
+        throw new ReplyBroken('too-large', body);
+      }
+      body += decoder.decode(chunk.value, { stream: true });
+    }
+    return { ...info, body: body + decoder.decode() };
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
 }
 
 /** Names a failure that happened before any reply arrived. */
