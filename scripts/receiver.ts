@@ -11,6 +11,8 @@
  *     [--reply N=STATUS[:SECONDS]]  answer the Nth request with STATUS (and Retry-After);
  *                                   N=STATUS:date+SECONDS sends Retry-After as an HTTP date
  *     [--stall N[=MS]]              hold the Nth reply MS ms (default: never answer)
+ *     [--hostile FILENAME=MODE]     answer uploads of FILENAME badly: html-200, invalid-json,
+ *                                   login-redirect, never-ends, close-mid-reply, huge-body or a status
  * Faults may be repeated (--reply 1=429:5 --reply 3=400).
  */
 import { createHash } from 'node:crypto';
@@ -22,7 +24,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import busboy from 'busboy';
-import { createIngressLimiter, type Faults, parseReplyOption, parseStallOption } from './lib/faults';
+import {
+  createIngressLimiter,
+  type Faults,
+  type HostileReply,
+  HUGE_REPLY_BYTES,
+  parseHostileOption,
+  parseReplyOption,
+  parseStallOption,
+} from './lib/faults';
 
 export interface ReceivedUpload {
   /** 1-based order of arrival. */
@@ -62,6 +72,10 @@ export interface RequestRecord {
   /** Body bytes read from this request. */
   bytes: number;
   idempotencyKey: string | undefined;
+  /** The uploaded file's name, once the multipart body was parsed. */
+  filename?: string;
+  /** A hostile reply (faults.hostile): its mode, and how many body bytes were written before the client let go. */
+  hostile?: { mode: HostileReply; bytesSent: number };
 }
 
 export interface Receiver {
@@ -121,6 +135,7 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
     if (request.method === 'POST' && variant) return receiveUpload(request, response, variant);
     if (request.method === 'PUT' && url.pathname.startsWith('/raw/')) return receiveRaw(request, response, url);
     if (request.method === 'GET' && url.pathname === '/form-page') return sendFormPage(response, url);
+    if (request.method === 'GET' && url.pathname === '/login') return send(response, 200, LOGIN_PAGE, 'text/html');
     if (request.method === 'POST' && url.pathname === '/form-upload')
       return receiveUpload(request, response, formReply);
     if (request.method === 'GET' && url.pathname === '/')
@@ -260,6 +275,12 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
     parser.on('close', async () => {
       const [file] = await Promise.all(files);
       if (!file) return answer(400, JSON.stringify({ error: 'no file in the upload' }), 'application/json');
+      record.filename = file.filename;
+      const hostile = faults.hostile?.[file.filename];
+      if (hostile !== undefined) {
+        release();
+        return replyHostile(hostile, response, record, end);
+      }
       const upload: ReceivedUpload = {
         index,
         arrivedAt,
@@ -404,6 +425,95 @@ ${forms}`);
   };
 }
 
+const LOGIN_PAGE =
+  '<!doctype html><html><head><title>Sign in</title></head><body><h1>Sign in to continue</h1>' +
+  '<form method="post" action="/login"><input name="user"><input name="password" type="password"></form></body></html>';
+
+const HOSTILE_BODIES: Record<number, { contentType: string; body: string }> = {
+  401: { contentType: 'application/json', body: JSON.stringify({ error: 'token expired, sign in again' }) },
+  403: {
+    contentType: 'text/html',
+    body: '<!doctype html><html><head><title>403 Forbidden</title></head><body><h1>Forbidden</h1><p>You do not have access to this album.</p></body></html>',
+  },
+  413: {
+    contentType: 'text/html',
+    body: '<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 Request Entity Too Large</h1></center><hr><center>nginx</center></body></html>',
+  },
+};
+
+/** Answers an upload the way a broken or hostile server does (see HostileReply). */
+function replyHostile(
+  mode: HostileReply,
+  response: ServerResponse,
+  record: RequestRecord,
+  end: (outcome: RequestRecord['outcome'], status?: number) => void,
+): void {
+  const state = { mode, bytesSent: 0 };
+  record.hostile = state;
+  const head = (status: number, contentType: string, headers: Record<string, string> = {}) =>
+    response.writeHead(status, {
+      ...CORS_HEADERS,
+      ...headers,
+      'content-type': contentType,
+      'cache-control': 'no-store',
+    });
+  const write = (text: string) => {
+    state.bytesSent += Buffer.byteLength(text);
+    return response.write(text);
+  };
+  switch (mode) {
+    case 'html-200':
+      end('status', 200);
+      return send(
+        response,
+        200,
+        '<!doctype html><html><head><title>Service temporarily unavailable</title><script>var tracking = 1;</script></head>' +
+          '<body><h1>Something went wrong</h1><p>Our servers are busy. Please try again later.</p></body></html>',
+        'text/html; charset=utf-8',
+      );
+    case 'invalid-json':
+      end('status', 200);
+      return send(response, 200, '{"url": "http://127.0.0.1/files/0001-x.jpg", "size": 12,, oops', 'application/json');
+    case 'login-redirect':
+      end('status', 302);
+      return send(response, 302, '', 'text/html', { location: '/login?next=%2Fupload' });
+    case 'never-ends':
+      // The status and the start of a body, then silence: the connection stays open until the client gives up.
+      record.outcome = 'stalled';
+      head(200, 'application/json');
+      write('{"url":');
+      response.on('close', () => end('aborted', 200));
+      return;
+    case 'close-mid-reply':
+      head(200, 'application/json', { 'content-length': '200' });
+      write('{"url":"http://127.0.0.1/files/');
+      // Long enough for the status line and the first bytes to reach the client.
+      setTimeout(() => {
+        end('aborted', 200);
+        response.socket?.destroy();
+      }, 100);
+      return;
+    case 'huge-body': {
+      head(200, 'application/json', { 'content-length': String(HUGE_REPLY_BYTES) });
+      const chunk = `{"padding":"${'x'.repeat(64 * 1024 - 13)}`;
+      const pump = () => {
+        while (state.bytesSent < HUGE_REPLY_BYTES && !response.destroyed) {
+          const text = chunk.slice(0, HUGE_REPLY_BYTES - state.bytesSent);
+          if (!write(text)) return void response.once('drain', pump);
+        }
+        if (!response.destroyed) response.end();
+      };
+      response.on('close', () => end(state.bytesSent >= HUGE_REPLY_BYTES ? 'status' : 'aborted', 200));
+      return pump();
+    }
+    default: {
+      end('status', mode);
+      const reply = HOSTILE_BODIES[mode] ?? { contentType: 'text/plain', body: `status ${mode}` };
+      return send(response, mode, reply.body, reply.contentType);
+    }
+  }
+}
+
 function send(
   response: ServerResponse,
   status: number,
@@ -496,6 +606,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       ingress: { type: 'string' },
       reply: { type: 'string', multiple: true },
       stall: { type: 'string', multiple: true },
+      hostile: { type: 'string', multiple: true },
     },
   });
   const receiver = await startReceiver({
@@ -506,6 +617,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       ...(values.ingress === undefined ? {} : { ingressBytesPerSecond: Number(values.ingress) }),
       replies: Object.fromEntries((values.reply ?? []).map(parseReplyOption)),
       stalls: Object.fromEntries((values.stall ?? []).map(parseStallOption)),
+      hostile: Object.fromEntries((values.hostile ?? []).map(parseHostileOption)),
     },
   });
   console.log(`Cadence receiver at ${receiver.origin} (uploads to ${receiver.uploadUrl}), saving to ${receiver.dir}`);

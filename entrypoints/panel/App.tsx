@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DestinationPicker } from '@/components/DestinationPicker';
+import { DiagnosticsButton } from '@/components/DiagnosticsButton';
 import { ItemRow } from '@/components/ItemRow';
 import { PacingStatus } from '@/components/PacingStatus';
 import { PresetPicker } from '@/components/PresetPicker';
@@ -302,6 +303,7 @@ export function App() {
         <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
         <PacingStatus plan={plan} />
         <ResultsBar items={rows.flatMap((row) => (row.item ? [row.item] : []))} />
+        <DiagnosticsButton rows={rows} plan={plan} />
         <div class="footer-row">
           <StorageUse revision={counts} />
           <button

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { DiagnosticsButton } from '@/components/DiagnosticsButton';
 import { PacingStatus } from '@/components/PacingStatus';
 import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
@@ -7,6 +8,7 @@ import { StorageUse } from '@/components/StorageUse';
 import type { Destination } from '@/utils/destinations/model';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
+import { rowFromItem } from '@/utils/queue/panel-rows';
 import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
 
@@ -119,6 +121,7 @@ export function App() {
             {t('clearFinished')}
           </button>
         </div>
+        <DiagnosticsButton rows={[...items.values()].map(rowFromItem)} plan={plan} />
       </div>
     </main>
   );

@@ -12,7 +12,43 @@ export interface ReplyFault {
   retryAfter?: string;
 }
 
+/**
+ * Ways a broken or hostile server answers an upload (after reading it whole):
+ * - html-200: an HTML error page with status 200;
+ * - invalid-json: status 200, a JSON content type, a body that is not JSON;
+ * - login-redirect: 302 to `/login`, an HTML sign-in page;
+ * - never-ends: status 200 and the start of a body, then nothing, never closed;
+ * - close-mid-reply: status 200, a Content-Length, part of the body, then the connection is destroyed;
+ * - huge-body: status 200 and a 50 MB body;
+ * - a number: that status with the body such servers send (401 JSON, 403 and 413 HTML pages).
+ */
+export type HostileReply =
+  | 'html-200'
+  | 'invalid-json'
+  | 'login-redirect'
+  | 'never-ends'
+  | 'close-mid-reply'
+  | 'huge-body'
+  | number;
+
+export const HOSTILE_MODES = [
+  'html-200',
+  'invalid-json',
+  'login-redirect',
+  'never-ends',
+  'close-mid-reply',
+  'huge-body',
+] as const;
+
+/** The size of the `huge-body` reply. */
+export const HUGE_REPLY_BYTES = 50 * 1024 * 1024;
+
 export interface Faults {
+  /**
+   * Answer uploads of these file names (the multipart filename) the hostile
+   * way, every time they arrive: retries meet the same server.
+   */
+  hostile?: Record<string, HostileReply>;
   /** Reset the connection of an upload that arrives while this many are already being received. */
   resetBeyond?: number;
   /** Read upload bodies at most this fast, all uploads together, in bytes per second. */
@@ -70,4 +106,14 @@ export function parseStallOption(value: string): [number, number] {
   const match = /^(\d+)(?:=(\d+))?$/.exec(value.trim());
   if (!match) throw new Error(`--stall ${value}: expected INDEX or INDEX=MS`);
   return [Number(match[1]), match[2] === undefined ? Number.POSITIVE_INFINITY : Number(match[2])];
+}
+
+/** Parses `--hostile` values: `FILENAME=MODE`, MODE one of HOSTILE_MODES or a status such as 401. */
+export function parseHostileOption(value: string): [string, HostileReply] {
+  const at = value.lastIndexOf('=');
+  const name = value.slice(0, at);
+  const mode = value.slice(at + 1);
+  if (at > 0 && /^\d{3}$/.test(mode)) return [name, Number(mode)];
+  if (at > 0 && (HOSTILE_MODES as readonly string[]).includes(mode)) return [name, mode as HostileReply];
+  throw new Error(`--hostile ${value}: expected FILENAME=MODE, MODE one of ${HOSTILE_MODES.join(', ')} or a status`);
 }
