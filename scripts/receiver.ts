@@ -464,19 +464,22 @@ function replyHostile(
   switch (mode) {
     case 'html-200':
       end('status', 200);
-      return send(
+      send(
         response,
         200,
         '<!doctype html><html><head><title>Service temporarily unavailable</title><script>var tracking = 1;</script></head>' +
           '<body><h1>Something went wrong</h1><p>Our servers are busy. Please try again later.</p></body></html>',
         'text/html; charset=utf-8',
       );
+      return;
     case 'invalid-json':
       end('status', 200);
-      return send(response, 200, '{"url": "http://127.0.0.1/files/0001-x.jpg", "size": 12,, oops', 'application/json');
+      send(response, 200, '{"url": "http://127.0.0.1/files/0001-x.jpg", "size": 12,, oops', 'application/json');
+      return;
     case 'login-redirect':
       end('status', 302);
-      return send(response, 302, '', 'text/html', { location: '/login?next=%2Fupload' });
+      send(response, 302, '', 'text/html', { location: '/login?next=%2Fupload' });
+      return;
     case 'never-ends':
       // The status and the start of a body, then silence: the connection stays open until the client gives up.
       record.outcome = 'stalled';
@@ -499,17 +502,22 @@ function replyHostile(
       const pump = () => {
         while (state.bytesSent < HUGE_REPLY_BYTES && !response.destroyed) {
           const text = chunk.slice(0, HUGE_REPLY_BYTES - state.bytesSent);
-          if (!write(text)) return void response.once('drain', pump);
+          if (!write(text)) {
+            response.once('drain', pump);
+            return;
+          }
         }
         if (!response.destroyed) response.end();
       };
       response.on('close', () => end(state.bytesSent >= HUGE_REPLY_BYTES ? 'status' : 'aborted', 200));
-      return pump();
+      pump();
+      return;
     }
     default: {
       end('status', mode);
       const reply = HOSTILE_BODIES[mode] ?? { contentType: 'text/plain', body: `status ${mode}` };
-      return send(response, mode, reply.body, reply.contentType);
+      send(response, mode, reply.body, reply.contentType);
+      return;
     }
   }
 }
