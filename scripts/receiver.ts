@@ -89,6 +89,8 @@ export interface Receiver {
   uploads: ReceivedUpload[];
   /** Every upload request in order of arrival, the failed and reset ones too. */
   requests: RequestRecord[];
+  /** Every request of any kind, as "METHOD /path?query", in order: shows what a page or a file made the browser fetch. */
+  hits: string[];
   /** Uploads being received right now (the number `resetBeyond` compares with). */
   active(): number;
   /** Emits 'received' with each ReceivedUpload once its body is in, and 'upload' the moment its reply is sent. */
@@ -126,7 +128,9 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   let origin = '';
   const formCookie = `cadence_session=${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 16)}`;
 
+  const hits: string[] = [];
   const server = createServer((request, response) => {
+    hits.push(`${request.method} ${request.url}`);
     const url = new URL(request.url ?? '/', 'http://receiver');
     if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
     if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
@@ -406,6 +410,7 @@ ${forms}`);
     dir,
     uploads,
     requests,
+    hits,
     active: () => active,
     events,
     faults,

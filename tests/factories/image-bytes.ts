@@ -239,3 +239,95 @@ export function structuralJpeg(width: number, height: number, trailer: Uint8Arra
 export function truncated(bytes: Uint8Array, fraction = 0.6): Buffer {
   return Buffer.from(bytes.subarray(0, Math.floor(bytes.length * fraction)));
 }
+
+/** A 16-bit-per-channel RGB PNG (colour type 2, bit depth 16), a horizontal gradient. */
+export function rgb16Png(width: number, height: number): Buffer {
+  const stride = 1 + width * 6;
+  const raw = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y += 1) {
+    for (let x = 0; x < width; x += 1) {
+      const level = Math.round((x / Math.max(1, width - 1)) * 65_535);
+      const at = y * stride + 1 + x * 6;
+      raw.writeUInt16BE(level, at);
+      raw.writeUInt16BE(65_535 - level, at + 2);
+      raw.writeUInt16BE(30_000, at + 4);
+    }
+  }
+  return pngFile(width, height, 16, 2, raw);
+}
+
+// ---------------------------------------------------------------- decodable JPEGs without an encoder
+
+/**
+ * JPEGs a real decoder reads, written without an encoder: every 8x8 block
+ * has only a DC coefficient of 0 (a flat mid level), coded with one-symbol
+ * Huffman tables, so a block costs one bit per table and the scan is all
+ * zero bits. Enough to make the unusual containers browsers must handle:
+ * four components with an Adobe marker (CMYK) and progressive scans.
+ */
+function segment(marker: number, payload: number[]): number[] {
+  const length = payload.length + 2;
+  return [0xff, marker, length >> 8, length & 0xff, ...payload];
+}
+
+/** One table of all ones: the coefficients are zero, so the quantisation does not matter. */
+const flatQuantTable = () => segment(0xdb, [0x00, ...new Array(64).fill(1)]);
+
+/** DC table 0 and AC table 0, each with one code of length 1 for symbol 0 (DC: difference 0; AC: end of block). */
+const oneSymbolHuffmanTables = () => [
+  ...segment(0xc4, [0x00, 1, ...new Array(15).fill(0), 0x00]),
+  ...segment(0xc4, [0x10, 1, ...new Array(15).fill(0), 0x00]),
+];
+
+/** Scan bits: `bits` zero bits, padded with ones to a whole byte (as the standard asks). */
+function zeroBits(bits: number): number[] {
+  const bytes = new Array(Math.ceil(bits / 8)).fill(0);
+  const spare = bytes.length * 8 - bits;
+  if (spare > 0) bytes[bytes.length - 1] = (1 << spare) - 1;
+  return bytes;
+}
+
+const blocks = (width: number, height: number) => Math.ceil(width / 8) * Math.ceil(height / 8);
+
+/** A baseline CMYK JPEG (4 components, Adobe APP14 with transform 0), flat mid grey in every channel. */
+export function flatCmykJpeg(width: number, height: number): Buffer {
+  const adobe = segment(0xee, [...Buffer.from('Adobe', 'latin1'), 0, 100, 0, 0, 0, 0, 0]);
+  const components = [1, 2, 3, 4].flatMap((id) => [id, 0x11, 0]);
+  const sof0 = segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 4, ...components]);
+  const sos = segment(0xda, [4, ...[1, 2, 3, 4].flatMap((id) => [id, 0x00]), 0, 63, 0]);
+  // Each MCU holds one block of each of the 4 components; each block is a DC bit and an EOB bit.
+  const scan = zeroBits(blocks(width, height) * 4 * 2);
+  return Buffer.from([
+    0xff,
+    0xd8,
+    ...adobe,
+    ...flatQuantTable(),
+    ...sof0,
+    ...oneSymbolHuffmanTables(),
+    ...sos,
+    ...scan,
+    0xff,
+    0xd9,
+  ]);
+}
+
+/** A progressive greyscale JPEG (SOF2): a DC scan, then an AC scan, flat mid grey. */
+export function flatProgressiveJpeg(width: number, height: number): Buffer {
+  const sof2 = segment(0xc2, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0]);
+  const dcScan = segment(0xda, [1, 1, 0x00, 0, 0, 0]);
+  const acScan = segment(0xda, [1, 1, 0x00, 1, 63, 0]);
+  const count = blocks(width, height);
+  return Buffer.from([
+    0xff,
+    0xd8,
+    ...flatQuantTable(),
+    ...sof2,
+    ...oneSymbolHuffmanTables(),
+    ...dcScan,
+    ...zeroBits(count),
+    ...acScan,
+    ...zeroBits(count),
+    0xff,
+    0xd9,
+  ]);
+}

@@ -80,8 +80,12 @@ export async function compressImage(
   onProgress(0.05);
   const sourceType = MIME_BY_FORMAT[facts.format];
 
-  if (facts.format === 'svg') return { file, width: 0, height: 0, keptOriginal: 'vector' };
-  if (facts.animated) return { file, width: facts.width ?? 0, height: facts.height ?? 0, keptOriginal: 'animated' };
+  // Sent as what its bytes are: JPEG bytes named .png go as image/jpeg named .jpg, even unchanged.
+  const original = withSniffedType(file, sourceType);
+  if (facts.format === 'svg') return { file: original, width: 0, height: 0, keptOriginal: 'vector' };
+  if (facts.animated) {
+    return { file: original, width: facts.width ?? 0, height: facts.height ?? 0, keptOriginal: 'animated' };
+  }
   if (!DECODABLE.has(facts.format)) throw new CompressionError('unsupported-format', facts.format.toUpperCase());
   if (!facts.complete) throw new CompressionError('truncated', facts.format.toUpperCase());
   if (facts.width !== undefined && facts.height !== undefined && facts.width * facts.height > MAX_SOURCE_PIXELS) {
@@ -92,7 +96,7 @@ export async function compressImage(
   // what Original and "never worse" send.
   const strippable = facts.format === 'jpeg' || facts.format === 'png';
   const losslessOriginal =
-    facts.hasMetadata && !plan.keepMetadata && strippable ? withBytes(file, stripMetadata(bytes, facts)) : file;
+    facts.hasMetadata && !plan.keepMetadata && strippable ? withBytes(original, stripMetadata(bytes, facts)) : original;
 
   if (plan.kind === 'original') {
     if (facts.width === undefined || facts.height === undefined) {
@@ -158,6 +162,15 @@ export async function compressImage(
 
 function stripMetadata(bytes: Uint8Array, facts: ImageFacts): Uint8Array {
   return facts.format === 'jpeg' ? stripJpegMetadata(bytes) : stripPngMetadata(bytes);
+}
+
+/** The same bytes, typed (and, for JPEG, PNG and WebP, named) as what they are rather than what the name claimed. */
+function withSniffedType(file: File, sniffedType: string): File {
+  if (file.type === sniffedType) return file;
+  return new File([file], renameForType(file.name, sniffedType), {
+    type: sniffedType,
+    lastModified: file.lastModified,
+  });
 }
 
 function withBytes(file: File, bytes: Uint8Array): File {
