@@ -159,6 +159,8 @@ describe('hostile or broken servers', () => {
     expect(diagnostics).toContain('endless.jpg: failed, HTTP 200, 2 attempts (1 automatic retry)');
     expect(diagnostics).toContain('Pacing: sequential, delay 0.3 s');
     expect(diagnostics).toContain('reply timeout 1 s');
+    // Masking keeps prose: the 401's own words survive.
+    expect(diagnostics).toContain('reply excerpt: {"error":"token expired, sign in again"}');
     expect(diagnostics).toContain('Authorization: (not shown); X-Album: (not shown)');
     expect(diagnostics).not.toContain(SECRET_TOKEN);
     expect(diagnostics).not.toContain(SECRET_QUERY);

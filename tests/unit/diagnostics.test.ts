@@ -62,6 +62,11 @@ describe('masking', () => {
     expect(masked).toContain('title=hello');
     expect(masked).toContain(`Bearer ${MASK}`);
   });
+
+  it('prose about tokens stays readable; a Token scheme is masked', () => {
+    expect(maskText('{"error":"token expired, sign in again"}')).toBe('{"error":"token expired, sign in again"}');
+    expect(maskText(`Authorization failed for Token ${TOKEN}`)).not.toContain(TOKEN);
+  });
 });
 
 describe('buildDiagnostics', () => {

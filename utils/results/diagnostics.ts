@@ -82,7 +82,9 @@ export function maskText(text: string): string {
   return (
     text
       .replace(/\bhttps?:\/\/[^\s"'<>]+/gi, (url) => maskUrl(url))
-      .replace(/\b(Bearer|Basic|Token|Digest)\s+[^\s"',;]+/gi, `$1 ${MASK}`)
+      .replace(/\b(Bearer|Basic|Digest)\s+[^\s"',;]+/gi, `$1 ${MASK}`)
+      // "Token abc123..." as a scheme, not the word in prose ("token expired").
+      .replace(/\b(Token)\s+(?=[^\s"',;]*\d)[^\s"',;]{12,}/gi, `$1 ${MASK}`)
       .replace(/\beyJ[\w-]+\.[\w-]+\.[\w-]+/g, MASK)
       // "token": "value" in JSON
       .replace(/("([\w-]*)"\s*:\s*)"([^"]*)"/g, (whole, prefix: string, name: string, value: string) =>
