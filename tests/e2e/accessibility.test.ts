@@ -129,6 +129,38 @@ describe('keyboard', () => {
     expect(stops.filter((stop) => !stop.visible).map((stop) => stop.element)).toEqual([]);
   });
 
+  it('every focus stop of the options page (destination editor open) shows focus', async () => {
+    const options = await openOptions(harness);
+    await options.locator('[data-testid=new-destination]').click();
+    await options.locator('[data-testid=destination-editor]').waitFor();
+    await options.mouse.click(1, 1);
+    const stops: FocusStop[] = [];
+    for (let press = 0; press < 200; press += 1) {
+      await options.keyboard.press('Tab');
+      const stop = await options.evaluate(describeFocusStop);
+      if (stop === null && stops.length > 0) break;
+      if (stop !== null) stops.push(stop);
+    }
+    await options.close();
+    expect(stops.length).toBeGreaterThan(20);
+    expect(stops.filter((stop) => !stop.visible).map((stop) => stop.element)).toEqual([]);
+  });
+
+  it('every focus stop of the popup shows focus', async () => {
+    const stops = await withPopup(harness.browser, async (popup) => {
+      const seen: FocusStop[] = [];
+      for (let press = 0; press < 40; press += 1) {
+        await popup.keyboard.press('Tab');
+        const stop = (await popup.evaluate(describeFocusStop)) as FocusStop | null;
+        if (stop === null && seen.length > 0) break;
+        if (stop !== null) seen.push(stop);
+      }
+      return seen;
+    });
+    expect(stops.length).toBeGreaterThan(4);
+    expect(stops.filter((stop) => !stop.visible).map((stop) => stop.element)).toEqual([]);
+  });
+
   it('Space presses the focused button: the paused batch resumes', async () => {
     await panel.getByRole('button', { name: text('resume'), exact: true }).focus();
     await page.keyboard.press('Space');
