@@ -1,8 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPanelFromPopup, withPopup } from '../../scripts/lib/browser';
+import { launchWithExtension, openPanelFromPopup, withPopup } from '../../scripts/lib/browser';
 import { showMixedBatch } from '../../scripts/lib/mixed-batch';
 import { axeViolations, describeViolations, seriousOrWorse } from './axe';
 import {
@@ -196,3 +196,25 @@ function describeFocusStop(): FocusStop | null {
   }
   return { element: focused.outerHTML.slice(0, 120), visible: false };
 }
+
+describe('in Korean (Chromium --lang=ko)', () => {
+  it('the options page is in Korean, says so in its lang attribute, and has no serious axe violation', async () => {
+    const korean = await launchWithExtension({ extraArgs: ['--lang=ko'] });
+    try {
+      const options = await korean.context.newPage();
+      await options.goto(`chrome-extension://${korean.extensionId}/options.html`);
+      await options.locator('[data-testid=new-destination]').click();
+      await options.locator('[data-testid=destination-editor]').waitFor();
+      const ko = JSON.parse(
+        await readFile(path.resolve(import.meta.dirname, '../../public/_locales/ko/messages.json'), 'utf8'),
+      ) as Record<string, { message: string }>;
+      await expect(options.locator('body').textContent()).resolves.toContain(ko.destinationsTitle?.message);
+      await expect(options.evaluate(() => document.documentElement.lang)).resolves.toBe('ko');
+      const violations = seriousOrWorse(await axeViolations(options));
+      expect(violations, describeViolations(violations)).toEqual([]);
+    } finally {
+      await korean.close({ removeProfile: true });
+      await rm(korean.extensionDir, { recursive: true, force: true });
+    }
+  });
+});
