@@ -99,6 +99,10 @@ describe('keyboard', () => {
       'clear finished': panel.getByRole('button', { name: text('clearFinished') }),
       'copy all': panel.getByRole('button', { name: text('copyAll') }),
       close: panel.getByRole('button', { name: text('panelClose') }),
+      // The rows' own actions: retry the refused one, cancel the queued one, open a result.
+      'retry (row)': panel.getByRole('button', { name: text('retryItem'), exact: true }),
+      'cancel (row)': panel.getByRole('button', { name: text('cancelItem'), exact: true }),
+      'open result (row)': panel.getByRole('link', { name: text('openResult'), exact: true }).first(),
     };
     for (const [name, locator] of Object.entries(actions)) {
       expect(await locator.count(), `${name} is on the panel once`).toBe(1);
