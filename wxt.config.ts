@@ -2,6 +2,35 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
 // See ../shared/design.md for the reasoning behind each manifest key.
+
+const chromeOnly = {
+  // Structured-clone messaging (Chrome 148+) lets a File cross from the panel
+  // to the service worker intact; without it Chrome sends JSON and a Blob
+  // arrives as {}.
+  minimum_chrome_version: '148',
+  message_serialization: 'structured_clone',
+};
+
+// Firefox clones messages natively, so neither key above applies there. WXT
+// turns the background into `background.scripts` (an event page) for Firefox.
+const firefoxOnly = {
+  browser_specific_settings: {
+    gecko: {
+      // Firefox requires an add-on id for Manifest V3.
+      id: 'cadence@cadence-extension',
+      // 140 is the first Firefox (and ESR) that reads data_collection_permissions;
+      // everything else used here (MV3 module event page, optional host
+      // permissions, scripting, OffscreenCanvas in workers) is older.
+      strict_min_version: '140.0',
+      // Nothing goes to the developer or a third party: images go only where
+      // the user sends them, to the destination the user configured.
+      data_collection_permissions: { required: ['none'] },
+    },
+    // Firefox for Android reads data_collection_permissions from 142 on.
+    gecko_android: { strict_min_version: '142.0' },
+  },
+};
+
 export default defineConfig({
   vite: () => ({ plugins: [preact()] }),
   hooks: {
@@ -13,15 +42,11 @@ export default defineConfig({
       if (bench >= 0) entrypoints.splice(bench, 1);
     },
   },
-  manifest: {
+  manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    // Structured-clone messaging (Chrome 148+) lets a File cross from the panel
-    // to the service worker intact; without it Chrome sends JSON and a Blob
-    // arrives as {}.
-    minimum_chrome_version: '148',
-    message_serialization: 'structured_clone',
+    ...(browser === 'firefox' ? firefoxOnly : chromeOnly),
     permissions: [
       'activeTab', // inject the panel into the page the user chose, and only that page
       'scripting', // the injection itself
@@ -38,5 +63,5 @@ export default defineConfig({
       // The panel is an extension page framed into the page by the content script.
       { resources: ['panel.html'], matches: ['<all_urls>'] },
     ],
-  },
+  }),
 });
