@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import '@/components/ui.css';
+import { loadLanguage } from '@/utils/i18n';
 import { App } from './App';
 
-document.documentElement.lang = navigator.language;
-render(<App />, document.getElementById('app') as HTMLElement);
+// The language chosen in the options (or the browser's) before the first text is drawn.
+void loadLanguage().then(() => render(<App />, document.getElementById('app') as HTMLElement));
