@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CompressionSettingsForm } from '@/components/CompressionSettingsForm';
 import { DestinationEditor } from '@/components/DestinationEditor';
+import { LanguagePicker } from '@/components/LanguagePicker';
 import { SettingsForm } from '@/components/SettingsForm';
+import { SettingsTransfer } from '@/components/SettingsTransfer';
+import { StorageSection } from '@/components/StorageSection';
 import { hasAccess, originLabel } from '@/utils/destinations/access';
 import { type Destination, newDestination } from '@/utils/destinations/model';
 import { exportedCredentials, exportSxcu, importSxcu } from '@/utils/destinations/sxcu';
@@ -86,6 +89,7 @@ export function App() {
         <h1>{t('optionsTitle')}</h1>
       </header>
       <div class="section">
+        <LanguagePicker />
         <SettingsForm />
       </div>
       <div class="section">
@@ -158,6 +162,14 @@ export function App() {
             {importError}
           </p>
         )}
+      </section>
+      <section class="section" data-testid="settings-file">
+        <h2>{t('settingsFileTitle')}</h2>
+        <SettingsTransfer />
+      </section>
+      <section class="section" data-testid="storage">
+        <h2>{t('storageTitle')}</h2>
+        <StorageSection />
       </section>
       {editing && (
         <section class="section">
