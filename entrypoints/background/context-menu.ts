@@ -7,6 +7,11 @@ import type { ImageClick } from './upload-image';
 export const CADENCE_MENU = 'cadence';
 export const UPLOAD_HERE_MENU = 'cadence-upload-here';
 export const UPLOAD_IMAGE_MENU = 'cadence-upload-image';
+/**
+ * Web pages only: the panel cannot open on extension or browser pages, and
+ * the panel's own thumbnails (an extension frame) are not page images.
+ */
+const WEB_PAGES = ['http://*/*', 'https://*/*'];
 
 /**
  * "Upload here" on pages and frames, "Upload this image" on images, both
@@ -16,18 +21,25 @@ export const UPLOAD_IMAGE_MENU = 'cadence-upload-image';
 export async function createContextMenus(): Promise<void> {
   await browser.contextMenus.removeAll();
   await loadLanguage();
-  browser.contextMenus.create({ id: CADENCE_MENU, title: t('extName'), contexts: ['page', 'frame', 'image'] });
+  browser.contextMenus.create({
+    id: CADENCE_MENU,
+    title: t('extName'),
+    contexts: ['page', 'frame', 'image'],
+    documentUrlPatterns: WEB_PAGES,
+  });
   browser.contextMenus.create({
     id: UPLOAD_HERE_MENU,
     parentId: CADENCE_MENU,
     title: t('menuUploadHere'),
     contexts: ['page', 'frame'],
+    documentUrlPatterns: WEB_PAGES,
   });
   browser.contextMenus.create({
     id: UPLOAD_IMAGE_MENU,
     parentId: CADENCE_MENU,
     title: t('menuUploadImage'),
     contexts: ['image'],
+    documentUrlPatterns: WEB_PAGES,
   });
 }
 

@@ -133,6 +133,59 @@ describe('"Upload this image" below the click', () => {
     expect(cookieless).toEqual({ kind: 'error', code: 'fetch-failed', name: 'cookie-image.png', detail: 'HTTP 403' });
   });
 
+  it('an image inside an iframe is read by a script injected into that frame alone', async () => {
+    const origin = harness.receiver.origin;
+    const page = await harness.browser.context.newPage();
+    await page.goto(`${origin}/form-page`);
+    await page.evaluate(
+      (src) =>
+        new Promise((resolve) => {
+          const frame = document.createElement('iframe');
+          frame.src = src;
+          frame.onload = resolve;
+          document.body.append(frame);
+        }),
+      `${origin}/?in-frame`,
+    );
+    const child = page.frames().find((frame) => frame.url().endsWith('?in-frame'));
+    const blobUrl = await (child as NonNullable<typeof child>).evaluate(async () => {
+      const canvas = new OffscreenCanvas(20, 20);
+      (canvas.getContext('2d') as OffscreenCanvasRenderingContext2D).fillRect(0, 0, 20, 20);
+      return URL.createObjectURL(await canvas.convertToBlob({ type: 'image/png' }));
+    });
+    const outcome = await harness.browser.serviceWorker.evaluate(
+      async ({ pageUrl, message }) => {
+        const [tab] = await chrome.tabs.query({ url: pageUrl });
+        const tabId = tab?.id as number;
+        const frames = await chrome.scripting.executeScript({
+          target: { tabId, allFrames: true },
+          func: () => location.href,
+        });
+        const frameId = frames.find((frame) => String(frame.result).endsWith('?in-frame'))?.frameId as number;
+        await chrome.scripting.executeScript({
+          target: { tabId, frameIds: [frameId] },
+          files: ['/content-scripts/image-fetch.js'],
+        });
+        const reply = await chrome.tabs.sendMessage(tabId, message, { frameId });
+        // The top frame was not given the script, so it has nothing to answer with.
+        const top = await chrome.tabs
+          .sendMessage(tabId, message, { frameId: 0 })
+          .catch((error: Error) => error.message);
+        return {
+          frameId,
+          name: reply?.res?.file?.name,
+          size: reply?.res?.file?.size,
+          top: top === undefined ? 'no answer' : top,
+        };
+      },
+      { pageUrl: page.url(), message: envelope('page/fetch-image', { url: blobUrl }) },
+    );
+    expect(outcome.frameId).toBeGreaterThan(0);
+    expect(outcome).toMatchObject({ name: 'image.png', size: expect.any(Number) });
+    expect(outcome.size).toBeGreaterThan(0);
+    expect(outcome.top).not.toHaveProperty('res');
+  });
+
   it("images waiting for a tab go into that tab's panel like dropped files; a failed read is a named error row", async () => {
     const origin = harness.receiver.origin;
     await addDestination(harness, { name: 'Local receiver', url: harness.receiver.uploadUrl });

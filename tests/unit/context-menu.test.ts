@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
 import {
@@ -8,6 +10,8 @@ import {
   UPLOAD_IMAGE_MENU,
 } from '@/entrypoints/background/context-menu';
 import { isPageImageResult } from '@/entrypoints/background/upload-image';
+import { loadLanguage } from '@/utils/i18n';
+import { languageSetting } from '@/utils/settings';
 
 describe('the Cadence context menu', () => {
   const titles: Record<string, string> = {
@@ -28,13 +32,43 @@ describe('the Cadence context menu', () => {
   it('puts "Upload here" (pages, frames) and "Upload this image" (images) under one Cadence parent', async () => {
     await createContextMenus();
     const created = vi.mocked(browser.contextMenus.create).mock.calls.map(([properties]) => properties);
+    const documentUrlPatterns = ['http://*/*', 'https://*/*'];
     expect(created).toEqual([
-      { id: CADENCE_MENU, title: 'Cadence', contexts: ['page', 'frame', 'image'] },
-      { id: UPLOAD_HERE_MENU, parentId: CADENCE_MENU, title: 'Upload here', contexts: ['page', 'frame'] },
-      { id: UPLOAD_IMAGE_MENU, parentId: CADENCE_MENU, title: 'Upload this image', contexts: ['image'] },
+      { id: CADENCE_MENU, title: 'Cadence', contexts: ['page', 'frame', 'image'], documentUrlPatterns },
+      {
+        id: UPLOAD_HERE_MENU,
+        parentId: CADENCE_MENU,
+        title: 'Upload here',
+        contexts: ['page', 'frame'],
+        documentUrlPatterns,
+      },
+      {
+        id: UPLOAD_IMAGE_MENU,
+        parentId: CADENCE_MENU,
+        title: 'Upload this image',
+        contexts: ['image'],
+        documentUrlPatterns,
+      },
     ]);
     // Made again on a language change: the old items go first, or the ids would clash.
     expect(browser.contextMenus.removeAll).toHaveBeenCalledBefore(vi.mocked(browser.contextMenus.create));
+  });
+
+  it('titles follow the language chosen in the options (한국어 here, over an English browser)', async () => {
+    const korean = JSON.parse(
+      readFileSync(path.resolve(import.meta.dirname, '../../public/_locales/ko/messages.json'), 'utf8'),
+    );
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify(korean)));
+    await languageSetting.setValue('ko');
+    try {
+      await createContextMenus();
+    } finally {
+      vi.unstubAllGlobals();
+      await languageSetting.setValue('auto');
+      await loadLanguage();
+    }
+    const titles = vi.mocked(browser.contextMenus.create).mock.calls.map(([properties]) => properties.title);
+    expect(titles).toEqual(['Cadence', '여기에 업로드', '이 이미지 업로드']);
   });
 
   it('"Upload here" injects the panel script into the clicked tab only', async () => {
