@@ -28,11 +28,11 @@ export function usePageImages(
       // One take at a time, so the images keep the order they were clicked in.
       taking = taking
         .then(async () => {
-          const results = await sendMessage('page-images/take', undefined);
-          const files = results.flatMap((result) => (result.kind === 'file' ? [result.file] : []));
-          const errorRows = results.flatMap((result) => (result.kind === 'error' ? [pageImageErrorRow(result)] : []));
-          if (errorRows.length > 0) latest.current.setRows((current) => [...current, ...errorRows]);
-          if (files.length > 0) latest.current.addFiles(files);
+          // Rows appear in the order the images were right-clicked, failed ones included.
+          for (const result of await sendMessage('page-images/take', undefined)) {
+            if (result.kind === 'file') latest.current.addFiles([result.file]);
+            else latest.current.setRows((current) => [...current, pageImageErrorRow(result)]);
+          }
         })
         .catch(() => {
           // The worker was restarting; the next notice or the next panel takes them.
@@ -49,7 +49,8 @@ export function pageImageErrorRow(result: Extract<PageImageResult, { kind: 'erro
   return {
     id: crypto.randomUUID(),
     name: result.name,
-    originalSize: 0,
+    // The size is known only when it was the reason.
+    originalSize: result.code === 'too-large' ? Number(result.detail) : 0,
     phase: 'error',
     error: describePageImageError(result),
   };

@@ -259,6 +259,9 @@ describe('"Upload this image" below the click', () => {
       'Not an image (text/html)',
     );
     expect(await errorRow('huge.png').locator('[data-testid=item-error]').textContent()).toContain('too large');
+    // In the order they were right-clicked, the failed ones in their place.
+    const names = await panel.locator('[data-testid=item-row] .item-name').allTextContents();
+    expect(names.map((name) => name.replace(/\.\w+$/, ''))).toEqual(['right-clicked', 'second', 'notes', 'huge']);
     // The other tab's image stayed for that tab's panel.
     expect(harness.receiver.uploads.filter((upload) => upload.filename.startsWith('other-tab'))).toEqual([]);
   });
