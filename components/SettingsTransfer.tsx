@@ -1,11 +1,16 @@
 import { useState } from 'preact/hooks';
 import { t } from '@/utils/i18n';
+import { languageSetting } from '@/utils/settings';
 import { exportSettings, importSettings, SettingsImportError } from '@/utils/settings-transfer';
 
 type Outcome = { kind: 'imported'; missingSecrets: string[] } | { kind: 'refused'; message: string };
 
-/** "Export settings" (secrets only when ticked) and "Import settings" (all or nothing). */
-export function SettingsTransfer() {
+/**
+ * "Export settings" (secrets only when ticked) and "Import settings" (all or
+ * nothing). `onImported` lets the page redraw forms that read their settings
+ * once; a file that changes the language reloads the page in it.
+ */
+export function SettingsTransfer({ onImported }: { onImported: () => void }) {
   const [includeSecrets, setIncludeSecrets] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | undefined>();
 
@@ -22,8 +27,14 @@ export function SettingsTransfer() {
   async function load(file: File) {
     setOutcome(undefined);
     try {
+      const languageBefore = await languageSetting.getValue();
       const { missingSecrets } = await importSettings(await file.text());
+      if ((await languageSetting.getValue()) !== languageBefore) {
+        window.location.reload();
+        return;
+      }
       setOutcome({ kind: 'imported', missingSecrets });
+      onImported();
     } catch (error) {
       setOutcome({ kind: 'refused', message: describeImportError(error) });
     }

@@ -23,6 +23,8 @@ export function App() {
   const [access, setAccess] = useState<Record<string, boolean>>({});
   const [editing, setEditing] = useState<Editing | undefined>();
   const [importError, setImportError] = useState<string | undefined>();
+  // Bumped by "Import settings": the forms below read their settings once, so they are drawn afresh.
+  const [settingsImports, setSettingsImports] = useState(0);
 
   useEffect(() => {
     void destinationsSetting.getValue().then(setDestinations);
@@ -88,11 +90,11 @@ export function App() {
       <header class="bar">
         <h1>{t('optionsTitle')}</h1>
       </header>
-      <div class="section">
+      <div class="section" key={`general-${settingsImports}`}>
         <LanguagePicker />
         <SettingsForm />
       </div>
-      <div class="section">
+      <div class="section" key={`compression-${settingsImports}`}>
         <h2>{t('compressionLabel')}</h2>
         <CompressionSettingsForm />
       </div>
@@ -165,7 +167,7 @@ export function App() {
       </section>
       <section class="section" data-testid="settings-file">
         <h2>{t('settingsFileTitle')}</h2>
-        <SettingsTransfer />
+        <SettingsTransfer onImported={() => setSettingsImports((count) => count + 1)} />
       </section>
       <section class="section" data-testid="storage">
         <h2>{t('storageTitle')}</h2>

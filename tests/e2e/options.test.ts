@@ -44,6 +44,10 @@ describe('options: language, settings file', () => {
       headers: 'Authorization: Bearer SECRET-TOKEN',
     });
     const options = await openOptions(harness);
+    await options.locator('input[name=delay]').fill('7');
+    await expect
+      .poll(() => harness.browser.serviceWorker.evaluate(() => chrome.storage.local.get('uploadDelayMs')))
+      .toEqual({ uploadDelayMs: 7000 });
     const exportFile = async () => {
       const [download] = await Promise.all([
         options.waitForEvent('download'),
@@ -81,6 +85,8 @@ describe('options: language, settings file', () => {
     await fresh.locator('[data-testid=import-settings]').setInputFiles(fullPath);
     await fresh.locator('[data-testid=settings-imported]').waitFor();
     await fresh.locator('[data-testid=destination-row]', { hasText: 'Token host' }).waitFor();
+    // The forms show the imported values without a reload.
+    await expect.poll(() => fresh.locator('input[name=delay]').inputValue()).toBe('7');
     const stored = await harness.browser.serviceWorker.evaluate(() => chrome.storage.local.get('destinations'));
     expect(JSON.stringify(stored)).toContain('Bearer SECRET-TOKEN');
   });
