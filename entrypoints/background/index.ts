@@ -60,9 +60,14 @@ export default defineBackground({
     browser.runtime.onInstalled.addListener(() => void createContextMenus());
     // The menu titles follow the language chosen in the options.
     languageSetting.watch(() => void createContextMenus());
-    browser.contextMenus.onClicked.addListener(
-      (info, tab) => void onContextMenuClick(info, tab, (click) => uploadImageFromPage(click, pendingImagesPromise)),
-    );
+    browser.contextMenus.onClicked.addListener((info, tab) => {
+      onContextMenuClick(info, tab, (click) => uploadImageFromPage(click, pendingImagesPromise)).catch(
+        (error: unknown) => {
+          // The panel could not open in that tab (e.g. a page the browser keeps scripts out of): no place to show it.
+          console.warn('Cadence: the context menu action failed', error);
+        },
+      );
+    });
     browser.tabs.onRemoved.addListener((tabId) => void pendingImagesPromise.then((pending) => pending.dropTab(tabId)));
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === WAKE_ALARM) void runnerPromise.then((runner) => runner.pump());
