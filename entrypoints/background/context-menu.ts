@@ -18,7 +18,14 @@ const WEB_PAGES = ['http://*/*', 'https://*/*'];
  * under one Cadence parent. Menus persist, so this runs on install and
  * update, and again when the options change the language (the titles).
  */
-export async function createContextMenus(): Promise<void> {
+export function createContextMenus(): Promise<void> {
+  // One at a time: two quick language changes would otherwise create each id twice.
+  makingMenus = makingMenus.then(makeMenus, makeMenus);
+  return makingMenus;
+}
+let makingMenus: Promise<void> = Promise.resolve();
+
+async function makeMenus(): Promise<void> {
   await browser.contextMenus.removeAll();
   await loadLanguage();
   browser.contextMenus.create({
