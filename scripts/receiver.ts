@@ -142,6 +142,11 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
     if (request.method === 'GET' && url.pathname === '/login') return send(response, 200, LOGIN_PAGE, 'text/html');
     if (request.method === 'POST' && url.pathname === '/form-upload')
       return receiveUpload(request, response, formReply);
+    // An image only the page's own cookies open (set by /form-page): "Upload this image" must send them.
+    if (request.method === 'GET' && url.pathname === '/cookie-image.png') {
+      const allowed = (request.headers.cookie ?? '').split(/;\s*/).includes(formCookie);
+      return allowed ? send(response, 200, COOKIE_IMAGE, 'image/png') : send(response, 403, 'no session', 'text/plain');
+    }
     if (request.method === 'GET' && url.pathname === '/')
       return send(response, 200, listPage(uploads), 'text/html; charset=utf-8');
     if (request.method === 'GET' && url.pathname === '/uploads.json') {
@@ -526,6 +531,11 @@ function replyHostile(
     }
   }
 }
+/** A 1×1 PNG. */
+const COOKIE_IMAGE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 function send(
   response: ServerResponse,

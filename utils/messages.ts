@@ -1,6 +1,7 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { Destination } from './destinations/model';
 import type { PageForm } from './destinations/page-form';
+import type { PageImageResult } from './page-images/fetch-image';
 import type { QueueCommand, QueueItem, QueuePlan, QueueSnapshot } from './queue/types';
 
 /** Where a hand-over goes: a saved destination, or the upload form of the page the panel is on. */
@@ -74,6 +75,16 @@ interface ProtocolMap {
   'queue/items-removed'(ids: string[]): void;
   /** background -> panel(s), popup. The plan changed with no item changing (pause, a hold over, a slot free). */
   'queue/plan-changed'(plan: QueuePlan): void;
+  /**
+   * background -> the image-fetch content script of the one frame the user
+   * right-clicked ("Upload this image"). Its reply is the image (a File, by
+   * structured clone) or a named error; the background checks its shape.
+   */
+  'page/fetch-image'(request: { url: string }): PageImageResult;
+  /** panel -> background. Takes (removes) the right-clicked images waiting for the panel's own tab. */
+  'page-images/take'(): PageImageResult[];
+  /** background -> panel(s). An image for some tab's panel is waiting; each panel takes only its tab's. */
+  'page-images/ready'(): void;
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();

@@ -242,3 +242,14 @@ export function parseDestinationUrl(text: string): URL | Error {
   }
   return url;
 }
+
+/** "Automatic" follows the browser's language; the others override it in every Cadence page and menu. */
+export type LanguageChoice = 'auto' | 'en' | 'ko';
+
+/**
+ * The language of Cadence's pages and context menu.
+ * @default 'auto' (the browser's)
+ */
+export const languageSetting = storage.defineItem<LanguageChoice>('local:language', {
+  fallback: 'auto',
+});

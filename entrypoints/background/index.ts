@@ -2,14 +2,22 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { withoutSecrets } from '@/utils/destinations/model';
 import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/utils/messages';
+import { openPendingPageImages } from '@/utils/page-images/pending';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
-import { queuePausedSetting, readPacingOptions, replyTimeoutMsSetting, uploadDelayMsSetting } from '@/utils/settings';
+import {
+  languageSetting,
+  queuePausedSetting,
+  readPacingOptions,
+  replyTimeoutMsSetting,
+  uploadDelayMsSetting,
+} from '@/utils/settings';
 import { createContextMenus, onContextMenuClick } from './context-menu';
 import { resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
 import { openPanelInTab } from './panel-injection';
+import { uploadImageFromPage } from './upload-image';
 
 /** Done rows kept for the list and export; older ones go when new items arrive. */
 const MAX_KEPT_RESULTS = 1000;
@@ -55,8 +63,19 @@ export default defineBackground({
     // starts, so a batch cut off by a browser restart goes on by itself.
     browser.runtime.onStartup.addListener(() => {});
 
-    browser.runtime.onInstalled.addListener(createContextMenus);
-    browser.contextMenus.onClicked.addListener((info, tab) => void onContextMenuClick(info, tab));
+    const pendingImagesPromise = openPendingPageImages();
+    browser.runtime.onInstalled.addListener(() => void createContextMenus());
+    // The menu titles follow the language chosen in the options.
+    languageSetting.watch(() => void createContextMenus());
+    browser.contextMenus.onClicked.addListener((info, tab) => {
+      onContextMenuClick(info, tab, (click) => uploadImageFromPage(click, pendingImagesPromise)).catch(
+        (error: unknown) => {
+          // The panel could not open in that tab (e.g. a page the browser keeps scripts out of): no place to show it.
+          console.warn('Cadence: the context menu action failed', error);
+        },
+      );
+    });
+    browser.tabs.onRemoved.addListener((tabId) => void pendingImagesPromise.then((pending) => pending.dropTab(tabId)));
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === WAKE_ALARM) void runnerPromise.then((runner) => runner.pump());
     });
@@ -106,6 +125,13 @@ export default defineBackground({
     onMessage('page/highlight-form', async ({ data, sender }) => {
       assertFromExtensionPage(sender);
       if (sender.tab?.id !== undefined) await sendMessage('page/highlight-form', data, sender.tab.id);
+    });
+    onMessage('page-images/take', async ({ sender }) => {
+      assertFromExtensionPage(sender);
+      // Only the images right-clicked in the panel's own tab.
+      if (sender.tab?.id === undefined) return [];
+      const images = await (await pendingImagesPromise).take(sender.tab.id);
+      return images.map((image) => image.result);
     });
     onMessage('destination/test', async ({ data, sender }) => {
       assertFromExtensionPage(sender);

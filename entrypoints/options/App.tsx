@@ -1,8 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CompressionSettingsForm } from '@/components/CompressionSettingsForm';
 import { DestinationEditor } from '@/components/DestinationEditor';
+import { LanguagePicker } from '@/components/LanguagePicker';
 import { ReplyTimeoutField } from '@/components/ReplyTimeoutField';
 import { SettingsForm } from '@/components/SettingsForm';
+import { SettingsTransfer } from '@/components/SettingsTransfer';
+import { StorageSection } from '@/components/StorageSection';
 import { hasAccess, originLabel } from '@/utils/destinations/access';
 import { type Destination, newDestination } from '@/utils/destinations/model';
 import { exportedCredentials, exportSxcu, importSxcu } from '@/utils/destinations/sxcu';
@@ -21,6 +24,8 @@ export function App() {
   const [access, setAccess] = useState<Record<string, boolean>>({});
   const [editing, setEditing] = useState<Editing | undefined>();
   const [importError, setImportError] = useState<string | undefined>();
+  // Bumped by "Import settings": the forms below read their settings once, so they are drawn afresh.
+  const [settingsImports, setSettingsImports] = useState(0);
 
   useEffect(() => {
     void destinationsSetting.getValue().then(setDestinations);
@@ -86,11 +91,12 @@ export function App() {
       <header class="bar">
         <h1>{t('optionsTitle')}</h1>
       </header>
-      <div class="section">
+      <div class="section" key={`general-${settingsImports}`}>
+        <LanguagePicker />
         <SettingsForm />
         <ReplyTimeoutField />
       </div>
-      <div class="section">
+      <div class="section" key={`compression-${settingsImports}`}>
         <h2>{t('compressionLabel')}</h2>
         <CompressionSettingsForm />
       </div>
@@ -160,6 +166,14 @@ export function App() {
             {importError}
           </p>
         )}
+      </section>
+      <section class="section" data-testid="settings-file">
+        <h2>{t('settingsFileTitle')}</h2>
+        <SettingsTransfer onImported={() => setSettingsImports((count) => count + 1)} />
+      </section>
+      <section class="section" data-testid="storage">
+        <h2>{t('storageTitle')}</h2>
+        <StorageSection />
       </section>
       {editing && (
         <section class="section">

@@ -25,6 +25,7 @@ import { type DestinationChoice, onMessage, sendMessage } from '@/utils/messages
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
 import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 import { customTargetSetting, defaultPresetSetting, keepJpegMetadataSetting } from '@/utils/settings';
+import { usePageImages } from './use-page-images';
 
 export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
@@ -85,6 +86,8 @@ export function App() {
       document.removeEventListener('paste', onPaste);
     };
   }, []);
+
+  usePageImages(destinationUsable, addFiles, setRows);
 
   function addFiles(files: File[]) {
     const drafts: PanelRow[] = files.map((file) => ({

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renameForType } from '@/utils/compress/compress-image';
 import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
@@ -124,20 +123,5 @@ describe('message senders', () => {
     { case: 'a sender without a url', sender: { id }, accepted: false },
   ])('$case: $accepted', ({ sender, accepted }) => {
     expect(isFromExtensionPage(sender as chrome.runtime.MessageSender, id, `chrome-extension://${id}/`)).toBe(accepted);
-  });
-});
-
-describe('locales', () => {
-  const read = (locale: string) =>
-    JSON.parse(
-      readFileSync(new URL(`../../public/_locales/${locale}/messages.json`, import.meta.url), 'utf8'),
-    ) as Record<string, { message: string; placeholders?: Record<string, unknown> }>;
-  it('English and Korean have the same keys and placeholders', () => {
-    const english = read('en');
-    const korean = read('ko');
-    expect(Object.keys(korean).sort()).toEqual(Object.keys(english).sort());
-    for (const key of Object.keys(english)) {
-      expect(Object.keys(korean[key]?.placeholders ?? {}), key).toEqual(Object.keys(english[key]?.placeholders ?? {}));
-    }
   });
 });
