@@ -197,6 +197,18 @@ export const queuePausedSetting = storage.defineItem<boolean>('local:queuePaused
   fallback: false,
 });
 
+/**
+ * Whether the panel's "Settings" section (pace, preset) is unfolded; the panel
+ * opens as the user left it.
+ * @default false
+ */
+export const panelSettingsOpenSetting = storage.defineItem<boolean>('local:panelSettingsOpen', {
+  fallback: false,
+});
+
+// The panel's place per site lives in its own module (the content script reads it; see there).
+export { type PanelPlace, panelPlacesSetting } from './panel/place-setting';
+
 /** A whole number typed by a user, within limits. */
 export function parseWholeNumber(text: string, min: number, max: number): number | Error {
   const value = Number(text.trim());
