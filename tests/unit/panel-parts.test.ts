@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { minutesAndSeconds } from '@/utils/format';
 import {
   clampToViewport,
   defaultPosition,
@@ -7,8 +8,7 @@ import {
   GRIP_HEIGHT,
   PANEL_HEADER_HEIGHT,
   panelSize,
-} from '@/entrypoints/page.content/placement';
-import { minutesAndSeconds } from '@/utils/format';
+} from '@/utils/panel/geometry';
 import { MAX_REMEMBERED_SITES, panelPlacesSetting, readPanelPlace, savePanelPlace } from '@/utils/panel/place-setting';
 import type { PanelRow } from '@/utils/queue/panel-rows';
 import { bytesSaved, chipDetail, chipTicks, percentSaved } from '@/utils/queue/row-chip';
