@@ -383,10 +383,35 @@ function mergeSnapshot(current: readonly PanelRow[], items: readonly QueueItem[]
   const byId = new Map(current.map((row) => [row.id, row]));
   const stored = items.map((item) => {
     const row = byId.get(item.id);
-    return row ? { ...row, item } : rowFromItem(item);
+    if (!row) return rowFromItem(item);
+    // An unchanged item keeps its row object, so its memoized row does not re-render (500 rows on every command).
+    return row.item && sameItemState(row.item, item) ? row : { ...row, item };
   });
   const storedIds = new Set(items.map((item) => item.id));
   return [...stored, ...current.filter((row) => !storedIds.has(row.id))];
+}
+
+/**
+ * What can change on a stored item after hand-over. Compared field by field
+ * (not by serializing), since a command's reply compares all 500 rows.
+ */
+const CHANGING_FIELDS = [
+  'status',
+  'attempts',
+  'startedAt',
+  'finishedAt',
+  'httpStatus',
+  'resultUrl',
+  'thumbnailUrl',
+  'deletionUrl',
+  'error',
+  'failureKind',
+  'retryAt',
+  'autoRetries',
+] as const satisfies readonly (keyof QueueItem)[];
+
+function sameItemState(a: QueueItem, b: QueueItem): boolean {
+  return CHANGING_FIELDS.every((field) => a[field] === b[field]);
 }
 
 /** The reply to queue/add can arrive after a newer item-changed message: keep the later state. */
