@@ -61,9 +61,9 @@ describe('the panel list: rows that say what is happening, and 500 of them stay 
           `worst ${Math.max(...timings.itemChangedMs).toFixed(1)} ms`,
       );
       expect(timings.itemChangedMs.length).toBeGreaterThanOrEqual(12);
-      // Only the changed row renders: a list that re-renders every row costs about a quarter
-      // of rendering them from scratch (measured un-memoized: 14.5 ms against 56 ms).
-      expect(typical * 6).toBeLessThan(timings.fromScratchMs);
+      // Only the changed row renders: a list that re-renders every row costs a sixth to a quarter
+      // of rendering them from scratch (measured un-memoized: 13 ms against 83 ms, 14.5 against 56).
+      expect(typical * 8).toBeLessThan(timings.fromScratchMs);
       // Within one frame (16 ms) for at least three changes in four. Not every one: on this shared
       // 2-core machine a single change is sometimes preempted for 100 ms and more.
       const withinFrame = timings.itemChangedMs.filter((ms) => ms < 16).length;
