@@ -6,6 +6,7 @@ import { estimateTimeLeft, type TimeLeft } from '@/utils/queue/time-left';
 import type { QueueCommand, QueueCounts, QueueItem, QueuePlan } from '@/utils/queue/types';
 import { PacingStatus } from './PacingStatus';
 import { QueueControls } from './QueueControls';
+import { QueueCounts as CountsList } from './QueueCounts';
 import { ResultsBar } from './ResultsBar';
 import { useNow } from './use-now';
 
@@ -43,6 +44,7 @@ export function BatchBar({
         </span>
         <TimeLeftText timeLeft={timeLeft} />
       </div>
+      <CountsList counts={counts} />
       <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
       <PacingStatus plan={plan} />
       <div class="batch-actions">
