@@ -17,7 +17,7 @@ describe('the panel list: rows that say what is happening, and 500 of them stay 
 
     it('shows saved percent, a ticking elapsed time while uploading, and a failed row retried by its own button', async () => {
       const samples = await makeSamples(harness, smallPhotos(2));
-      const { panel } = await openConfiguredPanel(harness, 0.3);
+      const { panel, frame } = await openConfiguredPanel(harness, 0.3);
       await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
       const [first, second] = samples.map((sample) =>
         panel.locator('[data-testid=item-row]', { hasText: sample.name }),
@@ -43,6 +43,23 @@ describe('the panel list: rows that say what is happening, and 500 of them stay 
       expect(harness.receiver.uploads.map((upload) => upload.filename).sort()).toEqual(
         samples.map((sample) => sample.name).sort(),
       );
+
+      // Clearing the finished rows frees their thumbnails' object URLs (the compressed images in memory).
+      const thumbnail = (await first.locator('img.thumb').getAttribute('src')) ?? '';
+      expect(thumbnail).toMatch(/^blob:/);
+      const readable = (url: string) =>
+        frame.evaluate(
+          (src) =>
+            fetch(src).then(
+              () => true,
+              () => false,
+            ),
+          url,
+        );
+      expect(await readable(thumbnail)).toBe(true);
+      await panel.locator('[data-testid=clear-finished]').click();
+      await expect.poll(() => panel.locator('[data-testid=item-row]').count()).toBe(0);
+      await expect.poll(() => readable(thumbnail)).toBe(false);
     });
   });
 

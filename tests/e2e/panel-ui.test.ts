@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -106,6 +107,13 @@ describe('the panel in the page: moved, collapsed, remembered per site, closed',
     } finally {
       await other.close();
     }
+  });
+
+  it('the content script reads only its place: no destination setting is in its code', async () => {
+    const script = await readFile(path.join(harness.browser.extensionDir, 'content-scripts/page.js'), 'utf8');
+    expect(script).toContain('local:panelPlaces');
+    expect(script).not.toContain('local:destinations');
+    expect(script).not.toContain('local:activeDestinationId');
   });
 
   it('stays inside a viewport that shrinks', async () => {
