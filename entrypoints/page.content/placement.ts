@@ -18,12 +18,6 @@ export async function placePanel(
   const origin = location.origin;
   // Out of the page's flow and unseen until its stored place is read: no flash at the page's end.
   Object.assign(wrapper.style, { position: 'fixed', visibility: 'hidden' });
-  const stored = await readPanelPlace(origin);
-  let place: Omit<PanelPlace, 'savedAt'> = {
-    left: stored?.left ?? null,
-    top: stored?.top ?? null,
-    collapsed: stored?.collapsed ?? false,
-  };
 
   const grip = document.createElement('div');
   const handle = document.createElement('button');
@@ -57,6 +51,14 @@ export async function placePanel(
     background: '#fff',
   });
   Object.assign(iframe.style, { width: '100%', flex: '1', minHeight: '0', border: '0', display: 'block' });
+
+  // Read after the grip is in place, so the wrapper is marked and structured at once.
+  const stored = await readPanelPlace(origin);
+  let place: Omit<PanelPlace, 'savedAt'> = {
+    left: stored?.left ?? null,
+    top: stored?.top ?? null,
+    collapsed: stored?.collapsed ?? false,
+  };
 
   const viewport = (): Size => ({ width: window.innerWidth, height: window.innerHeight });
 
