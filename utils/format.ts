@@ -25,3 +25,9 @@ export function formatDuration(ms: number): string {
 export function formatSeconds(ms: number): string {
   return String(Math.round(ms / 10) / 100);
 }
+
+/** A time left as whole minutes and seconds, rounded up (never "0 s" while something is left). */
+export function minutesAndSeconds(ms: number): { minutes: number; seconds: number } {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  return { minutes: Math.floor(total / 60), seconds: total % 60 };
+}

@@ -210,6 +210,18 @@ export const replyTimeoutMsSetting = storage.defineItem<number>('local:replyTime
 
 export const REPLY_TIMEOUT_LIMITS = { minSeconds: 1, maxSeconds: 300 } as const;
 
+/**
+ * Whether the panel's "Settings" section (pace, preset) is unfolded; the panel
+ * opens as the user left it.
+ * @default false
+ */
+export const panelSettingsOpenSetting = storage.defineItem<boolean>('local:panelSettingsOpen', {
+  fallback: false,
+});
+
+// The panel's place per site lives in its own module (the content script reads it; see there).
+export { type PanelPlace, panelPlacesSetting } from './panel/place-setting';
+
 /** A whole number typed by a user, within limits. */
 export function parseWholeNumber(text: string, min: number, max: number): number | Error {
   const value = Number(text.trim());

@@ -5,7 +5,7 @@ import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/ut
 import { openPendingPageImages } from '@/utils/page-images/pending';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
-import type { QueueItem, QueuePlan } from '@/utils/queue/types';
+import type { ItemSource, QueueItem, QueuePlan } from '@/utils/queue/types';
 import {
   languageSetting,
   queuePausedSetting,
@@ -89,7 +89,7 @@ export default defineBackground({
 
     onMessage('queue/add', async ({ data, sender }) => {
       assertFromExtensionPage(sender);
-      const item = await addToQueue(data);
+      const item = await addToQueue(data, sourceOf(sender.tab));
       const runner = await runnerPromise;
       broadcastItemChanged(item, runner.plan);
       void runner.pump();
@@ -142,7 +142,7 @@ export default defineBackground({
       if (sender.tab?.id !== undefined) await sendMessage('panel/unmount', undefined, sender.tab.id);
     });
 
-    async function addToQueue(handOver: HandOver): Promise<QueueItem> {
+    async function addToQueue(handOver: HandOver, source: ItemSource): Promise<QueueItem> {
       const { file } = handOver;
       if (!(file instanceof File) || file.size === 0) {
         throw new Error('The image did not arrive intact (empty or not a file)');
@@ -164,6 +164,7 @@ export default defineBackground({
           status: 'queued',
           attempts: 0,
           createdAt: Date.now(),
+          source,
         },
         file,
       );
@@ -178,6 +179,17 @@ function broadcastItemChanged(item: QueueItem, plan: QueuePlan): void {
 
 function broadcastPlanChanged(plan: QueuePlan): void {
   sendMessage('queue/plan-changed', plan).catch(() => {});
+}
+
+/** The panel's tab, as the popup names its batch. URL and title are there while the tab granted access (activeTab). */
+function sourceOf(tab: chrome.tabs.Tab | undefined): ItemSource {
+  let origin: string | undefined;
+  try {
+    origin = tab?.url ? new URL(tab.url).origin : undefined;
+  } catch {
+    origin = undefined;
+  }
+  return { tabId: tab?.id, origin, title: tab?.title || undefined };
 }
 
 /** Items leave the background without the destination's secrets (headers, fields, query). */

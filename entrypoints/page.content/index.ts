@@ -2,6 +2,7 @@ import { createIframeUi } from 'wxt/utils/content-script-ui/iframe';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { findUploadForms } from '@/utils/destinations/page-form';
 import { onMessage } from '@/utils/messages';
+import { placePanel } from './placement';
 
 /** Set in the isolated world, so an injection into a tab that has the panel only shows it again. */
 declare global {
@@ -21,6 +22,7 @@ export default defineContentScript({
     if (window.cadencePanelMounted) return;
     window.cadencePanelMounted = true;
 
+    let stopPlacing: Promise<() => void> | undefined;
     const ui = createIframeUi(ctx, {
       page: '/panel.html',
       position: 'inline',
@@ -33,21 +35,8 @@ export default defineContentScript({
         iframe.allow = 'clipboard-read; clipboard-write';
       },
       onMount(wrapper, iframe) {
-        wrapper.setAttribute('data-cadence-panel', '');
-        Object.assign(wrapper.style, {
-          position: 'fixed',
-          right: '16px',
-          bottom: '16px',
-          zIndex: '2147483647',
-          width: '420px',
-          height: 'min(620px, calc(100vh - 32px))',
-          boxShadow: '0 8px 28px rgba(0,0,0,.28)',
-          borderRadius: '10px',
-          overflow: 'hidden',
-          background: '#fff',
-        });
-        Object.assign(iframe.style, { width: '100%', height: '100%', border: '0', display: 'block' });
         iframe.title = 'Cadence';
+        stopPlacing = placePanel(wrapper, iframe, { onEscape: () => closePanel() });
       },
     });
     ui.mount();
@@ -77,13 +66,15 @@ export default defineContentScript({
       form.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     });
 
-    const stopListening = onMessage('panel/unmount', () => {
+    const stopListening = onMessage('panel/unmount', () => closePanel());
+    function closePanel() {
+      void stopPlacing?.then((stop) => stop());
       ui.remove();
       unhighlight();
       window.cadencePanelMounted = false;
       stopListening();
       stopFinding();
       stopHighlighting();
-    });
+    }
   },
 });

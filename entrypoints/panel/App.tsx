@@ -1,12 +1,9 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { BatchBar } from '@/components/BatchBar';
 import { DestinationPicker } from '@/components/DestinationPicker';
 import { DiagnosticsButton } from '@/components/DiagnosticsButton';
 import { ItemRow } from '@/components/ItemRow';
-import { PacingStatus } from '@/components/PacingStatus';
 import { PresetPicker } from '@/components/PresetPicker';
-import { QueueControls } from '@/components/QueueControls';
-import { QueueCounts } from '@/components/QueueCounts';
-import { ResultsBar } from '@/components/ResultsBar';
 import { SettingsForm } from '@/components/SettingsForm';
 import { StorageUse } from '@/components/StorageUse';
 import { type CompressedImage, CompressionError } from '@/utils/compress/compress-image';
@@ -23,12 +20,28 @@ import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { type DestinationChoice, onMessage, sendMessage } from '@/utils/messages';
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
+import { bytesSaved } from '@/utils/queue/row-chip';
 import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
-import { customTargetSetting, defaultPresetSetting, keepJpegMetadataSetting } from '@/utils/settings';
+import {
+  customTargetSetting,
+  defaultPresetSetting,
+  keepJpegMetadataSetting,
+  panelSettingsOpenSetting,
+} from '@/utils/settings';
+import { useEscapeClose } from './use-escape-close';
+import { useListTiming } from './use-list-timing';
 import { usePageImages } from './use-page-images';
+import { useThumbnailRevoking } from './use-thumbnail-revoking';
 
 export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
+  // Read by callbacks that must stay the same function for memoized rows (sendHeld).
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const timing = useListTiming(rows);
+  useThumbnailRevoking(rows);
+  useEscapeClose(closePanel);
+  const [settingsOpen, setSettingsOpen] = useState<boolean | null>(null);
   const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
   const [choice, setChoice] = useState<DestinationChoice | null>(null);
   // Read by the paste listener, registered once; files go where the choice was when they were added.
@@ -52,6 +65,7 @@ export function App() {
   const [pool] = useState(createCompressorPool);
 
   useEffect(() => {
+    void panelSettingsOpenSetting.getValue().then(setSettingsOpen);
     void defaultPresetSetting.getValue().then((stored) => {
       globalDefaultPreset.current = stored;
       setPreset((current) => current ?? presetForDestination(destinationCompression.current.presetId, stored));
@@ -62,6 +76,7 @@ export function App() {
   useEffect(() => {
     // Subscribe first, then read the store, so no change falls between the two.
     const stopChanges = onMessage('queue/item-changed', ({ data }) => {
+      timing.started('cadence:item-changed');
       setRows((current) => mergeItem(current, data.item));
       setPlan(data.plan);
     });
@@ -71,6 +86,7 @@ export function App() {
     });
     const stopPlan = onMessage('queue/plan-changed', ({ data }) => setPlan(data));
     void sendMessage('queue/get', undefined).then((snapshot) => {
+      timing.started('cadence:snapshot');
       setRows((current) => mergeSnapshot(current, snapshot.items));
       setPlan(snapshot.plan);
     });
@@ -230,8 +246,8 @@ export function App() {
   }
 
   /** The user's "Send anyway" / "Send the original" on a held or unreadable row. */
-  function sendHeld(id: string) {
-    const row = rows.find((candidate) => candidate.id === id);
+  const sendHeld = useCallback((id: string) => {
+    const row = rowsRef.current.find((candidate) => candidate.id === id);
     if (!row?.sendable) return;
     const { file, width, height } = row.sendable;
     setRows((current) => updateRow(current, id, { phase: 'handing-over', error: undefined, sendable: undefined }));
@@ -240,13 +256,17 @@ export function App() {
     handingOver.current = handingOver.current.then(() =>
       handOver(id, row.originalSize, file, width, height, destination),
     );
-  }
+  }, []);
 
-  function onCommand(command: QueueCommand) {
+  const onCommand = useCallback((command: QueueCommand) => {
     void sendMessage('queue/control', command).then((snapshot) => {
       setRows((current) => mergeSnapshot(current, snapshot.items));
       setPlan(snapshot.plan);
     });
+  }, []);
+
+  function closePanel() {
+    void sendMessage('panel/close', undefined);
   }
 
   function onDrop(event: DragEvent) {
@@ -256,19 +276,23 @@ export function App() {
     if (files.length > 0 && destinationUsable) addFiles(files);
   }
 
-  const counts = countByStatus(rows.flatMap((row) => (row.item ? [row.item] : [])));
+  const items = rows.flatMap((row) => (row.item ? [row.item] : []));
+  const counts = countByStatus(items);
+  const total = items.length - counts.cancelled;
   return (
-    <main>
-      <header class="bar">
+    <main class="panel">
+      <header class="bar panel-header">
         <h1>{t('panelTitle')}</h1>
-        <button type="button" onClick={() => void sendMessage('panel/close', undefined)} aria-label={t('panelClose')}>
+        {/* What stays in sight when the panel is collapsed to its header. */}
+        <span class="header-summary muted" data-testid="header-summary">
+          {total > 0 && `${t('batchDone', String(counts.done), String(total))} · −${formatBytes(bytesSaved(items))}`}
+        </span>
+        <button type="button" data-testid="close-panel" onClick={closePanel} aria-label={t('panelClose')}>
           ✕
         </button>
       </header>
-      <div class="section">
+      <div class="section panel-top">
         <DestinationPicker onChange={onDestinationChange} />
-        <SettingsForm />
-        {preset && <PresetPicker value={preset} onChange={setPreset} />}
         {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target needs drag handlers; keyboard users reach the file input inside it */}
         <div
           class={`drop-zone${dragging ? ' dragging' : ''}${destinationUsable ? '' : ' disabled'}`}
@@ -302,13 +326,8 @@ export function App() {
             t('needDestination')
           )}
         </div>
-        <QueueCounts counts={counts} />
-        <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
-        <PacingStatus plan={plan} />
-        <ResultsBar items={rows.flatMap((row) => (row.item ? [row.item] : []))} />
-        <DiagnosticsButton rows={rows} plan={plan} />
-        <div class="footer-row">
-          <StorageUse revision={counts} />
+        <BatchBar items={items} plan={plan} counts={counts} onCommand={onCommand}>
+          <DiagnosticsButton rows={rows} plan={plan} />
           <button
             type="button"
             data-testid="clear-finished"
@@ -324,14 +343,39 @@ export function App() {
           >
             {t('clearFinished')}
           </button>
-        </div>
+        </BatchBar>
+        {settingsOpen !== null && (
+          <details
+            class="panel-settings"
+            data-testid="panel-settings"
+            open={settingsOpen}
+            onToggle={(event) => {
+              const open = event.currentTarget.open;
+              setSettingsOpen(open);
+              void panelSettingsOpenSetting.setValue(open);
+            }}
+          >
+            <summary>{t('panelSettings')}</summary>
+            <SettingsForm />
+            {preset && <PresetPicker value={preset} onChange={setPreset} />}
+            <div class="footer-row">
+              <StorageUse revision={counts} />
+            </div>
+          </details>
+        )}
       </div>
       {rows.length === 0 ? (
         <p class="section muted">{t('emptyQueue')}</p>
       ) : (
         <ul class="items" data-testid="items">
           {rows.map((row) => (
-            <ItemRow key={row.id} row={row} onSend={sendHeld} onCommand={onCommand} />
+            <ItemRow
+              key={row.id}
+              row={row}
+              nextStartAt={plan.itemId === row.id ? plan.nextStartAt : null}
+              onSend={sendHeld}
+              onCommand={onCommand}
+            />
           ))}
         </ul>
       )}
@@ -344,10 +388,35 @@ function mergeSnapshot(current: readonly PanelRow[], items: readonly QueueItem[]
   const byId = new Map(current.map((row) => [row.id, row]));
   const stored = items.map((item) => {
     const row = byId.get(item.id);
-    return row ? { ...row, item } : rowFromItem(item);
+    if (!row) return rowFromItem(item);
+    // An unchanged item keeps its row object, so its memoized row does not re-render (500 rows on every command).
+    return row.item && sameItemState(row.item, item) ? row : { ...row, item };
   });
   const storedIds = new Set(items.map((item) => item.id));
   return [...stored, ...current.filter((row) => !storedIds.has(row.id))];
+}
+
+/**
+ * What can change on a stored item after hand-over. Compared field by field
+ * (not by serializing), since a command's reply compares all 500 rows.
+ */
+const CHANGING_FIELDS = [
+  'status',
+  'attempts',
+  'startedAt',
+  'finishedAt',
+  'httpStatus',
+  'resultUrl',
+  'thumbnailUrl',
+  'deletionUrl',
+  'error',
+  'failureKind',
+  'retryAt',
+  'autoRetries',
+] as const satisfies readonly (keyof QueueItem)[];
+
+function sameItemState(a: QueueItem, b: QueueItem): boolean {
+  return CHANGING_FIELDS.every((field) => a[field] === b[field]);
 }
 
 /** The reply to queue/add can arrive after a newer item-changed message: keep the later state. */

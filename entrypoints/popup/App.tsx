@@ -4,11 +4,15 @@ import { DiagnosticsButton } from '@/components/DiagnosticsButton';
 import { PacingStatus } from '@/components/PacingStatus';
 import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
+import { SourceGroups } from '@/components/SourceGroups';
 import { StorageUse } from '@/components/StorageUse';
 import type { Destination } from '@/utils/destinations/model';
+import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { onMessage, sendMessage } from '@/utils/messages';
 import { rowFromItem } from '@/utils/queue/panel-rows';
+import { bytesSaved } from '@/utils/queue/row-chip';
+import { groupBySource } from '@/utils/queue/sources';
 import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
 
@@ -65,8 +69,10 @@ export function App() {
     }
   }
 
-  const uploading = [...items.values()].filter((item) => item.status === 'uploading');
-  const counts = countByStatus([...items.values()]);
+  const all = [...items.values()];
+  const uploading = all.filter((item) => item.status === 'uploading');
+  const counts = countByStatus(all);
+  const handedOver = all.filter((item) => item.status !== 'cancelled');
   return (
     <main class="popup" style={{ width: '320px' }}>
       <header class="bar">
@@ -77,6 +83,11 @@ export function App() {
       </header>
       <div class="section">
         <QueueCounts counts={counts} />
+        {handedOver.length > 0 && (
+          <p class="muted" data-testid="saved-total" data-bytes={bytesSaved(handedOver)}>
+            {t('batchSaved', formatBytes(bytesSaved(handedOver)))}
+          </p>
+        )}
         {uploading.length > 0 && (
           <p class="muted" data-testid="current-item">
             {t('statusUploading')}: {uploading.map((item) => item.name).join(', ')}
@@ -84,6 +95,12 @@ export function App() {
         )}
         <PacingStatus plan={plan} />
         <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
+        {all.length > 0 && (
+          <>
+            <h2 class="popup-heading">{t('batchesHeading')}</h2>
+            <SourceGroups groups={groupBySource(all)} />
+          </>
+        )}
         {destinations.length > 0 && (
           <label>
             {t('destinationLabel')}

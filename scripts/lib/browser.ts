@@ -139,7 +139,10 @@ export async function readPopupCounts(
   ) as Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>>;
 }
 
-/** Clicks the popup's "Upload on this page" with `page` as the active tab, and waits for the panel in it. */
+/**
+ * Clicks the popup's "Upload on this page" with `page` as the active tab,
+ * waits for the panel in it, and unfolds its Settings section.
+ */
 export async function openPanelFromPopup(launched: LaunchedBrowser, page: Page): Promise<FrameLocator> {
   await page.bringToFront();
   await withPopup(launched, async (popup) => {
@@ -147,6 +150,12 @@ export async function openPanelFromPopup(launched: LaunchedBrowser, page: Page):
   });
   const panel = panelIn(page);
   await panel.locator('main').waitFor({ timeout: 10_000 });
+  // The pace and preset fields live in the folded "Settings" section; it stays open once opened.
+  const settings = panel.locator('[data-testid=panel-settings]');
+  await settings.waitFor();
+  if (!(await settings.evaluate((details) => (details as HTMLDetailsElement).open))) {
+    await settings.locator('summary').click();
+  }
   return panel;
 }
 

@@ -96,6 +96,20 @@ export interface QueueItem {
   /** Automatic retries since the item was handed over or retried by hand. */
   autoRetries?: number;
   attemptLog?: AttemptRecord[];
+  /** The tab and page the panel was on when it handed the item over: the popup groups batches by it. */
+  source?: ItemSource;
+}
+
+/**
+ * Where an item came from. Page data (the page's own origin and title, as the
+ * browser reports the tab), shown only in extension pages; absent for items
+ * stored before it existed, and origin and title absent when the browser
+ * did not give the tab's URL.
+ */
+export interface ItemSource {
+  tabId?: number;
+  origin?: string;
+  title?: string;
 }
 
 export type PacingMode = 'sequential' | 'staggered' | 'adaptive';

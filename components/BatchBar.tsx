@@ -1,0 +1,81 @@
+import type { ComponentChildren } from 'preact';
+import { formatBytes, minutesAndSeconds } from '@/utils/format';
+import { t } from '@/utils/i18n';
+import { bytesSaved } from '@/utils/queue/row-chip';
+import { estimateTimeLeft, type TimeLeft } from '@/utils/queue/time-left';
+import type { QueueCommand, QueueCounts, QueueItem, QueuePlan } from '@/utils/queue/types';
+import { PacingStatus } from './PacingStatus';
+import { QueueControls } from './QueueControls';
+import { QueueCounts as CountsList } from './QueueCounts';
+import { ResultsBar } from './ResultsBar';
+import { useNow } from './use-now';
+
+/**
+ * The batch at a glance: done of total, bytes saved, time left from the pace,
+ * the controls and the results. `children` go beside the results' buttons
+ * (room for one more, such as "Copy diagnostics").
+ */
+export function BatchBar({
+  items,
+  plan,
+  counts,
+  onCommand,
+  children,
+}: {
+  items: QueueItem[];
+  plan: QueuePlan;
+  counts: QueueCounts;
+  onCommand: (command: QueueCommand) => void;
+  children?: ComponentChildren;
+}) {
+  const pending = counts.queued + counts.uploading > 0;
+  // One timer for the bar, only while something is left.
+  const now = useNow(pending);
+  const total = items.length - counts.cancelled;
+  const timeLeft = estimateTimeLeft(items, plan, now);
+  return (
+    <div class="batch-bar" data-testid="batch-bar">
+      <div class="batch-summary">
+        <strong data-testid="batch-done" data-done={counts.done} data-total={total}>
+          {t('batchDone', String(counts.done), String(total))}
+        </strong>
+        <span data-testid="batch-saved" data-bytes={bytesSaved(items)}>
+          {t('batchSaved', formatBytes(bytesSaved(items)))}
+        </span>
+        <TimeLeftText timeLeft={timeLeft} />
+      </div>
+      <CountsList counts={counts} />
+      <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
+      <PacingStatus plan={plan} />
+      <div class="batch-actions">
+        <ResultsBar items={items} />
+        {children}
+      </div>
+    </div>
+  );
+}
+
+function TimeLeftText({ timeLeft }: { timeLeft: TimeLeft }) {
+  if (timeLeft.kind === 'none') return null;
+  if (timeLeft.kind === 'paused') {
+    return (
+      <span class="muted" data-testid="batch-time-left" data-kind="paused">
+        {t('timeLeftPaused')}
+      </span>
+    );
+  }
+  const { minutes, seconds } = minutesAndSeconds(timeLeft.ms);
+  const amount =
+    minutes > 0 ? t('durationMinutesSeconds', String(minutes), String(seconds)) : t('durationSeconds', String(seconds));
+  return (
+    <span
+      class="muted"
+      data-testid="batch-time-left"
+      data-kind="estimate"
+      data-ms={timeLeft.ms}
+      title={timeLeft.measured ? undefined : t('timeLeftPaceOnly')}
+    >
+      {t(timeLeft.measured ? 'timeLeft' : 'timeLeftAtLeast', amount)}
+    </span>
+  );
+}
