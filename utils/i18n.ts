@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import type english from '@/public/_locales/en/messages.json';
-import { type LanguageChoice, languageSetting } from './settings';
+import { type LanguageChoice, languageSetting } from './language-setting';
 
 export type MessageKey = keyof typeof english;
 

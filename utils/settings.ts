@@ -255,13 +255,5 @@ export function parseDestinationUrl(text: string): URL | Error {
   return url;
 }
 
-/** "Automatic" follows the browser's language; the others override it in every Cadence page and menu. */
-export type LanguageChoice = 'auto' | 'en' | 'ko';
-
-/**
- * The language of Cadence's pages and context menu.
- * @default 'auto' (the browser's)
- */
-export const languageSetting = storage.defineItem<LanguageChoice>('local:language', {
-  fallback: 'auto',
-});
+// The language setting lives in its own module: t() reads it in every context, the content script included.
+export { type LanguageChoice, languageSetting } from './language-setting';
