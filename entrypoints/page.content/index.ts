@@ -1,12 +1,13 @@
 import { createIframeUi } from 'wxt/utils/content-script-ui/iframe';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { findUploadForms } from '@/utils/destinations/page-form';
-import { onMessage } from '@/utils/messages';
+import { guardedReceiver } from '@/utils/message-guard';
+import { handTokenToPanel, takePanelToken } from './panel-token';
 
 /** Set in the isolated world, so an injection into a tab that has the panel only shows it again. */
 declare global {
   interface Window {
-    cadencePanelMounted?: boolean;
+    cadencePanel?: { wrapper: HTMLElement; unmount(): void };
   }
 }
 
@@ -18,8 +19,10 @@ declare global {
 export default defineContentScript({
   registration: 'runtime',
   main(ctx) {
-    if (window.cadencePanelMounted) return;
-    window.cadencePanelMounted = true;
+    const panelToken = takePanelToken();
+    if (window.cadencePanel?.wrapper.isConnected) return;
+    // The page removed the panel: let go of its listeners and mount a new one.
+    window.cadencePanel?.unmount();
 
     const ui = createIframeUi(ctx, {
       page: '/panel.html',
@@ -31,6 +34,7 @@ export default defineContentScript({
         // there (write: "Copy all" result links). Set before the iframe enters the
         // page: a permissions policy is fixed when the frame navigates.
         iframe.allow = 'clipboard-read; clipboard-write';
+        handTokenToPanel(iframe, panelToken);
       },
       onMount(wrapper, iframe) {
         wrapper.setAttribute('data-cadence-panel', '');
@@ -65,8 +69,10 @@ export default defineContentScript({
     };
     const uploadFormElements = () =>
       [...document.querySelectorAll('form')].filter((form) => form.querySelector('input[type=file][name]'));
-    const stopFinding = onMessage('page/find-forms', () => findUploadForms(document));
-    const stopHighlighting = onMessage('page/highlight-form', ({ data }) => {
+    // Only the background may ask (message-schemas.ts); the page cannot reach this listener at all.
+    const messages = guardedReceiver('content-script');
+    const stopFinding = messages.on('page/find-forms', () => findUploadForms(document));
+    const stopHighlighting = messages.on('page/highlight-form', ({ data }) => {
       unhighlight();
       const form = data.index === null ? undefined : uploadFormElements()[data.index];
       if (!form) return;
@@ -77,13 +83,15 @@ export default defineContentScript({
       form.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     });
 
-    const stopListening = onMessage('panel/unmount', () => {
+    const unmount = () => {
       ui.remove();
       unhighlight();
-      window.cadencePanelMounted = false;
+      window.cadencePanel = undefined;
       stopListening();
       stopFinding();
       stopHighlighting();
-    });
+    };
+    const stopListening = messages.on('panel/unmount', unmount);
+    window.cadencePanel = { wrapper: ui.wrapper, unmount };
   },
 });

@@ -1,6 +1,10 @@
 import { render } from 'preact';
 import '@/components/ui.css';
 import { App } from './App';
+import { PanelRefused } from './PanelRefused';
+import { claimThisPanel } from './panel-claim';
 
 document.documentElement.lang = navigator.language;
-render(<App />, document.getElementById('app') as HTMLElement);
+const root = document.getElementById('app') as HTMLElement;
+// Nothing is shown, read from storage or sent until the panel has claimed its token.
+void claimThisPanel().then((claimed) => render(claimed ? <App /> : <PanelRefused />, root));

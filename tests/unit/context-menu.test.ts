@@ -21,12 +21,12 @@ describe('"Upload here" in the context menu', () => {
     );
   });
 
-  it('injects the panel script into the clicked tab only', async () => {
+  it('injects the panel script, after its one-time token, into the clicked tab only', async () => {
     await onContextMenuClick({ menuItemId: UPLOAD_HERE_MENU }, { id: 42 });
-    expect(browser.scripting.executeScript).toHaveBeenCalledExactlyOnceWith({
-      target: { tabId: 42 },
-      files: ['/content-scripts/page.js'],
-    });
+    const calls = vi.mocked(browser.scripting.executeScript).mock.calls.map(([injection]) => injection);
+    expect(calls.map((injection) => injection.target)).toEqual([{ tabId: 42 }, { tabId: 42 }]);
+    expect(calls[0]).toMatchObject({ args: [expect.any(String)] });
+    expect(calls[1]).toMatchObject({ files: ['/content-scripts/page.js'] });
   });
 
   it.each([
