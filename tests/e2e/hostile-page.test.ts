@@ -1,6 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Frame } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPanelFromPopup, readPopupCounts } from '../../scripts/lib/browser';
 import {
+  addDestination,
   type Harness,
   makeSamples,
   openConfiguredPanel,
@@ -242,5 +246,122 @@ describe('a hostile page cannot drive or read the panel', () => {
       for (const upload of uploads) expect(observed).not.toContain(upload.url);
       expect(observed).not.toContain('/files/');
     }
+  });
+});
+
+/**
+ * A destination that answers with script where a URL belongs, and an error
+ * page of HTML: what a compromised or hostile server could send back.
+ */
+async function startHostileServer(): Promise<{ origin: string; close(): Promise<void> }> {
+  const cors = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': 'POST, OPTIONS',
+    'access-control-allow-headers': '*',
+  };
+  const server = http.createServer((request, response) => {
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204, cors).end();
+      return;
+    }
+    request.resume();
+    request.on('end', () => {
+      if (request.url === '/scripted-links') {
+        response.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            url: 'javascript:document.body.dataset.pwned=1',
+            thumb: "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+            del: 'javascript:void(0)',
+          }),
+        );
+      } else {
+        response
+          .writeHead(400, { ...cors, 'content-type': 'text/html' })
+          .end('<img src=x onerror="document.body.dataset.pwned=1"><b>Bad request</b>');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('names, URLs and errors from files and servers are text', () => {
+  let harness: Harness;
+  let hostile: Awaited<ReturnType<typeof startHostileServer>>;
+  beforeEach(async () => {
+    harness = await startHarness();
+    hostile = await startHostileServer();
+  });
+  afterEach(async () => {
+    await harness?.dispose();
+    await hostile?.close();
+  });
+
+  it('an HTML file name and an HTML error page show as text; javascript: and data: results are not links', async () => {
+    const hostileName = '<img src=x onerror=document.body.dataset.pwned=1>.jpg';
+    const [sample] = await makeSamples(harness, [
+      { name: hostileName, type: 'image/jpeg', width: 64, height: 48, seed: 1 },
+    ]);
+    if (!sample) throw new Error('no sample');
+    await addDestination(harness, { name: 'Error page host', url: `${hostile.origin}/error-page` });
+    const { panel, frame } = await openConfiguredPanel(harness, 0.3, {
+      name: 'Scripted links host',
+      url: `${hostile.origin}/scripted-links`,
+      replyThumbnailUrl: '{json:thumb}',
+      replyDeletionUrl: '{json:del}',
+    });
+    await panel.locator('[data-testid=file-input]').setInputFiles([sample.path]);
+    const linked = panel.locator('[data-testid=item-row]').first();
+    await expect.poll(() => linked.getAttribute('data-status'), { timeout: 20_000 }).toMatch(/done|failed/);
+
+    await panel.locator('select[name=destination]').selectOption({ label: 'Error page host' });
+    await panel.locator('[data-testid=file-input]').setInputFiles([sample.path]);
+    const refused = panel.locator('[data-testid=item-row]').nth(1);
+    await expect.poll(() => refused.getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+
+    // The names are the very text of the file name, in text nodes.
+    expect(await panel.locator('.item-name').allTextContents()).toEqual([hostileName, hostileName]);
+    // The server's HTML is shown as characters, never parsed.
+    expect(await refused.locator('[data-testid=item-error]').textContent()).toContain('<img src=x onerror=');
+    const ownPages = `chrome-extension://${harness.browser.extensionId}/`;
+    const inspect = (panelFrame: Frame) =>
+      panelFrame.evaluate(() => ({
+        strayImages: document.querySelectorAll('img[src=x], img[src="x"]').length,
+        boldFromServer: [...document.querySelectorAll('b')].filter((b) => b.textContent === 'Bad request').length,
+        pwned: document.body.dataset.pwned ?? null,
+        hrefs: [...document.querySelectorAll('a[href]')].map((anchor) => anchor.getAttribute('href') ?? ''),
+        imageSources: [...document.querySelectorAll('img')].map((image) => image.getAttribute('src') ?? ''),
+      }));
+    // Every link is http(s) or Cadence's own options page, every image the panel's own blob or http(s):
+    // the script and data "URLs" the server sent are neither links nor image sources.
+    const expectOnlySafeLinks = (rendered: Awaited<ReturnType<typeof inspect>>) => {
+      expect(rendered).toMatchObject({ strayImages: 0, boldFromServer: 0, pwned: null });
+      expect(rendered.hrefs.filter((href) => !/^https?:/.test(href) && !href.startsWith(ownPages))).toEqual([]);
+      expect(
+        rendered.imageSources.filter((src) => !/^https?:/.test(src) && !src.startsWith(`blob:${ownPages}`)),
+      ).toEqual([]);
+    };
+    expectOnlySafeLinks(await inspect(frame));
+    expect(await linked.locator('a').count()).toBe(0);
+    // A 2xx reply: the item is done and its "URLs" are shown as the text the server sent.
+    expect(await linked.getAttribute('data-status')).toBe('done');
+    expect(await linked.locator('[data-testid=result-link-text]').textContent()).toBe(
+      'javascript:document.body.dataset.pwned=1',
+    );
+    expect(await linked.locator('[data-testid=thumbnail-link-text]').textContent()).toMatch(/^data:image\/svg/);
+
+    // A panel opened later draws rows from the store, with the server's thumbnail instead of its own: still no data: image.
+    const later = await harness.browser.context.newPage();
+    await later.goto(`${harness.receiver.origin}/`);
+    const laterPanel = await openPanelFromPopup(harness.browser, later);
+    await expect.poll(() => laterPanel.locator('[data-testid=item-row]').count()).toBe(2);
+    const laterFrame = later.frames().find((candidate) => candidate.url().endsWith('/panel.html'));
+    if (!laterFrame) throw new Error('no panel frame');
+    expectOnlySafeLinks(await inspect(laterFrame));
+    expect(await laterPanel.locator('.item-name').allTextContents()).toEqual([hostileName, hostileName]);
   });
 });
