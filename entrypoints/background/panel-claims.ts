@@ -14,8 +14,10 @@ import { storage } from 'wxt/utils/storage';
  *    `TOKEN_LIFETIME_MS`, from a panel in the same tab, and remembers that
  *    document (`sender.documentId`) as a claimed panel.
  *
- * A page that frames panel.html itself never has a token, and one it copied
- * would already be spent. A reloaded panel is a new document whose token is
+ * The WAR has `use_dynamic_url`, so a page cannot frame panel.html before it
+ * sees our iframe; one that copies the iframe's src gets a panel without a
+ * token (it is never in the DOM), and a token it guessed or replayed claims
+ * nothing. A reloaded panel is a new document whose token is
  * spent: it shows the refusal until the panel is closed and opened again.
  * Kept in session storage: the service worker stops when idle and forgets its
  * globals, and session storage is out of content scripts' reach.

@@ -172,7 +172,7 @@ describe('a hostile page cannot drive or read the panel', () => {
     }, extensionId);
 
     // The token never enters the DOM: the real iframe's src is the bare panel URL.
-    expect(attempts.realSrc).toBe(`chrome-extension://${extensionId}/panel.html`);
+    expect(new URL(attempts.realSrc ?? '')).toMatchObject({ pathname: '/panel.html', search: '', hash: '' });
     expect(attempts.runtime).toBe('undefined');
     expect(attempts.sendMessage).toBe('threw TypeError');
     expect(attempts.contentDocument).toBe('null');
@@ -180,30 +180,32 @@ describe('a hostile page cannot drive or read the panel', () => {
     expect(attempts['fake-ownDocument']).toBe('null');
     expect(attempts['fake-copyDocument']).toBe('null');
 
-    // The fake panels show the refusal and nothing of the queue or settings.
-    const fakes = page.frames().filter((candidate) => candidate.name().startsWith('fake-'));
-    expect(fakes).toHaveLength(2);
-    for (const fake of fakes) {
-      await fake.locator('[data-testid=panel-refused]').waitFor({ timeout: 10_000 });
-      expect(await fake.locator('[data-testid=item-row], select, input').count()).toBe(0);
-      // Even from inside the fake panel (an extension page), the background refuses every panel message.
-      const replies = await fake.evaluate(async () => {
-        const send = (type: string, data: unknown) =>
-          chrome.runtime.sendMessage({ id: 7, type, data, timestamp: Date.now() }) as Promise<{
-            res?: unknown;
-            err?: { name?: string };
-          }>;
-        return Promise.all([
-          send('queue/get', undefined),
-          send('queue/control', { kind: 'cancel-all' }),
-          send('queue/clear-finished', undefined),
-          send('page/find-forms', undefined),
-          send('panel/close', undefined),
-        ]);
-      });
-      expect(replies.map((reply) => reply.err?.name)).toEqual(Array(5).fill('MessageRefusedError'));
-      expect(replies.every((reply) => reply.res === undefined)).toBe(true);
-    }
+    // panel.html is reachable only at this session's dynamic URL (use_dynamic_url): the static one is blocked.
+    const fakeOwn = page.frames().find((candidate) => candidate.name() === 'fake-own');
+    expect(fakeOwn?.url()).toMatch(/^chrome-error:/);
+    // A copy of the real iframe's src loads the panel, which shows the refusal and nothing of the queue or settings.
+    const fakeCopy = page.frames().find((candidate) => candidate.name() === 'fake-copy');
+    expect(fakeCopy?.url()).toBe(`chrome-extension://${extensionId}/panel.html`);
+    const fake = fakeCopy as Frame;
+    await fake.locator('[data-testid=panel-refused]').waitFor({ timeout: 10_000 });
+    expect(await fake.locator('[data-testid=item-row], select, input').count()).toBe(0);
+    // Even from inside the fake panel (an extension page), the background refuses every panel message.
+    const replies = await fake.evaluate(async () => {
+      const send = (type: string, data: unknown) =>
+        chrome.runtime.sendMessage({ id: 7, type, data, timestamp: Date.now() }) as Promise<{
+          res?: unknown;
+          err?: { name?: string };
+        }>;
+      return Promise.all([
+        send('queue/get', undefined),
+        send('queue/control', { kind: 'cancel-all' }),
+        send('queue/clear-finished', undefined),
+        send('page/find-forms', undefined),
+        send('panel/close', undefined),
+      ]);
+    });
+    expect(replies.map((reply) => reply.err?.name)).toEqual(Array(5).fill('MessageRefusedError'));
+    expect(replies.every((reply) => reply.res === undefined)).toBe(true);
 
     // Nothing changed: same items, still paused, nothing planted, the destination as it was.
     // (The popup opens on the focused window.)
