@@ -1,3 +1,4 @@
+import { browser } from 'wxt/browser';
 import { createIframeUi } from 'wxt/utils/content-script-ui/iframe';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { findUploadForms } from '@/utils/destinations/page-form';
@@ -32,8 +33,11 @@ export default defineContentScript({
       onBeforeMount(_wrapper, iframe) {
         // Paste and drop reach the panel only when it has focus; allow the clipboard
         // there (write: "Copy all" result links). Set before the iframe enters the
-        // page: a permissions policy is fixed when the frame navigates.
-        iframe.allow = 'clipboard-read; clipboard-write';
+        // page: a permissions policy is fixed when the frame navigates. Named by the
+        // extension's own origin: the src is the session's dynamic URL (use_dynamic_url),
+        // whose origin is not the one the panel document runs in.
+        const panelOrigin = `chrome-extension://${browser.runtime.id}`;
+        iframe.allow = `clipboard-read ${panelOrigin}; clipboard-write ${panelOrigin}`;
         handTokenToPanel(iframe, panelToken);
       },
       onMount(wrapper, iframe) {

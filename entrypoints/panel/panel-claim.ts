@@ -21,7 +21,7 @@ export function claimThisPanel(timeoutMs = CLAIM_TIMEOUT_MS): Promise<boolean> {
       clearTimeout(timer);
       resolve(claimed);
     };
-    const timer = setTimeout(() => finish(false), timeoutMs);
+    let timer = setTimeout(() => finish(false), timeoutMs);
     function onWindowMessage(event: MessageEvent) {
       // Our content script runs in the embedding page, so its messages come from the parent window.
       if (event.source !== window.parent || window.parent === window) return;
@@ -29,10 +29,13 @@ export function claimThisPanel(timeoutMs = CLAIM_TIMEOUT_MS): Promise<boolean> {
       if (typeof data !== 'object' || data === null) return;
       const { type, token } = data as { type?: unknown; token?: unknown };
       if (type !== PANEL_TOKEN_MESSAGE || typeof token !== 'string' || token === '') return;
-      sendMessage('panel/claim', { token }).then(
-        (claimed) => claimed && finish(true),
-        () => {},
-      );
+      // The time limit is for a token to arrive: a worker that is still waking up may take a while to answer.
+      clearTimeout(timer);
+      const claimFailed = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(false), timeoutMs);
+      };
+      sendMessage('panel/claim', { token }).then((claimed) => (claimed ? finish(true) : claimFailed()), claimFailed);
     }
     window.addEventListener('message', onWindowMessage);
   });
