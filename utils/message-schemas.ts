@@ -53,10 +53,12 @@ const MAX_LIST_LENGTH = 10_000;
 const text = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH));
 const shortText = v.pipe(v.string(), v.maxLength(MAX_ID_LENGTH));
 const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
+/** A size, a delay or a gap computed by the background: finite and not negative, maybe fractional. */
+const amount = v.pipe(v.number(), v.finite(), v.minValue(0));
 const time = v.pipe(v.number(), v.finite());
 const list = <T extends v.GenericSchema>(item: T) => v.pipe(v.array(item), v.maxLength(MAX_LIST_LENGTH));
 
-const nameValue = v.strictObject({ name: text, value: text });
+const nameValue = v.object({ name: text, value: text });
 
 const pageForm = v.strictObject({
   index: count,
@@ -91,11 +93,16 @@ const handOver = v.strictObject({
 
 const pacingMode = v.picklist(['sequential', 'staggered', 'adaptive']);
 
+// Destinations and queue state below come from storage and IndexedDB, where a
+// row written by an earlier version may carry a field this one dropped: those
+// objects are not strict (unknown keys are left out of the parsed data), while
+// what a page hands in (hand-over, command, claim) is.
+
 const destinationBody = v.variant('kind', [
-  v.strictObject({ kind: v.literal('multipart'), fileField: text, fields: list(nameValue) }),
-  v.strictObject({ kind: v.literal('binary') }),
-  v.strictObject({ kind: v.literal('json'), template: text }),
-  v.strictObject({ kind: v.literal('form-urlencoded'), fields: list(nameValue) }),
+  v.object({ kind: v.literal('multipart'), fileField: text, fields: list(nameValue) }),
+  v.object({ kind: v.literal('binary') }),
+  v.object({ kind: v.literal('json'), template: text }),
+  v.object({ kind: v.literal('form-urlencoded'), fields: list(nameValue) }),
 ]);
 
 const destinationSpecEntries = {
@@ -104,19 +111,19 @@ const destinationSpecEntries = {
   body: destinationBody,
   headers: list(nameValue),
   sendCookies: v.boolean(),
-  reply: v.strictObject({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
+  reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
   successStatuses: text,
 };
 
-const destinationPacing = v.strictObject({
+const destinationPacing = v.object({
   mode: pacingMode,
-  delayMs: count,
+  delayMs: amount,
   concurrency: count,
-  adaptiveFloorMs: count,
+  adaptiveFloorMs: amount,
   maxRetries: count,
 });
 
-const destination = v.strictObject({
+const destination = v.object({
   ...destinationSpecEntries,
   id: shortText,
   name: text,
@@ -125,7 +132,7 @@ const destination = v.strictObject({
   transparentAs: v.picklist(['webp', 'png']),
 });
 
-const destinationSnapshot = v.strictObject({
+const destinationSnapshot = v.object({
   ...destinationSpecEntries,
   id: shortText,
   name: text,
@@ -134,15 +141,15 @@ const destinationSnapshot = v.strictObject({
 
 const failureKind = v.picklist(['reset', 'timeout', 'http', 'unreadable', 'file', 'permission', 'cancelled']);
 
-const queueItem = v.strictObject({
+const queueItem = v.object({
   id: shortText,
   seq: count,
   name: text,
   type: text,
-  originalSize: count,
-  size: count,
-  width: count,
-  height: count,
+  originalSize: amount,
+  size: amount,
+  width: amount,
+  height: amount,
   destination: destinationSnapshot,
   destinationKey: shortText,
   idempotencyKey: shortText,
@@ -161,7 +168,7 @@ const queueItem = v.strictObject({
   autoRetries: v.optional(count),
   attemptLog: v.optional(
     list(
-      v.strictObject({
+      v.object({
         startedAt: time,
         finishedAt: time,
         result: v.union([v.literal('ok'), failureKind]),
@@ -172,7 +179,7 @@ const queueItem = v.strictObject({
   ),
 });
 
-const queuePlan = v.strictObject({
+const queuePlan = v.object({
   mode: pacingMode,
   paused: v.boolean(),
   nextStartAt: v.nullable(time),
@@ -181,7 +188,7 @@ const queuePlan = v.strictObject({
   itemName: v.optional(text),
   inFlight: count,
   concurrency: count,
-  gapMs: count,
+  gapMs: amount,
   destinationName: v.optional(text),
   serverHoldUntil: v.optional(time),
 });

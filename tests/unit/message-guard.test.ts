@@ -11,6 +11,9 @@ import {
 } from '@/utils/message-guard';
 import { MESSAGE_RULES, type MessageRule, type ReceiverContext, type RulesFor } from '@/utils/message-schemas';
 import type { ProtocolMap } from '@/utils/messages';
+import { IDLE_PLAN } from '@/utils/queue/types';
+import { makeDestination } from '../factories/destination';
+import { makeQueueItem } from '../factories/queue-item';
 
 const id = 'abcdefghijklmnopabcdefghijklmnop';
 const base = `chrome-extension://${id}/`;
@@ -216,6 +219,21 @@ function pageForm() {
     fields: [{ name: 'csrf', value: 'abc' }],
   };
 }
+
+describe('state from storage passes as the background sends it', () => {
+  it('a queue item written by an earlier version (a dropped field) and a fractional gap reach the panel', async () => {
+    const item = { ...makeQueueItem({ status: 'done', resultUrl: 'https://img.example/a.jpg' }), legacyField: 1 };
+    const plan = { ...IDLE_PLAN, gapMs: 1234.5 };
+    const admitted = await admit('extension-page', 'queue/item-changed', { item, plan }, senders.background);
+    const { legacyField: _dropped, ...known } = item;
+    expect(admitted).toEqual({ item: known, plan });
+  });
+
+  it('every saved destination can be tested from the options page', async () => {
+    const destination = makeDestination({ headers: [{ name: 'Authorization', value: 'Bearer x' }] });
+    await expect(admit('background', 'destination/test', destination, senders.options)).resolves.toEqual(destination);
+  });
+});
 
 describe('the rules cover the whole protocol', () => {
   it('has a rule for every message declared in ProtocolMap, and no other', () => {
