@@ -17,8 +17,9 @@ import { storage } from 'wxt/utils/storage';
  * The WAR has `use_dynamic_url`, so a page cannot frame panel.html before it
  * sees our iframe; one that copies the iframe's src gets a panel without a
  * token (it is never in the DOM), and a token it guessed or replayed claims
- * nothing. A reloaded panel is a new document whose token is
- * spent: it shows the refusal until the panel is closed and opened again.
+ * nothing. A reloaded panel is a new document whose token is spent: it
+ * shows the refusal until Cadence is opened on the page again, which mounts
+ * a new panel with a new token.
  * Kept in session storage: the service worker stops when idle and forgets its
  * globals, and session storage is out of content scripts' reach.
  */

@@ -5,10 +5,10 @@ import { findUploadForms } from '@/utils/destinations/page-form';
 import { guardedReceiver } from '@/utils/message-guard';
 import { handTokenToPanel, takePanelToken } from './panel-token';
 
-/** Set in the isolated world, so an injection into a tab that has the panel only shows it again. */
+/** Set in the isolated world, so a new injection can let go of the previous panel's listeners. */
 declare global {
   interface Window {
-    cadencePanel?: { wrapper: HTMLElement; unmount(): void };
+    cadencePanel?: { unmount(): void };
   }
 }
 
@@ -21,8 +21,10 @@ export default defineContentScript({
   registration: 'runtime',
   main(ctx) {
     const panelToken = takePanelToken();
-    if (window.cadencePanel?.wrapper.isConnected) return;
-    // The page removed the panel: let go of its listeners and mount a new one.
+    // Each injection mounts a new panel with its own token. WXT has already removed
+    // the previous injection's iframe (it invalidates an older context of this script
+    // as a new one starts); what is left is its message listeners, or a panel the
+    // page removed.
     window.cadencePanel?.unmount();
 
     const ui = createIframeUi(ctx, {
@@ -96,6 +98,6 @@ export default defineContentScript({
       stopHighlighting();
     };
     const stopListening = messages.on('panel/unmount', unmount);
-    window.cadencePanel = { wrapper: ui.wrapper, unmount };
+    window.cadencePanel = { unmount };
   },
 });

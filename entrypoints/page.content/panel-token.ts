@@ -16,14 +16,19 @@ export function takePanelToken(): string | undefined {
 }
 
 /**
- * Posts the token into the panel once its document has loaded. Addressed to
- * the extension's origin, so if the page navigated the iframe elsewhere the
- * browser drops it, and it never appears in the DOM, where the page could
- * copy it. Call before the iframe enters the page, so no load is missed.
+ * Posts the token into our panel iframe once its first document has loaded
+ * (a reload gets none: its token is spent). Addressed to the extension's
+ * origin, so if the page navigated the iframe elsewhere the browser drops
+ * it; it never appears in the DOM, where the page could copy it. Call before
+ * the iframe enters the page, so no load is missed.
  */
 export function handTokenToPanel(iframe: HTMLIFrameElement, token: string | undefined): void {
   const panelOrigin = new URL(browser.runtime.getURL('/')).origin;
-  iframe.addEventListener('load', () => {
-    iframe.contentWindow?.postMessage({ type: PANEL_TOKEN_MESSAGE, token: token ?? '' }, panelOrigin);
-  });
+  iframe.addEventListener(
+    'load',
+    () => {
+      if (token) iframe.contentWindow?.postMessage({ type: PANEL_TOKEN_MESSAGE, token }, panelOrigin);
+    },
+    { once: true },
+  );
 }

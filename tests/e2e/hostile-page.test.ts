@@ -236,6 +236,15 @@ describe('a hostile page cannot drive or read the panel', () => {
     await expect.poll(() => reopened.locator('[data-status=done]').count(), { timeout: 10_000 }).toBe(3);
     expect(await page.locator('[data-cadence-panel]').count()).toBe(1);
 
+    // A reloaded panel is a new document whose token is spent: refused, until Cadence is opened on the page again.
+    const panelFrame = await (await page.locator('[data-cadence-panel] iframe').elementHandle())?.contentFrame();
+    await panelFrame?.evaluate(() => setTimeout(() => location.reload(), 0));
+    await reopened.locator('[data-testid=panel-refused]').waitFor({ timeout: 15_000 });
+    await openPanelFromPopup(harness.browser, page);
+    await expect.poll(() => reopened.locator('[data-status=done]').count(), { timeout: 10_000 }).toBe(3);
+    expect(await reopened.locator('[data-testid=panel-refused]').count()).toBe(0);
+    expect(await page.locator('[data-cadence-panel]').count()).toBe(1);
+
     // Everything the page could observe holds no file name, result URL or secret.
     const pageSaw = (await page.evaluate(() => (window as unknown as { pageSaw: string[] }).pageSaw)).join('\n');
     const pageHtml = await page.evaluate(() => document.documentElement.outerHTML);
