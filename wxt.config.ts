@@ -61,7 +61,11 @@ export default defineConfig({
     action: { default_title: '__MSG_extName__' },
     web_accessible_resources: [
       // The panel is an extension page framed into the page by the content script.
-      { resources: ['panel.html'], matches: ['<all_urls>'] },
+      // Only at this session's dynamic URL: a page cannot probe for Cadence or
+      // frame the panel before the user opened it there (a copy of the iframe's
+      // src still loads it; the one-time token, background/panel-claims.ts,
+      // refuses that copy).
+      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
     ],
   }),
 });

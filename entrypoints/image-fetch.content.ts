@@ -1,5 +1,5 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { onMessage } from '@/utils/messages';
+import { guardedReceiver } from '@/utils/message-guard';
 import { fetchPageImage } from '@/utils/page-images/fetch-image';
 
 declare global {
@@ -21,6 +21,7 @@ export default defineContentScript({
     // A second "Upload this image" in the same frame injects again; one listener is enough.
     if (window.cadenceImageFetchReady) return;
     window.cadenceImageFetchReady = true;
-    onMessage('page/fetch-image', ({ data }) => fetchPageImage(data.url));
+    // Only the background may ask (message-schemas.ts); the page cannot reach this listener at all.
+    guardedReceiver('content-script').on('page/fetch-image', ({ data }) => fetchPageImage(data.url));
   },
 });

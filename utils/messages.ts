@@ -41,10 +41,17 @@ export interface ItemChanged {
 
 /**
  * The whole message protocol. Every sender and handler is checked against it.
- * Direction is in each comment; the background accepts messages only from the
- * extension's own pages (see `isFromExtensionPage`).
+ * Direction is in each comment; `MESSAGE_RULES` (message-schemas.ts) holds,
+ * for each message, who may send it to whom and its run-time schema: a new
+ * message here is a type error there until it has both.
  */
-interface ProtocolMap {
+export interface ProtocolMap {
+  /**
+   * panel -> background. The one-time token the content script handed this
+   * panel (see panel-claim.ts); true once this panel document is the tab's
+   * claimed panel. Every other panel message is refused until then.
+   */
+  'panel/claim'(request: { token: string }): boolean;
   /** panel -> background. Resolves once the item and its bytes are in IndexedDB. */
   'queue/add'(handOver: HandOver): QueueItem;
   /** panel, popup -> background. The batch as the store has it now. */
@@ -88,15 +95,3 @@ interface ProtocolMap {
 }
 
 export const { sendMessage, onMessage } = defineExtensionMessaging<ProtocolMap>();
-
-/**
- * True for the panel, popup and options pages; false for web pages, content
- * scripts and other extensions. `extensionBaseUrl` is `runtime.getURL('/')`.
- */
-export function isFromExtensionPage(
-  sender: chrome.runtime.MessageSender,
-  extensionId: string,
-  extensionBaseUrl: string,
-): boolean {
-  return sender.id === extensionId && typeof sender.url === 'string' && sender.url.startsWith(extensionBaseUrl);
-}

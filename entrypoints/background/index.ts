@@ -1,7 +1,8 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { withoutSecrets } from '@/utils/destinations/model';
-import { type HandOver, isFromExtensionPage, onMessage, sendMessage } from '@/utils/messages';
+import { guardedReceiver } from '@/utils/message-guard';
+import { type HandOver, sendMessage } from '@/utils/messages';
 import { openPendingPageImages } from '@/utils/page-images/pending';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
@@ -16,6 +17,7 @@ import {
 import { createContextMenus, onContextMenuClick } from './context-menu';
 import { resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
+import { claimPanel, isClaimedPanel } from './panel-claims';
 import { openPanelInTab } from './panel-injection';
 import { uploadImageFromPage } from './upload-image';
 
@@ -80,73 +82,60 @@ export default defineBackground({
       if (alarm.name === WAKE_ALARM) void runnerPromise.then((runner) => runner.pump());
     });
 
-    const extensionId = browser.runtime.id;
-    const extensionBaseUrl = browser.runtime.getURL('/');
-    function assertFromExtensionPage(sender: chrome.runtime.MessageSender): void {
-      if (!isFromExtensionPage(sender, extensionId, extensionBaseUrl))
-        throw new Error('Refused: message not from a Cadence page');
-    }
+    // Every handler sits behind the guard (utils/message-guard.ts): it runs only for
+    // a sender that MESSAGE_RULES accepts for that message, with data that matches
+    // its schema; a panel counts only once it has claimed its token.
+    const messages = guardedReceiver('background', { isClaimedPanel });
+    messages.on('panel/claim', ({ data, sender }) => claimPanel(data.token, sender));
 
-    onMessage('queue/add', async ({ data, sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('queue/add', async ({ data, sender }) => {
       const item = await addToQueue(data, sourceOf(sender.tab));
       const runner = await runnerPromise;
       broadcastItemChanged(item, runner.plan);
       void runner.pump();
       return forDisplay(item);
     });
-    onMessage('queue/clear-finished', async ({ sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('queue/clear-finished', async () => {
       broadcastItemsRemoved(await (await storePromise).clearFinished());
     });
-    onMessage('queue/get', async ({ sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('queue/get', async () => {
       const [store, runner] = await Promise.all([storePromise, runnerPromise]);
       // Acting first means the reply carries a fresh plan.
       await runner.pump();
       return { items: (await store.list()).map(forDisplay), plan: runner.plan };
     });
-    onMessage('queue/control', async ({ data, sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('queue/control', async ({ data }) => {
       const [store, runner] = await Promise.all([storePromise, runnerPromise]);
       await runner.control(data);
       return { items: (await store.list()).map(forDisplay), plan: runner.plan };
     });
-    onMessage('panel/open', async ({ data, sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('panel/open', async ({ data }) => {
       await openPanelInTab(data.tabId);
     });
-    onMessage('page/find-forms', async ({ sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('page/find-forms', async ({ sender }) => {
       // The panel's own tab: the content script there reads the page's forms.
       if (sender.tab?.id === undefined) return [];
       return sendMessage('page/find-forms', undefined, sender.tab.id);
     });
-    onMessage('page/highlight-form', async ({ data, sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('page/highlight-form', async ({ data, sender }) => {
       if (sender.tab?.id !== undefined) await sendMessage('page/highlight-form', data, sender.tab.id);
     });
-    onMessage('page-images/take', async ({ sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('page-images/take', async ({ sender }) => {
       // Only the images right-clicked in the panel's own tab.
       if (sender.tab?.id === undefined) return [];
       const images = await (await pendingImagesPromise).take(sender.tab.id);
       return images.map((image) => image.result);
     });
-    onMessage('destination/test', async ({ data, sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('destination/test', async ({ data }) => {
       return testDestination(data);
     });
-    onMessage('panel/close', async ({ sender }) => {
-      assertFromExtensionPage(sender);
+    messages.on('panel/close', async ({ sender }) => {
       if (sender.tab?.id !== undefined) await sendMessage('panel/unmount', undefined, sender.tab.id);
     });
 
     async function addToQueue(handOver: HandOver, source: ItemSource): Promise<QueueItem> {
+      // The guard already refused anything but a non-empty File (message-schemas.ts).
       const { file } = handOver;
-      if (!(file instanceof File) || file.size === 0) {
-        throw new Error('The image did not arrive intact (empty or not a file)');
-      }
       const [destination, store] = await Promise.all([resolveDestination(handOver.destination), storePromise]);
       broadcastItemsRemoved(await store.pruneDone(MAX_KEPT_RESULTS));
       return store.add(

@@ -1,13 +1,15 @@
+import { browser } from 'wxt/browser';
 import { createIframeUi } from 'wxt/utils/content-script-ui/iframe';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { findUploadForms } from '@/utils/destinations/page-form';
-import { onMessage } from '@/utils/messages';
+import { guardedReceiver } from '@/utils/message-guard';
+import { handTokenToPanel, takePanelToken } from './panel-token';
 import { placePanel } from './placement';
 
-/** Set in the isolated world, so an injection into a tab that has the panel only shows it again. */
+/** Set in the isolated world, so a new injection can let go of the previous panel's listeners. */
 declare global {
   interface Window {
-    cadencePanelMounted?: boolean;
+    cadencePanel?: { unmount(): void };
   }
 }
 
@@ -19,8 +21,12 @@ declare global {
 export default defineContentScript({
   registration: 'runtime',
   main(ctx) {
-    if (window.cadencePanelMounted) return;
-    window.cadencePanelMounted = true;
+    const panelToken = takePanelToken();
+    // Each injection mounts a new panel with its own token. WXT has already removed
+    // the previous injection's iframe (it invalidates an older context of this script
+    // as a new one starts); what is left is its message listeners, or a panel the
+    // page removed.
+    window.cadencePanel?.unmount();
 
     let stopPlacing: Promise<() => void> | undefined;
     const ui = createIframeUi(ctx, {
@@ -31,8 +37,12 @@ export default defineContentScript({
       onBeforeMount(_wrapper, iframe) {
         // Paste and drop reach the panel only when it has focus; allow the clipboard
         // there (write: "Copy all" result links). Set before the iframe enters the
-        // page: a permissions policy is fixed when the frame navigates.
-        iframe.allow = 'clipboard-read; clipboard-write';
+        // page: a permissions policy is fixed when the frame navigates. Named by the
+        // extension's own origin: the src is the session's dynamic URL (use_dynamic_url),
+        // whose origin is not the one the panel document runs in.
+        const panelOrigin = `chrome-extension://${browser.runtime.id}`;
+        iframe.allow = `clipboard-read ${panelOrigin}; clipboard-write ${panelOrigin}`;
+        handTokenToPanel(iframe, panelToken);
       },
       onMount(wrapper, iframe) {
         iframe.title = 'Cadence';
@@ -54,8 +64,10 @@ export default defineContentScript({
     };
     const uploadFormElements = () =>
       [...document.querySelectorAll('form')].filter((form) => form.querySelector('input[type=file][name]'));
-    const stopFinding = onMessage('page/find-forms', () => findUploadForms(document));
-    const stopHighlighting = onMessage('page/highlight-form', ({ data }) => {
+    // Only the background may ask (message-schemas.ts); the page cannot reach this listener at all.
+    const messages = guardedReceiver('content-script');
+    const stopFinding = messages.on('page/find-forms', () => findUploadForms(document));
+    const stopHighlighting = messages.on('page/highlight-form', ({ data }) => {
       unhighlight();
       const form = data.index === null ? undefined : uploadFormElements()[data.index];
       if (!form) return;
@@ -66,15 +78,16 @@ export default defineContentScript({
       form.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
     });
 
-    const stopListening = onMessage('panel/unmount', () => closePanel());
     function closePanel() {
       void stopPlacing?.then((stop) => stop());
       ui.remove();
       unhighlight();
-      window.cadencePanelMounted = false;
+      window.cadencePanel = undefined;
       stopListening();
       stopFinding();
       stopHighlighting();
     }
+    const stopListening = messages.on('panel/unmount', closePanel);
+    window.cadencePanel = { unmount: closePanel };
   },
 });

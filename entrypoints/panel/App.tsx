@@ -18,7 +18,8 @@ import {
 import type { Destination } from '@/utils/destinations/model';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
-import { type DestinationChoice, onMessage, sendMessage } from '@/utils/messages';
+import { guardedReceiver } from '@/utils/message-guard';
+import { type DestinationChoice, sendMessage } from '@/utils/messages';
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
 import { bytesSaved } from '@/utils/queue/row-chip';
 import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
@@ -32,6 +33,9 @@ import { useEscapeClose } from './use-escape-close';
 import { useListTiming } from './use-list-timing';
 import { usePageImages } from './use-page-images';
 import { useThumbnailRevoking } from './use-thumbnail-revoking';
+
+/** Queue news is taken only from the background (utils/message-schemas.ts). */
+const fromBackground = guardedReceiver('extension-page');
 
 export function App() {
   const [rows, setRows] = useState<PanelRow[]>([]);
@@ -75,16 +79,16 @@ export function App() {
 
   useEffect(() => {
     // Subscribe first, then read the store, so no change falls between the two.
-    const stopChanges = onMessage('queue/item-changed', ({ data }) => {
+    const stopChanges = fromBackground.on('queue/item-changed', ({ data }) => {
       timing.started('cadence:item-changed');
       setRows((current) => mergeItem(current, data.item));
       setPlan(data.plan);
     });
-    const stopRemovals = onMessage('queue/items-removed', ({ data }) => {
+    const stopRemovals = fromBackground.on('queue/items-removed', ({ data }) => {
       const removed = new Set(data);
       setRows((current) => current.filter((row) => !removed.has(row.id)));
     });
-    const stopPlan = onMessage('queue/plan-changed', ({ data }) => setPlan(data));
+    const stopPlan = fromBackground.on('queue/plan-changed', ({ data }) => setPlan(data));
     void sendMessage('queue/get', undefined).then((snapshot) => {
       timing.started('cadence:snapshot');
       setRows((current) => mergeSnapshot(current, snapshot.items));

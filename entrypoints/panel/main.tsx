@@ -2,10 +2,18 @@ import { render } from 'preact';
 import '@/components/ui.css';
 import { loadLanguage, t } from '@/utils/i18n';
 import { App } from './App';
+import { PanelRefused } from './PanelRefused';
+import { watchPanelClaim } from './panel-claim';
 
+const root = document.getElementById('app') as HTMLElement;
 // The language chosen in the options (or the browser's) before the first text is drawn; the page
 // declares the language its text is in, so a screen reader reads it in the right voice.
-void loadLanguage().then(() => {
+const languageLoaded = loadLanguage().then(() => {
   document.documentElement.lang = t('languageCode');
-  render(<App />, document.getElementById('app') as HTMLElement);
+});
+// Nothing is shown or sent until the panel has claimed its token. The watch starts at once, so
+// the token the content script posts is never missed while the language loads.
+watchPanelClaim({
+  onClaimed: () => void languageLoaded.then(() => render(<App />, root)),
+  onUnclaimed: () => void languageLoaded.then(() => render(<PanelRefused />, root)),
 });

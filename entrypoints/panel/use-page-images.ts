@@ -2,9 +2,13 @@ import type { Dispatch, StateUpdater } from 'preact/hooks';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
-import { onMessage, sendMessage } from '@/utils/messages';
+import { guardedReceiver } from '@/utils/message-guard';
+import { sendMessage } from '@/utils/messages';
 import type { PageImageResult } from '@/utils/page-images/fetch-image';
 import type { PanelRow } from '@/utils/queue/panel-rows';
+
+/** The background's notice that an image waits; nothing else may send it (message-schemas.ts). */
+const fromBackground = guardedReceiver('extension-page');
 
 /**
  * "Upload this image": images right-clicked in this tab go into the list
@@ -38,7 +42,7 @@ export function usePageImages(
           // The worker was restarting; the next notice or the next panel takes them.
         });
     };
-    const stop = onMessage('page-images/ready', take);
+    const stop = fromBackground.on('page-images/ready', take);
     take();
     return stop;
   }, [destinationUsable]);

@@ -9,12 +9,16 @@ import { StorageUse } from '@/components/StorageUse';
 import type { Destination } from '@/utils/destinations/model';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
-import { onMessage, sendMessage } from '@/utils/messages';
+import { guardedReceiver } from '@/utils/message-guard';
+import { sendMessage } from '@/utils/messages';
 import { rowFromItem } from '@/utils/queue/panel-rows';
 import { bytesSaved } from '@/utils/queue/row-chip';
 import { groupBySource } from '@/utils/queue/sources';
 import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
 import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
+
+/** Queue news is taken only from the background (utils/message-schemas.ts). */
+const fromBackground = guardedReceiver('extension-page');
 
 export function App() {
   const [items, setItems] = useState<Map<string, QueueItem>>(new Map());
@@ -29,18 +33,18 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    const stopChanges = onMessage('queue/item-changed', ({ data }) => {
+    const stopChanges = fromBackground.on('queue/item-changed', ({ data }) => {
       setItems((current) => new Map(current).set(data.item.id, data.item));
       setPlan(data.plan);
     });
-    const stopRemovals = onMessage('queue/items-removed', ({ data }) => {
+    const stopRemovals = fromBackground.on('queue/items-removed', ({ data }) => {
       setItems((current) => {
         const next = new Map(current);
         for (const id of data) next.delete(id);
         return next;
       });
     });
-    const stopPlan = onMessage('queue/plan-changed', ({ data }) => setPlan(data));
+    const stopPlan = fromBackground.on('queue/plan-changed', ({ data }) => setPlan(data));
     void sendMessage('queue/get', undefined).then(showSnapshot);
     return () => {
       stopChanges();

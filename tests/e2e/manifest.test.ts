@@ -3,8 +3,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BUILT_EXTENSION_DIR } from '../../scripts/lib/browser';
 
+/**
+ * Every permission Cadence asks for at install, in one place (README
+ * "Permissions" says why each is needed). A new one must be added here on purpose.
+ */
+const EXPECTED_PERMISSIONS = ['activeTab', 'alarms', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage'];
+
 interface Manifest {
   permissions?: string[];
+  web_accessible_resources?: { resources: string[]; matches?: string[]; use_dynamic_url?: boolean }[];
   host_permissions?: string[];
   optional_host_permissions?: string[];
   content_scripts?: unknown[];
@@ -26,14 +33,45 @@ describe('the built manifest (what a user grants at install)', () => {
     expect(built.content_scripts ?? []).toEqual([]);
     expect(built.externally_connectable).toBeUndefined();
     expect(built.content_security_policy).toBeUndefined();
-    expect(built.permissions?.slice().sort()).toEqual([
-      'activeTab',
-      'alarms',
-      'contextMenus',
-      'scripting',
-      'storage',
-      'unlimitedStorage',
+    expect(built.permissions?.slice().sort()).toEqual(EXPECTED_PERMISSIONS);
+  });
+
+  it('lets no web page or other extension message it, and keeps the default extension CSP', async () => {
+    const built = await manifest();
+    // Without externally_connectable no web page has chrome.runtime for Cadence (tests/e2e/hostile-page.test.ts).
+    expect(built).not.toHaveProperty('externally_connectable');
+    expect(built).not.toHaveProperty('content_security_policy');
+    // Only the panel is web-accessible, and only at the session's dynamic URL.
+    expect(built.web_accessible_resources).toEqual([
+      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
     ]);
+  });
+
+  it('loads no remote code: every script of every page and chunk comes from the package', async () => {
+    const files = await readdir(BUILT_EXTENSION_DIR, { recursive: true });
+    const read = (file: string) => readFile(path.join(BUILT_EXTENSION_DIR, file), 'utf8');
+    const pages = files.filter((file) => file.endsWith('.html'));
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    for (const page of pages) {
+      const scriptSources = [...(await read(page)).matchAll(/<script\b[^>]*\bsrc=["']?([^"' >]+)/gi)].map(
+        (match) => match[1] ?? '',
+      );
+      expect(scriptSources.length, page).toBeGreaterThan(0);
+      // Root-relative paths inside the package; no scheme, no protocol-relative //host.
+      expect(
+        scriptSources.filter((source) => !/^\/(?!\/)/.test(source)),
+        page,
+      ).toEqual([]);
+    }
+    const scripts = files.filter((file) => file.endsWith('.js'));
+    for (const script of scripts) {
+      const source = await read(script);
+      // A dynamic import, an import statement, importScripts or a Worker from an http(s) or protocol-relative URL.
+      const remote = source.match(
+        /(?:\bimport\s*\(|\bimportScripts\s*\(|\bfrom\s*|\bimport\s*|new\s+(?:Shared)?Worker\s*\()\s*["'`](?:https?:)?\/\//g,
+      );
+      expect(remote, script).toBeNull();
+    }
   });
 
   it('sends messages by structured clone, so a File crosses intact', async () => {

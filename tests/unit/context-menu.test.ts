@@ -71,13 +71,13 @@ describe('the Cadence context menu', () => {
     expect(titles).toEqual(['Cadence', '여기에 업로드', '이 이미지 업로드']);
   });
 
-  it('"Upload here" injects the panel script into the clicked tab only', async () => {
+  it('"Upload here" injects the panel script, after its one-time token, into the clicked tab only', async () => {
     const uploadImage = vi.fn(async () => {});
     await onContextMenuClick({ menuItemId: UPLOAD_HERE_MENU }, { id: 42 }, uploadImage);
-    expect(browser.scripting.executeScript).toHaveBeenCalledExactlyOnceWith({
-      target: { tabId: 42 },
-      files: ['/content-scripts/page.js'],
-    });
+    const calls = vi.mocked(browser.scripting.executeScript).mock.calls.map(([injection]) => injection);
+    expect(calls.map((injection) => injection.target)).toEqual([{ tabId: 42 }, { tabId: 42 }]);
+    expect(calls[0]).toMatchObject({ args: [expect.any(String)] });
+    expect(calls[1]).toMatchObject({ files: ['/content-scripts/page.js'] });
     expect(uploadImage).not.toHaveBeenCalled();
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renameForType } from '@/utils/compress/compress-image';
 import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
-import { isFromExtensionPage } from '@/utils/messages';
 import { mergeItem, rowStatus } from '@/utils/queue/panel-rows';
 import {
   DEFAULT_PACING,
@@ -105,23 +104,5 @@ describe('panel rows', () => {
 
   it('an item this panel never saw becomes a new row', () => {
     expect(mergeItem([], makeQueueItem({ id: 'elsewhere', status: 'done' })).map(rowStatus)).toEqual(['done']);
-  });
-});
-
-describe('message senders', () => {
-  const id = 'abcdefghijklmnopabcdefghijklmnop';
-  it.each([
-    {
-      case: 'the panel iframe',
-      sender: { id, url: `chrome-extension://${id}/panel.html`, tab: { id: 3 } },
-      accepted: true,
-    },
-    { case: 'the popup', sender: { id, url: `chrome-extension://${id}/popup.html` }, accepted: true },
-    { case: 'a content script on a web page', sender: { id, url: 'https://evil.example/' }, accepted: false },
-    { case: 'another extension', sender: { id: 'other', url: 'chrome-extension://other/panel.html' }, accepted: false },
-    { case: 'a look-alike id prefix', sender: { id, url: `chrome-extension://${id}x/panel.html` }, accepted: false },
-    { case: 'a sender without a url', sender: { id }, accepted: false },
-  ])('$case: $accepted', ({ sender, accepted }) => {
-    expect(isFromExtensionPage(sender as chrome.runtime.MessageSender, id, `chrome-extension://${id}/`)).toBe(accepted);
   });
 });
