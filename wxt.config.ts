@@ -65,7 +65,13 @@ export default defineConfig({
       // frame the panel before the user opened it there (a copy of the iframe's
       // src still loads it; the one-time token, background/panel-claims.ts,
       // refuses that copy).
-      { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
+      // Firefox has no such key and needs none: its moz-extension:// host is
+      // already a random id per installation.
+      {
+        resources: ['panel.html'],
+        matches: ['<all_urls>'],
+        ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
+      },
     ],
   }),
 });

@@ -28,6 +28,8 @@ interface LintReport {
 interface AcceptedFinding {
   code: string;
   file: RegExp;
+  /** Text the reported file must hold, for a finding in a chunk whose name Rollup picks. */
+  holds?: string;
   why: string;
   /** Checked on every run, so the reason cannot silently stop being true. */
   stillTrue(): Promise<boolean>;
@@ -38,7 +40,10 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const ACCEPTED: AcceptedFinding[] = [
   {
     code: 'UNSAFE_VAR_ASSIGNMENT',
-    file: /^chunks\/jsxRuntime\.module-[\w-]+\.js$/,
+    // Rollup names the chunk Preact lands in after one of its users (jsxRuntime,
+    // StorageUse, ...): it is recognised by Preact's own handling of the prop.
+    file: /^chunks\/[\w.-]+\.js$/,
+    holds: 'dangerouslySetInnerHTML',
     why: "Preact's renderer assigns innerHTML only for dangerouslySetInnerHTML, which no Cadence source uses",
     stillTrue: async () => (await sourcesContaining('dangerouslySetInnerHTML')).length === 0,
   },
@@ -61,7 +66,10 @@ for (const finding of findings) {
     (candidate) => candidate.code === finding.code && candidate.file.test(finding.file ?? ''),
   );
   const where = `${finding.file ?? ''}${finding.line ? `:${finding.line}` : ''}`;
-  if (finding.level !== 'error' && accepted && (await accepted.stillTrue())) {
+  const inRightFile =
+    accepted?.holds === undefined ||
+    (await readFile(path.join(sourceDir, finding.file ?? ''), 'utf8')).includes(accepted.holds);
+  if (finding.level !== 'error' && accepted && inRightFile && (await accepted.stillTrue())) {
     console.log(`accepted ${finding.level} ${finding.code} in ${where}: ${accepted.why}`);
     continue;
   }

@@ -258,6 +258,7 @@ const MESSAGE_RULES_EXACT = {
   'queue/item-changed': { accept: fromBackgroundToPages, data: v.strictObject({ item: queueItem, plan: queuePlan }) },
   'queue/items-removed': { accept: fromBackgroundToPages, data: list(shortText) },
   'queue/plan-changed': { accept: fromBackgroundToPages, data: queuePlan },
+  'queue/resync': { accept: fromBackgroundToPages, data: noData },
   // "Upload this image": the background asks the one frame the user right-clicked; its reply is
   // checked apart (isPageImageResult), since a web page's script could shape what the frame reads.
   'page/fetch-image': {

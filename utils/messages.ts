@@ -83,6 +83,12 @@ export interface ProtocolMap {
   /** background -> panel(s), popup. The plan changed with no item changing (pause, a hold over, a slot free). */
   'queue/plan-changed'(plan: QueuePlan): void;
   /**
+   * background -> panel(s), popup. The worker started afresh: a change the
+   * previous one stored just before it was stopped may never have been
+   * announced, so open pages read the queue again (`queue/get`).
+   */
+  'queue/resync'(): void;
+  /**
    * background -> the image-fetch content script of the one frame the user
    * right-clicked ("Upload this image"). Its reply is the image (a File, by
    * structured clone) or a named error; the background checks its shape.

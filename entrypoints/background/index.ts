@@ -60,7 +60,12 @@ export default defineBackground({
     );
     // Every wake (startup, alarm, message, menu click) starts this module
     // afresh, and it resumes the queue from the store.
-    void runnerPromise.then((runner) => runner.resume());
+    // A worker stopped between storing a change and announcing it (a finish,
+    // say) leaves open pages a step behind: each start has them re-read the queue.
+    void runnerPromise.then(async (runner) => {
+      await runner.resume();
+      sendMessage('queue/resync', undefined).catch(() => {});
+    });
     // A listener here is what makes Chrome start the worker when the browser
     // starts, so a batch cut off by a browser restart goes on by itself.
     browser.runtime.onStartup.addListener(() => {});

@@ -89,11 +89,15 @@ export function App() {
       setRows((current) => current.filter((row) => !removed.has(row.id)));
     });
     const stopPlan = fromBackground.on('queue/plan-changed', ({ data }) => setPlan(data));
-    void sendMessage('queue/get', undefined).then((snapshot) => {
-      timing.started('cadence:snapshot');
-      setRows((current) => mergeSnapshot(current, snapshot.items));
-      setPlan(snapshot.plan);
-    });
+    const readQueue = () =>
+      sendMessage('queue/get', undefined).then((snapshot) => {
+        timing.started('cadence:snapshot');
+        setRows((current) => mergeSnapshot(current, snapshot.items));
+        setPlan(snapshot.plan);
+      });
+    // A restarted worker may have stored a change it never announced.
+    const stopResync = fromBackground.on('queue/resync', () => void readQueue());
+    void readQueue();
     const onPaste = (event: ClipboardEvent) => {
       const files = [...(event.clipboardData?.files ?? [])];
       if (files.length > 0) addFiles(files);
@@ -103,6 +107,7 @@ export function App() {
       stopChanges();
       stopRemovals();
       stopPlan();
+      stopResync();
       document.removeEventListener('paste', onPaste);
     };
   }, []);

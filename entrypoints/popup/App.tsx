@@ -45,11 +45,17 @@ export function App() {
       });
     });
     const stopPlan = fromBackground.on('queue/plan-changed', ({ data }) => setPlan(data));
+    // A restarted worker may have stored a change it never announced.
+    const stopResync = fromBackground.on(
+      'queue/resync',
+      () => void sendMessage('queue/get', undefined).then(showSnapshot),
+    );
     void sendMessage('queue/get', undefined).then(showSnapshot);
     return () => {
       stopChanges();
       stopRemovals();
       stopPlan();
+      stopResync();
     };
   }, []);
 

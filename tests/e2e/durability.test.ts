@@ -126,8 +126,11 @@ describe('the queue survives the service worker being stopped', () => {
     expect(groups.size, `seed ${seed}`).toBe(samples.length);
     expect(new Set(uploads.map((upload) => upload.filename)).size).toBe(samples.length);
     // Every body is in, but the last stop may have caught an upload whose reply never reached the
-    // worker: that item is sent again once the 30 s backstop alarm wakes the worker.
-    await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 60_000 }).toBe(samples.length);
+    // worker (sent again once the 30 s backstop alarm wakes it), or a finish stored but not yet
+    // announced (the woken worker's queue/resync has the panel read the store again).
+    await expect
+      .poll(() => panel.locator('[data-status=done]').count(), { timeout: 60_000, message: `seed ${seed}` })
+      .toBe(samples.length);
     const produced = await panelOutputHashes(frame);
     for (const attempts of byKey(harness.receiver.uploads).values()) {
       for (const upload of attempts)

@@ -286,8 +286,10 @@ async function startHostileServer(): Promise<{ origin: string; close(): Promise<
           }),
         );
       } else {
+        // Markup labelled as plain text: an HTML page would be cut down to its text
+        // (request.ts `excerpt`), this must be shown as the very characters.
         response
-          .writeHead(400, { ...cors, 'content-type': 'text/html' })
+          .writeHead(400, { ...cors, 'content-type': 'text/plain' })
           .end('<img src=x onerror="document.body.dataset.pwned=1"><b>Bad request</b>');
       }
     });
