@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import type english from '@/public/_locales/en/messages.json';
-import { type LanguageChoice, languageSetting } from './language-setting';
+import { type LanguageChoice, languageSetting } from './locale/language-setting';
 
 export type MessageKey = keyof typeof english;
 

@@ -256,4 +256,4 @@ export function parseDestinationUrl(text: string): URL | Error {
 }
 
 // The language setting lives in its own module: t() reads it in every context, the content script included.
-export { type LanguageChoice, languageSetting } from './language-setting';
+export { type LanguageChoice, languageSetting } from './locale/language-setting';
