@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { t } from '@/utils/i18n';
 import { languageSetting } from '@/utils/settings';
 import { exportSettings, importSettings, SettingsImportError } from '@/utils/settings-transfer';
+import { FileButton } from './FileButton';
 
 type Outcome = { kind: 'imported'; missingSecrets: string[] } | { kind: 'refused'; message: string };
 
@@ -60,20 +61,12 @@ export function SettingsTransfer({ onImported }: { onImported: () => void }) {
         <button type="button" data-testid="export-settings" onClick={() => void download()}>
           {t('exportSettings')}
         </button>
-        <label class="file-button">
-          {t('importSettings')}
-          <input
-            type="file"
-            accept=".json,application/json"
-            data-testid="import-settings"
-            onChange={(event) => {
-              const input = event.currentTarget;
-              const file = input.files?.[0];
-              if (file) void load(file);
-              input.value = '';
-            }}
-          />
-        </label>
+        <FileButton
+          label={t('importSettings')}
+          accept=".json,application/json"
+          testId="import-settings"
+          onFile={(file) => void load(file)}
+        />
       </div>
       {outcome?.kind === 'imported' && (
         <p class="ok" role="status" data-testid="settings-imported">

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { CompressionSettingsForm } from '@/components/CompressionSettingsForm';
 import { DestinationEditor } from '@/components/DestinationEditor';
+import { FileButton } from '@/components/FileButton';
 import { LanguagePicker } from '@/components/LanguagePicker';
 import { ReplyTimeoutField } from '@/components/ReplyTimeoutField';
 import { SettingsForm } from '@/components/SettingsForm';
@@ -146,20 +147,12 @@ export function App() {
           >
             {t('newDestination')}
           </button>
-          <label class="file-button">
-            {t('importSxcu')}
-            <input
-              type="file"
-              accept=".sxcu,application/json"
-              data-testid="import-sxcu"
-              onChange={(event) => {
-                const input = event.currentTarget;
-                const file = input.files?.[0];
-                if (file) void importFile(file);
-                input.value = '';
-              }}
-            />
-          </label>
+          <FileButton
+            label={t('importSxcu')}
+            accept=".sxcu,application/json"
+            testId="import-sxcu"
+            onFile={(file) => void importFile(file)}
+          />
         </div>
         {importError && (
           <p class="field-error" role="alert" data-testid="import-error">

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,7 +20,9 @@ import {
   openConfiguredPanel,
   readRowStatusChanges,
   recordRowStatusChanges,
+  sha256,
   startHarness,
+  writeSample as writeSampleFile,
 } from './harness';
 
 /** A JPEG drawn by the browser: left half red, right half blue, or noise (hard to compress). */
@@ -90,8 +91,6 @@ async function pixelsOf(page: Page, file: string, points: [number, number][]) {
   );
 }
 
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
 describe('compression in the real panel', () => {
   let harness: Harness;
   beforeEach(async () => {
@@ -101,11 +100,7 @@ describe('compression in the real panel', () => {
     await harness?.dispose();
   });
 
-  const writeSample = async (name: string, bytes: Buffer) => {
-    const file = path.join(harness.scratch, name);
-    await writeFile(file, bytes);
-    return file;
-  };
+  const writeSample = (name: string, bytes: Buffer) => writeSampleFile(harness, name, bytes);
   const received = (upload: ReceivedUpload) => readFile(path.join(harness.receiver.dir, upload.savedAs));
 
   it('each kind of file gets its named outcome with the Large preset, and the batch goes on', async () => {

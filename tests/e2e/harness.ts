@@ -1,4 +1,5 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Frame, FrameLocator, Page } from 'playwright-core';
@@ -32,6 +33,15 @@ export async function startHarness({ faults }: { faults?: Faults } = {}): Promis
     },
   };
 }
+
+/** Writes bytes a test built into the harness's scratch folder; returns the file's path. */
+export async function writeSample(harness: Harness, name: string, bytes: Buffer): Promise<string> {
+  const file = path.join(harness.scratch, name);
+  await writeFile(file, bytes);
+  return file;
+}
+
+export const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 
 export interface SampleFile {
   path: string;

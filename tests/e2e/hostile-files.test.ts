@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -14,7 +13,15 @@ import {
   rgbaPng,
   truncated,
 } from '../factories/image-bytes';
-import { type Harness, openConfiguredPanel, startHarness, waitUntilHandedOver, watchMainThread } from './harness';
+import {
+  type Harness,
+  openConfiguredPanel,
+  sha256,
+  startHarness,
+  waitUntilHandedOver,
+  watchMainThread,
+  writeSample as writeSampleFile,
+} from './harness';
 
 /**
  * A real HEIC (64x48, HEVC) made once with libheif's encoder, which these
@@ -70,8 +77,6 @@ async function decodedSize(page: Page, bytes: Buffer): Promise<{ width: number; 
   }, bytes.toString('base64'));
 }
 
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-
 describe('hostile and broken files', () => {
   let harness: Harness;
   beforeEach(async () => {
@@ -81,11 +86,7 @@ describe('hostile and broken files', () => {
     await harness?.dispose();
   });
 
-  const writeSample = async (name: string, bytes: Buffer) => {
-    const file = path.join(harness.scratch, name);
-    await writeFile(file, bytes);
-    return file;
-  };
+  const writeSample = (name: string, bytes: Buffer) => writeSampleFile(harness, name, bytes);
 
   it('the corpus: each file gets a named outcome, the batch goes on, the panel stays responsive, the SVG script never runs', async () => {
     const { page, panel, frame } = await openConfiguredPanel(harness, 0);
