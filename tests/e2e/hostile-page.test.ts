@@ -258,6 +258,55 @@ describe('a hostile page cannot drive or read the panel', () => {
       expect(observed).not.toContain('/files/');
     }
   });
+  it("a page that makes the panel transparent or paints over it cannot borrow the user's clicks", async () => {
+    const samples = await makeSamples(harness, smallPhotos(2, 'borrowed'));
+    const { page, panel, frame } = await openConfiguredPanel(harness, 0.3);
+    await panel.locator('[data-testid=pause]').click();
+    await panel.locator('[data-testid=resume]').waitFor();
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    await waitUntilHandedOver(panel);
+    const obscured = () => frame.evaluate(() => document.documentElement.getAttribute('data-obscured'));
+    expect(await obscured()).toBeNull();
+    const box = await panel.locator('[data-testid=resume]').boundingBox();
+    if (!box) throw new Error('no Resume button');
+    const clickResume = () => page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+
+    const tricks = {
+      // The classic: Cadence's panel made invisible, over the page's own "Play" button.
+      transparent: () => {
+        const wrapper = document.querySelector<HTMLElement>('[data-cadence-panel]');
+        if (wrapper) wrapper.style.opacity = '0.01';
+      },
+      // A decoy painted over the panel that lets the click through to it.
+      covered: () => {
+        const decoy = document.createElement('div');
+        decoy.id = 'decoy';
+        decoy.textContent = 'Claim your prize';
+        decoy.style.cssText =
+          'position:fixed;inset:0;z-index:2147483647;pointer-events:none;background:rgba(255,255,255,0.9)';
+        document.body.append(decoy);
+      },
+    };
+    for (const [name, trick] of Object.entries(tricks)) {
+      await page.evaluate(trick);
+      await expect.poll(obscured, { message: name }).not.toBeNull();
+      await clickResume();
+      await page.keyboard.press('Space');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(harness.receiver.requests, name).toHaveLength(0);
+      expect(await panel.locator('[data-testid=resume]').count(), name).toBe(1);
+      await page.evaluate(() => {
+        document.getElementById('decoy')?.remove();
+        document.querySelector<HTMLElement>('[data-cadence-panel]')?.style.removeProperty('opacity');
+      });
+      await expect.poll(obscured, { message: `${name}, undone` }).toBeNull();
+    }
+    // Shown as itself again, the same click works, and the notice says so in the user's language.
+    expect(await frame.evaluate(() => getComputedStyle(document.documentElement, '::after').content)).toBe('none');
+    await clickResume();
+    const uploads = await harness.receiver.waitForUploads(2, 20_000);
+    expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => sample.name));
+  });
 });
 
 /**
