@@ -9,6 +9,7 @@ import { openQueueStore } from '@/utils/queue/store';
 import type { ItemSource, QueueItem, QueuePlan } from '@/utils/queue/types';
 import {
   languageSetting,
+  pacingSetting,
   queuePausedSetting,
   readPacingOptions,
   replyTimeoutMsSetting,
@@ -83,6 +84,11 @@ export default defineBackground({
       );
     });
     browser.tabs.onRemoved.addListener((tabId) => void pendingImagesPromise.then((pending) => pending.dropTab(tabId)));
+    // A pace changed in the panel, the popup or the options is planned with at once:
+    // the countdown line shows it, and an item already waiting gets the new pause.
+    for (const setting of [uploadDelayMsSetting, pacingSetting]) {
+      setting.watch(() => void runnerPromise.then((runner) => runner.pump()));
+    }
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === WAKE_ALARM) void runnerPromise.then((runner) => runner.pump());
     });

@@ -193,6 +193,17 @@ describe('control, in the real browser', () => {
     }
   });
 
+  it('a pace typed in the panel shows at once in its pace line, before anything is queued', async () => {
+    const { harness } = await setUp({}, 0);
+    const { panel, frame } = await openConfiguredPanel(harness, 0.3);
+    const paceLine = panel.locator('[data-testid=pacing-mode]');
+    await expect.poll(() => paceLine.textContent()).toContain('next upload 0.3 s after each finishes');
+    await choosePacing(panel, frame, { mode: 'staggered' });
+    await expect.poll(() => paceLine.textContent()).toMatch(/^Staggered: a start every 0\.3 s/);
+    await panel.locator('input[name=delay]').fill('1.5');
+    await expect.poll(() => paceLine.textContent()).toMatch(/^Staggered: a start every 1\.5 s/);
+  });
+
   it('cancel one waiting item and cancel all: cancelled items are never sent', async () => {
     const { harness, samples } = await setUp({ ingressBytesPerSecond: 300_000 }, 4, 1600, 1200);
     const { panel } = await openConfiguredPanel(harness, 3);
