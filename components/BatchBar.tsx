@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { formatBytes, minutesAndSeconds } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { bytesSaved } from '@/utils/queue/row-chip';
-import { estimateTimeLeft, type TimeLeft } from '@/utils/queue/time-left';
+import { estimateTimeLeft } from '@/utils/queue/time-left';
 import type { QueueCommand, QueueCounts, QueueItem, QueuePlan } from '@/utils/queue/types';
 import { PacingStatus } from './PacingStatus';
 import { QueueControls } from './QueueControls';
@@ -28,21 +28,18 @@ export function BatchBar({
   onCommand: (command: QueueCommand) => void;
   children?: ComponentChildren;
 }) {
-  const pending = counts.queued + counts.uploading > 0;
-  // One timer for the bar, only while something is left.
-  const now = useNow(pending);
   const total = items.length - counts.cancelled;
-  const timeLeft = estimateTimeLeft(items, plan, now);
+  const saved = bytesSaved(items);
   return (
     <div class="batch-bar" data-testid="batch-bar">
       <div class="batch-summary">
         <strong data-testid="batch-done" data-done={counts.done} data-total={total}>
           {t('batchDone', String(counts.done), String(total))}
         </strong>
-        <span data-testid="batch-saved" data-bytes={bytesSaved(items)}>
-          {t('batchSaved', formatBytes(bytesSaved(items)))}
+        <span data-testid="batch-saved" data-bytes={saved}>
+          {t('batchSaved', formatBytes(saved))}
         </span>
-        <TimeLeftText timeLeft={timeLeft} />
+        <TimeLeftText items={items} plan={plan} pending={counts.queued + counts.uploading > 0} />
       </div>
       <CountsList counts={counts} />
       <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
@@ -55,7 +52,11 @@ export function BatchBar({
   );
 }
 
-function TimeLeftText({ timeLeft }: { timeLeft: TimeLeft }) {
+/** The one part of the bar that ticks: only it re-renders each second, not the counts, controls and results. */
+function TimeLeftText({ items, plan, pending }: { items: QueueItem[]; plan: QueuePlan; pending: boolean }) {
+  // A timer only while something is left.
+  const now = useNow(pending);
+  const timeLeft = estimateTimeLeft(items, plan, now);
   if (timeLeft.kind === 'none') return null;
   if (timeLeft.kind === 'paused') {
     return (

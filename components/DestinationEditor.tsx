@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { isPresetId, PRESET_IDS } from '@/utils/compress/presets';
+import { isPresetId } from '@/utils/compress/presets';
 import { requestAccess } from '@/utils/destinations/access';
 import {
   type BodyKind,
@@ -12,10 +12,10 @@ import {
   validateDestination,
 } from '@/utils/destinations/model';
 import { pacingProblems } from '@/utils/destinations/pacing';
-import { t } from '@/utils/i18n';
+import { type MessageKey, t } from '@/utils/i18n';
 import { type DestinationTestResult, sendMessage } from '@/utils/messages';
 import { DestinationPacingFields } from './DestinationPacingFields';
-import { PRESET_TEXT } from './PresetPicker';
+import { PresetOptions } from './PresetPicker';
 
 /** "Name: value" per line (headers) or "name=value" per line (fields): quick to type and to paste. */
 function pairsToText(pairs: NameValue[], separator: string): string {
@@ -33,6 +33,14 @@ function textToPairs(text: string, separator: string): NameValue[] {
         : { name: line.slice(0, at).trim(), value: line.slice(at + separator.length).trimStart() };
     });
 }
+
+/** The reply's templates, each an input named (and labelled) by its message key. */
+const REPLY_FIELDS: { part: keyof Destination['reply']; name: MessageKey }[] = [
+  { part: 'url', name: 'replyUrl' },
+  { part: 'thumbnailUrl', name: 'replyThumbnailUrl' },
+  { part: 'deletionUrl', name: 'replyDeletionUrl' },
+  { part: 'errorMessage', name: 'replyErrorMessage' },
+];
 
 function bodyOfKind(kind: BodyKind, previous: DestinationBody): DestinationBody {
   const fields = previous.kind === 'multipart' || previous.kind === 'form-urlencoded' ? previous.fields : [];
@@ -223,38 +231,16 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
       </label>
       <fieldset>
         <legend>{t('destinationReply')}</legend>
-        <label>
-          {t('replyUrl')}
-          <input
-            name="replyUrl"
-            value={draft.reply.url}
-            onInput={(event) => updateReply('url', event.currentTarget.value)}
-          />
-        </label>
-        <label>
-          {t('replyThumbnailUrl')}
-          <input
-            name="replyThumbnailUrl"
-            value={draft.reply.thumbnailUrl}
-            onInput={(event) => updateReply('thumbnailUrl', event.currentTarget.value)}
-          />
-        </label>
-        <label>
-          {t('replyDeletionUrl')}
-          <input
-            name="replyDeletionUrl"
-            value={draft.reply.deletionUrl}
-            onInput={(event) => updateReply('deletionUrl', event.currentTarget.value)}
-          />
-        </label>
-        <label>
-          {t('replyErrorMessage')}
-          <input
-            name="replyErrorMessage"
-            value={draft.reply.errorMessage}
-            onInput={(event) => updateReply('errorMessage', event.currentTarget.value)}
-          />
-        </label>
+        {REPLY_FIELDS.map(({ part, name }) => (
+          <label key={name}>
+            {t(name)}
+            <input
+              name={name}
+              value={draft.reply[part]}
+              onInput={(event) => updateReply(part, event.currentTarget.value)}
+            />
+          </label>
+        ))}
         <label>
           {t('successStatuses')}
           <input
@@ -274,11 +260,7 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
             onChange={(event) => update({ compressionPresetId: event.currentTarget.value || null })}
           >
             <option value="">{t('presetGlobalDefault')}</option>
-            {PRESET_IDS.map((id) => (
-              <option key={id} value={id}>
-                {t(PRESET_TEXT[id])}
-              </option>
-            ))}
+            <PresetOptions />
           </select>
         </label>
         <label>

@@ -4,7 +4,7 @@ import { t } from '@/utils/i18n';
 import type { PanelRow } from '@/utils/queue/panel-rows';
 import type { QueuePlan } from '@/utils/queue/types';
 import { buildDiagnostics } from '@/utils/results/diagnostics';
-import { queuePausedSetting, readPacingOptions, replyTimeoutMsSetting, uploadDelayMsSetting } from '@/utils/settings';
+import { readPacingSettings } from '@/utils/settings';
 
 /**
  * "Copy diagnostics": the batch's log for a bug report, secrets masked
@@ -17,16 +17,10 @@ export function DiagnosticsButton({ rows, plan }: { rows: readonly PanelRow[]; p
 
   async function copy() {
     try {
-      const [options, delayMs, paused, replyTimeoutMs] = await Promise.all([
-        readPacingOptions(),
-        uploadDelayMsSetting.getValue(),
-        queuePausedSetting.getValue(),
-        replyTimeoutMsSetting.getValue(),
-      ]);
       const text = buildDiagnostics({
         rows,
         plan,
-        pacing: { ...options, delayMs, paused, replyTimeoutMs },
+        pacing: await readPacingSettings(),
         extensionVersion: browser.runtime.getManifest().version,
         userAgent: navigator.userAgent,
         now: Date.now(),

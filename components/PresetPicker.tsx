@@ -24,12 +24,21 @@ export function PresetPicker({
     <label>
       {t(label)}
       <select name="preset" value={value} onChange={(event) => onChange(event.currentTarget.value as PresetId)}>
-        {PRESET_IDS.map((id) => (
-          <option key={id} value={id}>
-            {t(PRESET_TEXT[id])}
-          </option>
-        ))}
+        <PresetOptions />
       </select>
     </label>
+  );
+}
+
+/** One option per preset, in the presets' order; shared by every preset select. */
+export function PresetOptions() {
+  return (
+    <>
+      {PRESET_IDS.map((id) => (
+        <option key={id} value={id}>
+          {t(PRESET_TEXT[id])}
+        </option>
+      ))}
+    </>
   );
 }

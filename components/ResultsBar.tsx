@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { downloadText } from '@/utils/download';
 import { t } from '@/utils/i18n';
 import type { QueueItem } from '@/utils/queue/types';
 import { formatResultLinks, type LinkFormat, resultsToCsv, resultsToJson } from '@/utils/results/export';
@@ -19,12 +20,7 @@ export function ResultsBar({ items }: { items: QueueItem[] }) {
   }
 
   function download(text: string, type: string, extension: string) {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const anchor = document.createElement('a');
-    anchor.href = url;
-    anchor.download = `cadence-results-${new Date().toISOString().replace(/[:.]/g, '-')}.${extension}`;
-    anchor.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadText(text, type, `cadence-results-${new Date().toISOString().replace(/[:.]/g, '-')}.${extension}`);
   }
 
   return (

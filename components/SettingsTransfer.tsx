@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { downloadText } from '@/utils/download';
 import { t } from '@/utils/i18n';
 import { languageSetting } from '@/utils/settings';
 import { exportSettings, importSettings, SettingsImportError } from '@/utils/settings-transfer';
@@ -17,12 +18,11 @@ export function SettingsTransfer({ onImported }: { onImported: () => void }) {
 
   async function download() {
     const file = await exportSettings({ includeSecrets });
-    const url = URL.createObjectURL(new Blob([`${JSON.stringify(file, null, 2)}\n`], { type: 'application/json' }));
-    const anchor = document.createElement('a');
-    anchor.href = url;
-    anchor.download = `cadence-settings-${file.exportedAt.slice(0, 10)}.json`;
-    anchor.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    downloadText(
+      `${JSON.stringify(file, null, 2)}\n`,
+      'application/json',
+      `cadence-settings-${file.exportedAt.slice(0, 10)}.json`,
+    );
   }
 
   async function load(file: File) {

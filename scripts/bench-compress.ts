@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ContenderName, ImageMeasurement } from '../entrypoints/bench/main';
 import { formatBytes } from '../utils/format';
+import { median } from '../utils/stats';
 import { launchWithExtension } from './lib/browser';
 
 const { values } = parseArgs({
@@ -146,14 +147,6 @@ interface BenchWindow {
     measure(index: number, runs: number): Promise<ImageMeasurement>;
     maxBytes: number;
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function markdownTable(header: string[], rows: string[][]): string {

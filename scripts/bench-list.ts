@@ -15,8 +15,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from '../utils/stats';
 import { addDestinationInOptions, launchWithExtension, openPanelFromPopup } from './lib/browser';
-import { measureList, median, writeTinyImages } from './lib/list-bench';
+import { measureList, writeTinyImages } from './lib/list-bench';
 import { startReceiver } from './receiver';
 
 const TARGET_MS = 16;

@@ -1,6 +1,7 @@
 import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, isPresetId, type PresetId } from './compress/presets';
 import { type Destination, newDestination } from './destinations/model';
+import type { PacingSettings } from './queue/destination-policy';
 import type { PacingMode } from './queue/types';
 
 /** Every stored setting, declared once with its fallback. */
@@ -221,6 +222,17 @@ export const panelSettingsOpenSetting = storage.defineItem<boolean>('local:panel
 
 // The panel's place per site lives in its own module (the content script reads it; see there).
 export { type PanelPlace, panelPlacesSetting } from './panel/place-setting';
+
+/** Everything the queue paces by, read together: the background's plan and "Copy diagnostics" both use it. */
+export async function readPacingSettings(): Promise<PacingSettings & { replyTimeoutMs: number }> {
+  const [options, delayMs, paused, replyTimeoutMs] = await Promise.all([
+    readPacingOptions(),
+    uploadDelayMsSetting.getValue(),
+    queuePausedSetting.getValue(),
+    replyTimeoutMsSetting.getValue(),
+  ]);
+  return { ...options, delayMs, paused, replyTimeoutMs };
+}
 
 /** A whole number typed by a user, within limits. */
 export function parseWholeNumber(text: string, min: number, max: number): number | Error {

@@ -4,15 +4,14 @@ import { withoutSecrets } from '@/utils/destinations/model';
 import { guardedReceiver } from '@/utils/message-guard';
 import { type HandOver, sendMessage } from '@/utils/messages';
 import { openPendingPageImages } from '@/utils/page-images/pending';
-import { QueueRunner } from '@/utils/queue/runner';
+import { QueueRunner, setTimeoutTimer } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { ItemSource, QueueItem, QueuePlan } from '@/utils/queue/types';
 import {
   languageSetting,
   pacingSetting,
   queuePausedSetting,
-  readPacingOptions,
-  replyTimeoutMsSetting,
+  readPacingSettings,
   uploadDelayMsSetting,
 } from '@/utils/settings';
 import { createContextMenus, onContextMenuClick } from './context-menu';
@@ -37,19 +36,8 @@ export default defineBackground({
         new QueueRunner({
           store,
           now: () => Date.now(),
-          setTimer(callback, ms) {
-            const handle = setTimeout(callback, ms);
-            return () => clearTimeout(handle);
-          },
-          async readPacing() {
-            const [options, delayMs, paused, replyTimeoutMs] = await Promise.all([
-              readPacingOptions(),
-              uploadDelayMsSetting.getValue(),
-              queuePausedSetting.getValue(),
-              replyTimeoutMsSetting.getValue(),
-            ]);
-            return { ...options, delayMs, paused, replyTimeoutMs };
-          },
+          setTimer: setTimeoutTimer,
+          readPacing: readPacingSettings,
           setPaused: (paused) => queuePausedSetting.setValue(paused),
           random: () => Math.random(),
           fetch: (request) => fetch(request),

@@ -15,6 +15,7 @@ import { ssim } from 'ssim.js';
 import { compressImage } from '@/utils/compress/compress-image';
 import { inspectImage } from '@/utils/compress/image-bytes';
 import { BUILT_IN_TARGETS, DEFAULT_CUSTOM_TARGET, fitWithin, orientedSize, planFor } from '@/utils/compress/presets';
+import { median } from '@/utils/stats';
 
 export type ContenderName = 'cadence' | 'bic' | 'floor';
 
@@ -90,14 +91,6 @@ async function pixels(source: Blob, width: number, height: number, resize: boole
   context.drawImage(bitmap, 0, 0, width, height);
   bitmap.close();
   return context.getImageData(0, 0, width, height);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 async function measure(index: number, runs: number): Promise<ImageMeasurement> {

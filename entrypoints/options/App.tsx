@@ -10,6 +10,7 @@ import { StorageSection } from '@/components/StorageSection';
 import { hasAccess, originLabel } from '@/utils/destinations/access';
 import { type Destination, newDestination } from '@/utils/destinations/model';
 import { exportedCredentials, exportSxcu, importSxcu } from '@/utils/destinations/sxcu';
+import { downloadText } from '@/utils/download';
 import { t } from '@/utils/i18n';
 import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
 
@@ -77,14 +78,11 @@ export function App() {
   function exportFile(destination: Destination) {
     const credentials = exportedCredentials(destination);
     if (credentials.length > 0 && !window.confirm(t('exportCredentialsWarning', credentials.join(', ')))) return;
-    const url = URL.createObjectURL(
-      new Blob([`${JSON.stringify(exportSxcu(destination), null, 2)}\n`], { type: 'application/json' }),
+    downloadText(
+      `${JSON.stringify(exportSxcu(destination), null, 2)}\n`,
+      'application/json',
+      `${destination.name.replace(/[^\w.-]+/g, '_') || 'destination'}.sxcu`,
     );
-    const anchor = document.createElement('a');
-    anchor.href = url;
-    anchor.download = `${destination.name.replace(/[^\w.-]+/g, '_') || 'destination'}.sxcu`;
-    anchor.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   return (

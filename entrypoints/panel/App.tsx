@@ -22,7 +22,14 @@ import { guardedReceiver } from '@/utils/message-guard';
 import { type DestinationChoice, sendMessage } from '@/utils/messages';
 import { mergeItem, type PanelRow, rowFromItem, updateRow } from '@/utils/queue/panel-rows';
 import { bytesSaved } from '@/utils/queue/row-chip';
-import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
+import {
+  countByStatus,
+  countsKey,
+  IDLE_PLAN,
+  type QueueCommand,
+  type QueueItem,
+  type QueuePlan,
+} from '@/utils/queue/types';
 import {
   customTargetSetting,
   defaultPresetSetting,
@@ -368,7 +375,7 @@ export function App() {
             <SettingsForm />
             {preset && <PresetPicker value={preset} onChange={setPreset} />}
             <div class="footer-row">
-              <StorageUse revision={counts} />
+              <StorageUse revision={countsKey(counts)} />
             </div>
           </details>
         )}
@@ -420,9 +427,33 @@ const CHANGING_FIELDS = [
   'deletionUrl',
   'error',
   'failureKind',
+  'problem',
+  'excerpt',
   'retryAt',
   'autoRetries',
 ] as const satisfies readonly (keyof QueueItem)[];
+
+/** What is set once at hand-over (or, for `attemptLog`, changes only with `attempts`). */
+const FIXED_FIELDS = [
+  'id',
+  'seq',
+  'name',
+  'type',
+  'originalSize',
+  'size',
+  'width',
+  'height',
+  'destination',
+  'destinationKey',
+  'idempotencyKey',
+  'createdAt',
+  'source',
+  'attemptLog',
+] as const satisfies readonly (keyof QueueItem)[];
+
+/** A QueueItem field in neither list fails `tsc` here, so a new field cannot leave rows stale. */
+type UnsortedField = Exclude<keyof QueueItem, (typeof CHANGING_FIELDS)[number] | (typeof FIXED_FIELDS)[number]>;
+export const everyItemFieldSorted: [UnsortedField] extends [never] ? true : UnsortedField = true;
 
 function sameItemState(a: QueueItem, b: QueueItem): boolean {
   return CHANGING_FIELDS.every((field) => a[field] === b[field]);
@@ -431,7 +462,7 @@ function sameItemState(a: QueueItem, b: QueueItem): boolean {
 /** The reply to queue/add can arrive after a newer item-changed message: keep the later state. */
 function keepNewest(rows: readonly PanelRow[], item: QueueItem): PanelRow[] {
   const existing = rows.find((row) => row.id === item.id)?.item;
-  return existing && existing.status !== 'queued' ? [...rows] : mergeItem(rows, item);
+  return existing && existing.status !== 'queued' ? (rows as PanelRow[]) : mergeItem(rows, item);
 }
 
 function describeCompressionError(error: unknown): string {

@@ -14,7 +14,14 @@ import { sendMessage } from '@/utils/messages';
 import { rowFromItem } from '@/utils/queue/panel-rows';
 import { bytesSaved } from '@/utils/queue/row-chip';
 import { groupBySource } from '@/utils/queue/sources';
-import { countByStatus, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from '@/utils/queue/types';
+import {
+  countByStatus,
+  countsKey,
+  IDLE_PLAN,
+  type QueueCommand,
+  type QueueItem,
+  type QueuePlan,
+} from '@/utils/queue/types';
 import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
 
 /** Queue news is taken only from the background (utils/message-schemas.ts). */
@@ -138,7 +145,7 @@ export function App() {
         </p>
         {openError && <p class="field-error">{t('cannotOpenHere')}</p>}
         <div class="footer-row">
-          <StorageUse revision={counts} />
+          <StorageUse revision={countsKey(counts)} />
           <button
             type="button"
             data-testid="clear-finished"

@@ -91,11 +91,3 @@ export async function measureList(
   }
   return { rows: files.length, fromScratchMs, itemChangedMs: await durations(page, 'cadence:item-changed') };
 }
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { measureList, median, writeTinyImages } from '../../scripts/lib/list-bench';
+import { measureList, writeTinyImages } from '../../scripts/lib/list-bench';
+import { median } from '../../utils/stats';
 import { type Harness, makeSamples, openConfiguredPanel, smallPhotos, startHarness } from './harness';
 
 describe('the panel list: rows that say what is happening, and 500 of them stay quick', () => {

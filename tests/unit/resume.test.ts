@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { QueueRunner } from '@/utils/queue/runner';
+import { QueueRunner, setTimeoutTimer } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
 import { DEFAULT_PACING } from '@/utils/settings';
@@ -26,10 +26,7 @@ async function wakeWith(stored: Partial<QueueItem>[]) {
   const runner = new QueueRunner({
     store,
     now: () => Date.now(),
-    setTimer(callback, ms) {
-      const handle = setTimeout(callback, ms);
-      return () => clearTimeout(handle);
-    },
+    setTimer: setTimeoutTimer,
     readPacing: async () => ({ ...DEFAULT_PACING, delayMs: DELAY_MS, paused: false }),
     setPaused: async () => {},
     random: () => 0,

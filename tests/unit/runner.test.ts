@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADAPTIVE_DEFAULTS } from '@/utils/queue/adaptive-gap';
 import { MIN_RETRY_WAIT_MS } from '@/utils/queue/retry';
-import { type PacingSettings, QueueRunner, UPLOAD_TIMEOUT_MS } from '@/utils/queue/runner';
+import { type PacingSettings, QueueRunner, setTimeoutTimer, UPLOAD_TIMEOUT_MS } from '@/utils/queue/runner';
 import { openQueueStore, type QueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
 import { DEFAULT_PACING } from '@/utils/settings';
@@ -39,10 +39,7 @@ async function setUp(
   const runner = new QueueRunner({
     store,
     now: () => Date.now(),
-    setTimer(callback, ms) {
-      const handle = setTimeout(callback, ms);
-      return () => clearTimeout(handle);
-    },
+    setTimer: setTimeoutTimer,
     readPacing: async () => ({ ...pacing }),
     async setPaused(paused) {
       pacing.paused = paused;
@@ -634,10 +631,7 @@ describe('QueueRunner (fake clock, real store logic)', () => {
       const second = new QueueRunner({
         store: first.store,
         now: () => Date.now(),
-        setTimer(callback, ms) {
-          const handle = setTimeout(callback, ms);
-          return () => clearTimeout(handle);
-        },
+        setTimer: setTimeoutTimer,
         readPacing: async () => ({ ...DEFAULT_PACING, delayMs: 1_000, paused: false }),
         setPaused: async () => {},
         random: () => 0,

@@ -1,7 +1,6 @@
 import {
   buildUploadRequest,
   describeNetworkError,
-  EXCERPT_LENGTH,
   excerpt,
   MAX_REPLY_BYTES,
   PROBLEM_NAMES,
@@ -25,6 +24,12 @@ export const UPLOAD_TIMEOUT_MS = 5 * 60_000;
 export const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
 
 export type { PacingSettings } from './destination-policy';
+
+/** `RunnerEffects.setTimer` over the global `setTimeout` (the worker's, or a test's fake timers). */
+export function setTimeoutTimer(callback: () => void, ms: number): () => void {
+  const handle = setTimeout(callback, ms);
+  return () => clearTimeout(handle);
+}
 
 export interface RunnerEffects {
   store: QueueStore;
@@ -266,7 +271,8 @@ export class QueueRunner {
       httpStatus: outcome.httpStatus,
       attemptLog,
       problem: outcome.ok ? undefined : outcome.problem,
-      excerpt: outcome.ok ? undefined : outcome.excerpt?.slice(0, EXCERPT_LENGTH),
+      // excerpt() already keeps it within EXCERPT_LENGTH.
+      excerpt: outcome.ok ? undefined : outcome.excerpt,
     };
 
     if (outcome.ok) {

@@ -178,6 +178,11 @@ export interface QueueCounts {
   cancelled: number;
 }
 
+/** The counts as one comparable value: changes exactly when a count does. */
+export function countsKey(counts: QueueCounts): string {
+  return `${counts.queued}/${counts.uploading}/${counts.done}/${counts.failed}/${counts.cancelled}`;
+}
+
 export function countByStatus(items: readonly Pick<QueueItem, 'status'>[]): QueueCounts {
   const counts: QueueCounts = { queued: 0, uploading: 0, done: 0, failed: 0, cancelled: 0 };
   for (const item of items) counts[item.status] += 1;

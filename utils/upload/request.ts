@@ -14,8 +14,6 @@ import {
 } from '../destinations/template';
 import type { FailureKind, QueueItem, ReplyProblem } from '../queue/types';
 
-export type { ReplyProblem } from '../queue/types';
-
 export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKey'>;
 
 export interface BuildOptions {
@@ -189,8 +187,8 @@ export function parseUploadResponse(spec: DestinationSpec, reply: ReplyInfo, fil
   };
   const { status } = reply;
   const contentType = reply.headers.get('content-type') ?? '';
-  const bodyExcerpt = excerpt(reply.body, contentType);
   if (!isSuccessStatus(spec, status)) {
+    const bodyExcerpt = excerpt(reply.body, contentType);
     const message = read(spec.reply.errorMessage);
     const detail = typeof message === 'string' && message ? excerpt(message) : bodyExcerpt;
     const retryAfterAt = parseRetryAfter(reply.headers.get('retry-after'), now);
@@ -218,6 +216,7 @@ export function parseUploadResponse(spec: DestinationSpec, reply: ReplyInfo, fil
   // the upload, and a page or broken JSON would come back the same.
   if (spec.reply.url.trim() && !resultUrl) {
     const problem = unexpectedReply(spec.reply.url, reply, contentType);
+    const bodyExcerpt = excerpt(reply.body, contentType);
     return {
       ok: false,
       kind: 'unreadable',
