@@ -17,7 +17,9 @@ import {
   type PacingOptions,
   pacingSetting,
   parseWholeNumber,
+  REPLY_TIMEOUT_LIMITS,
   readPacingOptions,
+  replyTimeoutMsSetting,
   type StoredDestinationV1,
   type StoredDestinationV2,
   uploadDelayMsSetting,
@@ -61,6 +63,7 @@ export interface Settings {
   customTarget: CompressionTarget;
   keepJpegMetadata: boolean;
   pacing: PacingOptions;
+  replyTimeoutMs: number;
   language: LanguageChoice;
 }
 
@@ -104,6 +107,7 @@ export async function exportSettings({ includeSecrets }: { includeSecrets: boole
       customTarget,
       keepJpegMetadata,
       pacing: await readPacingOptions(),
+      replyTimeoutMs: await replyTimeoutMsSetting.getValue(),
       language: await languageSetting.getValue(),
     },
   };
@@ -172,6 +176,19 @@ export function parseSettingsFile(
     settings.keepJpegMetadata = raw.keepJpegMetadata;
   }
   if ('pacing' in raw) settings.pacing = parsePacing(raw.pacing);
+  if ('replyTimeoutMs' in raw) {
+    const timeout = raw.replyTimeoutMs;
+    const { minSeconds, maxSeconds } = REPLY_TIMEOUT_LIMITS;
+    if (
+      typeof timeout !== 'number' ||
+      !Number.isInteger(timeout) ||
+      timeout < minSeconds * 1000 ||
+      timeout > maxSeconds * 1000
+    ) {
+      throw new SettingsImportError('bad-field', 'replyTimeoutMs');
+    }
+    settings.replyTimeoutMs = timeout;
+  }
   if ('language' in raw) {
     if (!['auto', 'en', 'ko'].includes(raw.language as string)) throw new SettingsImportError('bad-field', 'language');
     settings.language = raw.language as LanguageChoice;
@@ -200,6 +217,7 @@ export async function importSettings(text: string): Promise<{ missingSecrets: st
     settings.customTarget && { item: customTargetSetting, value: settings.customTarget },
     settings.keepJpegMetadata !== undefined && { item: keepJpegMetadataSetting, value: settings.keepJpegMetadata },
     settings.pacing && { item: pacingSetting, value: settings.pacing },
+    settings.replyTimeoutMs !== undefined && { item: replyTimeoutMsSetting, value: settings.replyTimeoutMs },
     settings.language && { item: languageSetting, value: settings.language },
   ].filter((write) => write !== false && write !== undefined);
   await storage.setItems(writes as Parameters<typeof storage.setItems>[0]);

@@ -8,7 +8,10 @@ import { issuePanelToken } from './panel-claims';
  * into the content script's isolated world first, where the page cannot
  * read it; the content script takes it from there.
  */
-export async function openPanelInTab(tabId: number): Promise<void> {
+export async function openPanelInTab(tabId: number, { keepOpenPanel = false } = {}): Promise<void> {
+  // Injecting again replaces the panel (and whatever exists only there: images
+  // still compressing, held rows). "Upload this image" only needs one open.
+  if (keepOpenPanel && (await hasOpenPanel(tabId))) return;
   const token = await issuePanelToken(tabId);
   await browser.scripting.executeScript({
     target: { tabId },
@@ -18,4 +21,15 @@ export async function openPanelInTab(tabId: number): Promise<void> {
     args: [token],
   });
   await browser.scripting.executeScript({ target: { tabId }, files: ['/content-scripts/page.js'] });
+}
+
+/** Whether the tab shows a panel this extension mounted (its content script's state, in the isolated world). */
+async function hasOpenPanel(tabId: number): Promise<boolean> {
+  const [probe] = await browser.scripting.executeScript({
+    target: { tabId },
+    func: () =>
+      (globalThis as { cadencePanel?: unknown }).cadencePanel !== undefined &&
+      document.querySelector('[data-cadence-panel]') !== null,
+  });
+  return probe?.result === true;
 }

@@ -18,7 +18,7 @@ export interface ImageClick {
  * file. A failure becomes a named error row in that panel.
  */
 export async function uploadImageFromPage(click: ImageClick, pending: Promise<PendingPageImages>): Promise<void> {
-  await openPanelInTab(click.tabId);
+  await openPanelInTab(click.tabId, { keepOpenPanel: true });
   const result = await readImageInFrame(click);
   await (await pending).add(click.tabId, result);
   // The panel may not listen yet: it also takes what waits for its tab when it mounts.

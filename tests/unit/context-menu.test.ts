@@ -9,6 +9,7 @@ import {
   UPLOAD_HERE_MENU,
   UPLOAD_IMAGE_MENU,
 } from '@/entrypoints/background/context-menu';
+import { openPanelInTab } from '@/entrypoints/background/panel-injection';
 import { isPageImageResult } from '@/entrypoints/background/upload-image';
 import { loadLanguage } from '@/utils/i18n';
 import { languageSetting } from '@/utils/settings';
@@ -91,6 +92,19 @@ describe('the Cadence context menu', () => {
     await onContextMenuClick({ menuItemId: UPLOAD_IMAGE_MENU, srcUrl, frameId }, { id: 42 }, uploadImage);
     expect(uploadImage).toHaveBeenCalledExactlyOnceWith({ tabId: 42, frameId: expected, srcUrl });
     expect(browser.scripting.executeScript).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    { case: 'a panel is open', open: true, injections: 1 },
+    { case: 'no panel is open', open: false, injections: 3 },
+  ])('"Upload this image" when $case: an open panel is kept, not mounted anew', async ({ open, injections }) => {
+    browser.scripting.executeScript = vi.fn(async () => [
+      { frameId: 0, result: open, documentId: 'd' },
+    ]) as unknown as typeof browser.scripting.executeScript;
+    await openPanelInTab(42, { keepOpenPanel: true });
+    const calls = vi.mocked(browser.scripting.executeScript).mock.calls.map(([injection]) => injection);
+    expect(calls).toHaveLength(injections);
+    expect(calls.some((injection) => 'files' in injection)).toBe(!open);
   });
 
   it.each([

@@ -9,6 +9,7 @@ import {
   keepJpegMetadataSetting,
   languageSetting,
   pacingSetting,
+  replyTimeoutMsSetting,
   uploadDelayMsSetting,
 } from '@/utils/settings';
 import { exportSettings, importSettings, parseSettingsFile, SettingsImportError } from '@/utils/settings-transfer';
@@ -29,6 +30,7 @@ async function storeSome(): Promise<void> {
   await uploadDelayMsSetting.setValue(3_000);
   await keepJpegMetadataSetting.setValue(true);
   await pacingSetting.setValue({ ...DEFAULT_PACING, mode: 'staggered', concurrency: 3 });
+  await replyTimeoutMsSetting.setValue(45_000);
   await languageSetting.setValue('ko');
 }
 
@@ -122,6 +124,12 @@ describe('settings import', () => {
     },
     { case: 'a negative delay', text: withSetting('uploadDelayMs', -1), code: 'bad-field', field: 'uploadDelayMs' },
     { case: 'an unknown language', text: withSetting('language', 'fr'), code: 'bad-field', field: 'language' },
+    {
+      case: 'a reply timeout under a second',
+      text: withSetting('replyTimeoutMs', 500),
+      code: 'bad-field',
+      field: 'replyTimeoutMs',
+    },
     {
       case: 'an unknown preset',
       text: withSetting('defaultPreset', 'huge'),
