@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { formatBytes, minutesAndSeconds } from '@/utils/format';
 import { t } from '@/utils/i18n';
-import { bytesSaved } from '@/utils/queue/row-chip';
-import { estimateTimeLeft } from '@/utils/queue/time-left';
 import type { QueueCommand, QueueCounts, QueueItem, QueuePlan } from '@/utils/queue/types';
+import { bytesSaved } from '@/utils/queue-view/row-chip';
+import { estimateTimeLeft } from '@/utils/queue-view/time-left';
 import { PacingStatus } from './PacingStatus';
 import { QueueControls } from './QueueControls';
 import { QueueCounts as CountsList } from './QueueCounts';

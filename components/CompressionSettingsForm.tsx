@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { PresetPicker } from '@/components/PresetPicker';
+import { useSetting } from '@/hooks/use-setting';
 import {
   type CompressionTarget,
   CUSTOM_LIMITS,
   OUTPUT_FORMATS,
   type OutputFormat,
-  type PresetId,
   parseCustomTarget,
 } from '@/utils/compress/presets';
 import type { MessageKey } from '@/utils/i18n';
@@ -40,24 +40,15 @@ const RANGE_TEXT: Record<keyof CustomFields, [string, string]> = {
 
 /** The default preset, Custom's numbers and the metadata choice, on the options page. Saves as you type. */
 export function CompressionSettingsForm() {
-  const [preset, setPreset] = useState<PresetId | null>(null);
-  const [fields, setFields] = useState<CustomFields | null>(null);
+  const [preset, savePreset] = useSetting(defaultPresetSetting);
+  const [custom, saveCustom] = useSetting(customTargetSetting);
+  const [keepMetadata, saveKeepMetadata] = useSetting(keepJpegMetadataSetting);
+  // Kept as typed once the user types, so a half-typed number is not rewritten.
+  const [typed, setFields] = useState<CustomFields | null>(null);
+  const fields = typed ?? (custom && fieldsOf(custom));
   const [invalid, setInvalid] = useState<keyof CustomFields | null>(null);
-  const [keepMetadata, setKeepMetadata] = useState(false);
 
-  useEffect(() => {
-    void Promise.all([
-      defaultPresetSetting.getValue(),
-      customTargetSetting.getValue(),
-      keepJpegMetadataSetting.getValue(),
-    ]).then(([storedPreset, custom, keep]) => {
-      setPreset(storedPreset);
-      setFields(fieldsOf(custom));
-      setKeepMetadata(keep);
-    });
-  }, []);
-
-  if (!preset || !fields) return null;
+  if (!preset || !fields || keepMetadata === undefined) return null;
 
   function saveField(name: keyof CustomFields, value: string) {
     const next = { ...(fields as CustomFields), [name]: value };
@@ -68,7 +59,7 @@ export function CompressionSettingsForm() {
       return;
     }
     setInvalid(null);
-    void customTargetSetting.setValue(parsed);
+    void saveCustom(parsed);
   }
 
   const numberInput = (name: 'maxSide' | 'maxKilobytes' | 'quality', label: MessageKey, step: string) => (
@@ -91,8 +82,7 @@ export function CompressionSettingsForm() {
         value={preset}
         label="defaultPresetLabel"
         onChange={(next) => {
-          setPreset(next);
-          void defaultPresetSetting.setValue(next);
+          void savePreset(next);
         }}
       />
       <fieldset class="custom-preset">
@@ -130,8 +120,7 @@ export function CompressionSettingsForm() {
           name="keepMetadata"
           checked={keepMetadata}
           onChange={(event) => {
-            setKeepMetadata(event.currentTarget.checked);
-            void keepJpegMetadataSetting.setValue(event.currentTarget.checked);
+            void saveKeepMetadata(event.currentTarget.checked);
           }}
         />
         {t('keepMetadataLabel')}

@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import {
+  type DestinationSummary,
+  readDestinationSummaries,
+  watchDestinationSummaries,
+} from '@/utils/destination-summary';
 import { hasAccess, originLabel, requestAccess } from '@/utils/destinations/access';
-import type { Destination } from '@/utils/destinations/model';
 import type { PageForm } from '@/utils/destinations/page-form';
 import { t } from '@/utils/i18n';
 import { type DestinationChoice, sendMessage } from '@/utils/messages';
-import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
+import { activeDestinationIdSetting } from '@/utils/settings';
 
 const FORM_PREFIX = 'form:';
 
@@ -20,9 +24,9 @@ export function DestinationPicker({
   onChange,
 }: {
   /** `saved` is the chosen destination itself, for what it asks of compression. */
-  onChange: (choice: DestinationChoice | null, saved?: Destination) => void;
+  onChange: (choice: DestinationChoice | null, saved?: DestinationSummary) => void;
 }) {
-  const [destinations, setDestinations] = useState<Destination[]>([]);
+  const [destinations, setDestinations] = useState<DestinationSummary[]>([]);
   const [forms, setForms] = useState<PageForm[]>([]);
   const [selected, setSelected] = useState('');
   const [access, setAccess] = useState<'checking' | 'granted' | 'missing'>('checking');
@@ -43,7 +47,7 @@ export function DestinationPicker({
   useEffect(() => {
     let formsFound: PageForm[] = [];
     void Promise.all([
-      destinationsSetting.getValue(),
+      readDestinationSummaries(),
       activeDestinationIdSetting.getValue(),
       sendMessage('page/find-forms', undefined).catch(() => [] as PageForm[]),
     ]).then(([saved, activeId, pageForms]) => {
@@ -56,7 +60,7 @@ export function DestinationPicker({
       if (savedChoice) setSelected(savedChoice);
       else if (pageForms.length > 0) choose(`${FORM_PREFIX}0`);
     });
-    const stopWatching = destinationsSetting.watch((saved) => setDestinations(saved));
+    const stopWatching = watchDestinationSummaries(setDestinations);
     return () => {
       stopWatching();
       if (formsFound.length > 0) void sendMessage('page/highlight-form', { index: null }).catch(() => {});
@@ -65,7 +69,7 @@ export function DestinationPicker({
 
   const form = selected.startsWith(FORM_PREFIX) ? forms[Number(selected.slice(FORM_PREFIX.length))] : undefined;
   const destination = form ? undefined : destinations.find((candidate) => candidate.id === selected);
-  const targetUrl = form?.action ?? destination?.url;
+  const targetUrl = form?.action ?? destination?.accessUrl;
 
   useEffect(() => {
     setRefused(false);

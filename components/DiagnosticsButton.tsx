@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { t } from '@/utils/i18n';
-import type { PanelRow } from '@/utils/queue/panel-rows';
 import type { QueuePlan } from '@/utils/queue/types';
+import type { PanelRow } from '@/utils/queue-view/panel-rows';
 import { buildDiagnostics } from '@/utils/results/diagnostics';
 import { readPacingSettings } from '@/utils/settings';
 

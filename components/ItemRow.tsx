@@ -4,9 +4,9 @@ import { isHttpUrl } from '@/utils/destinations/model';
 import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
 import type { MessageKey } from '@/utils/i18n';
 import { t } from '@/utils/i18n';
-import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue/panel-rows';
-import { type ChipDetail, chipDetail, chipTicks, percentSaved } from '@/utils/queue/row-chip';
 import type { FailureKind, QueueCommand, ReplyProblem } from '@/utils/queue/types';
+import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue-view/panel-rows';
+import { type ChipDetail, chipDetail, chipTicks, percentSaved } from '@/utils/queue-view/row-chip';
 import { useNow } from './use-now';
 
 const STATUS_TEXT: Record<RowStatus, MessageKey> = {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useSetting } from '@/hooks/use-setting';
 import { t } from '@/utils/i18n';
 import { type LanguageChoice, languageSetting } from '@/utils/settings';
 
@@ -9,10 +9,7 @@ import { type LanguageChoice, languageSetting } from '@/utils/settings';
  * popup and the context menu follow when they next open.
  */
 export function LanguagePicker() {
-  const [language, setLanguage] = useState<LanguageChoice | undefined>();
-  useEffect(() => {
-    void languageSetting.getValue().then(setLanguage);
-  }, []);
+  const [language, saveLanguage] = useSetting(languageSetting);
   if (language === undefined) return null;
   return (
     <label>
@@ -22,8 +19,7 @@ export function LanguagePicker() {
         value={language}
         onChange={(event) => {
           const next = event.currentTarget.value as LanguageChoice;
-          setLanguage(next);
-          void languageSetting.setValue(next).then(() => window.location.reload());
+          void saveLanguage(next).then(() => window.location.reload());
         }}
       >
         <option value="auto">{t('languageAuto')}</option>

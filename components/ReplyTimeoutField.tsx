@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useSetting } from '@/hooks/use-setting';
 import { t } from '@/utils/i18n';
 import { parseWholeNumber, REPLY_TIMEOUT_LIMITS, replyTimeoutMsSetting } from '@/utils/settings';
 
@@ -7,18 +8,17 @@ import { parseWholeNumber, REPLY_TIMEOUT_LIMITS, replyTimeoutMsSetting } from '@
  * its status and then nothing more frees the slot after this. Saves as you type.
  */
 export function ReplyTimeoutField() {
-  const [seconds, setSeconds] = useState('');
+  const [storedMs, saveMs] = useSetting(replyTimeoutMsSetting);
+  // Kept as typed once the user types, so a half-typed number is not rewritten.
+  const [typed, setTyped] = useState<string | undefined>();
+  const seconds = typed ?? (storedMs === undefined ? '' : String(storedMs / 1000));
   const [error, setError] = useState<string | undefined>();
 
-  useEffect(() => {
-    void replyTimeoutMsSetting.getValue().then((ms) => setSeconds(String(ms / 1000)));
-  }, []);
-
   function save(text: string) {
-    setSeconds(text);
+    setTyped(text);
     const parsed = parseWholeNumber(text, REPLY_TIMEOUT_LIMITS.minSeconds, REPLY_TIMEOUT_LIMITS.maxSeconds);
     setError(parsed instanceof Error ? parsed.message : undefined);
-    if (!(parsed instanceof Error)) void replyTimeoutMsSetting.setValue(parsed * 1000);
+    if (!(parsed instanceof Error)) void saveMs(parsed * 1000);
   }
 
   return (

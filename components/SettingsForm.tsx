@@ -1,22 +1,22 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
+import { useSetting } from '@/hooks/use-setting';
 import { t } from '@/utils/i18n';
 import { parseDelaySeconds, uploadDelayMsSetting } from '@/utils/settings';
 import { PacingFields } from './PacingFields';
 
 /** The pace (pause between uploads); shared by the panel and the options page. Saves as you type. */
 export function SettingsForm() {
-  const [delay, setDelay] = useState('');
+  const [storedMs, saveMs] = useSetting(uploadDelayMsSetting);
+  // Kept as typed once the user types, so a half-typed number is not rewritten.
+  const [typed, setTyped] = useState<string | undefined>();
+  const delay = typed ?? (storedMs === undefined ? '' : String(storedMs / 1000));
   const [error, setError] = useState<string | undefined>();
 
-  useEffect(() => {
-    void uploadDelayMsSetting.getValue().then((delayMs) => setDelay(String(delayMs / 1000)));
-  }, []);
-
   function saveDelay(text: string) {
-    setDelay(text);
+    setTyped(text);
     const parsed = parseDelaySeconds(text);
     setError(parsed instanceof Error ? parsed.message : undefined);
-    if (!(parsed instanceof Error)) void uploadDelayMsSetting.setValue(parsed);
+    if (!(parsed instanceof Error)) void saveMs(parsed);
   }
 
   return (

@@ -1,6 +1,6 @@
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
-import type { SourceGroup } from '@/utils/queue/sources';
+import type { SourceGroup } from '@/utils/queue-view/sources';
 
 /** Every page's batch: its page, what uploads now, done of total and bytes saved. */
 export function SourceGroups({ groups }: { groups: SourceGroup[] }) {

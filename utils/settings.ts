@@ -221,7 +221,7 @@ export const panelSettingsOpenSetting = storage.defineItem<boolean>('local:panel
 });
 
 // The panel's place per site lives in its own module (the content script reads it; see there).
-export { type PanelPlace, panelPlacesSetting } from './panel/place-setting';
+export { type PanelPlace, panelPlacesSetting } from './page-panel/place-setting';
 
 /** Everything the queue paces by, read together: the background's plan and "Copy diagnostics" both use it. */
 export async function readPacingSettings(): Promise<PacingSettings & { replyTimeoutMs: number }> {

@@ -1,7 +1,5 @@
 import { browser } from 'wxt/browser';
-
-/** The `type` of the one message the content script posts into its panel iframe. */
-export const PANEL_TOKEN_MESSAGE = 'cadence/panel-token';
+import { PANEL_TOKEN_MESSAGE } from '@/utils/panel-token';
 
 /**
  * The one-time token the background put into this isolated world just before

@@ -1,6 +1,13 @@
 import { t } from '@/utils/i18n';
-import { clampToViewport, defaultPosition, GRIP_HEIGHT, KEY_STEP, panelSize, type Size } from '@/utils/panel/geometry';
-import { type PanelPlace, readPanelPlace, savePanelPlace } from '@/utils/panel/place-setting';
+import {
+  clampToViewport,
+  defaultPosition,
+  GRIP_HEIGHT,
+  KEY_STEP,
+  panelSize,
+  type Size,
+} from '@/utils/page-panel/geometry';
+import { type PanelPlace, readPanelPlace, savePanelPlace } from '@/utils/page-panel/place-setting';
 
 /**
  * Adds the grip strip to the panel's wrapper and keeps the wrapper placed:

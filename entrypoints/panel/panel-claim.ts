@@ -1,5 +1,5 @@
 import { sendMessage } from '@/utils/messages';
-import { PANEL_TOKEN_MESSAGE } from '../page.content/panel-token';
+import { PANEL_TOKEN_MESSAGE } from '@/utils/panel-token';
 
 /** The content script posts the token as soon as this document has loaded; a page-made frame never gets one. */
 export const CLAIM_TIMEOUT_MS = 5000;

@@ -5,7 +5,7 @@ import { t } from '@/utils/i18n';
 import { guardedReceiver } from '@/utils/message-guard';
 import { sendMessage } from '@/utils/messages';
 import type { PageImageResult } from '@/utils/page-images/fetch-image';
-import type { PanelRow } from '@/utils/queue/panel-rows';
+import type { PanelRow } from '@/utils/queue-view/panel-rows';
 
 /** The background's notice that an image waits; nothing else may send it (message-schemas.ts). */
 const fromBackground = guardedReceiver('extension-page');

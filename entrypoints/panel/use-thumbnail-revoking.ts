@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { PanelRow } from '@/utils/queue/panel-rows';
+import type { PanelRow } from '@/utils/queue-view/panel-rows';
 
 /**
  * Frees the thumbnails' object URLs (each holds a compressed image in

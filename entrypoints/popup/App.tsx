@@ -6,14 +6,12 @@ import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
 import { SourceGroups } from '@/components/SourceGroups';
 import { StorageUse } from '@/components/StorageUse';
-import type { Destination } from '@/utils/destinations/model';
+import { useQueueFeed } from '@/hooks/use-queue-feed';
+import { useSetting } from '@/hooks/use-setting';
+import { type DestinationSummary, readDestinationSummaries } from '@/utils/destination-summary';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
-import { guardedReceiver } from '@/utils/message-guard';
 import { sendMessage } from '@/utils/messages';
-import { rowFromItem } from '@/utils/queue/panel-rows';
-import { bytesSaved } from '@/utils/queue/row-chip';
-import { groupBySource } from '@/utils/queue/sources';
 import {
   countByStatus,
   countsKey,
@@ -21,52 +19,41 @@ import {
   type QueueCommand,
   type QueueItem,
   type QueuePlan,
+  type QueueSnapshot,
 } from '@/utils/queue/types';
-import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
-
-/** Queue news is taken only from the background (utils/message-schemas.ts). */
-const fromBackground = guardedReceiver('extension-page');
+import { rowFromItem } from '@/utils/queue-view/panel-rows';
+import { bytesSaved } from '@/utils/queue-view/row-chip';
+import { groupBySource } from '@/utils/queue-view/sources';
+import { activeDestinationIdSetting } from '@/utils/settings';
 
 export function App() {
   const [items, setItems] = useState<Map<string, QueueItem>>(new Map());
   const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
   const [openError, setOpenError] = useState(false);
-  const [destinations, setDestinations] = useState<Destination[]>([]);
-  const [activeId, setActiveId] = useState('');
+  const [destinations, setDestinations] = useState<DestinationSummary[]>([]);
+  const [activeId, saveActiveId] = useSetting(activeDestinationIdSetting);
 
   useEffect(() => {
-    void destinationsSetting.getValue().then(setDestinations);
-    void activeDestinationIdSetting.getValue().then(setActiveId);
+    void readDestinationSummaries().then(setDestinations);
   }, []);
 
-  useEffect(() => {
-    const stopChanges = fromBackground.on('queue/item-changed', ({ data }) => {
-      setItems((current) => new Map(current).set(data.item.id, data.item));
-      setPlan(data.plan);
-    });
-    const stopRemovals = fromBackground.on('queue/items-removed', ({ data }) => {
+  useQueueFeed({
+    onItemChanged(item, next) {
+      setItems((current) => new Map(current).set(item.id, item));
+      setPlan(next);
+    },
+    onItemsRemoved(removed) {
       setItems((current) => {
         const next = new Map(current);
-        for (const id of data) next.delete(id);
+        for (const id of removed) next.delete(id);
         return next;
       });
-    });
-    const stopPlan = fromBackground.on('queue/plan-changed', ({ data }) => setPlan(data));
-    // A restarted worker may have stored a change it never announced.
-    const stopResync = fromBackground.on(
-      'queue/resync',
-      () => void sendMessage('queue/get', undefined).then(showSnapshot),
-    );
-    void sendMessage('queue/get', undefined).then(showSnapshot);
-    return () => {
-      stopChanges();
-      stopRemovals();
-      stopPlan();
-      stopResync();
-    };
-  }, []);
+    },
+    onPlanChanged: setPlan,
+    onSnapshot: showSnapshot,
+  });
 
-  function showSnapshot(snapshot: { items: QueueItem[]; plan: QueuePlan }) {
+  function showSnapshot(snapshot: QueueSnapshot) {
     setItems(new Map(snapshot.items.map((item) => [item.id, item])));
     setPlan(snapshot.plan);
   }
@@ -123,11 +110,9 @@ export function App() {
             {t('destinationLabel')}
             <select
               data-testid="popup-destination"
-              value={activeId}
+              value={activeId ?? ''}
               onChange={(event) => {
-                const id = event.currentTarget.value;
-                setActiveId(id);
-                void activeDestinationIdSetting.setValue(id);
+                void saveActiveId(event.currentTarget.value);
               }}
             >
               {destinations.map((destination) => (

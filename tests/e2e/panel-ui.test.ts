@@ -4,7 +4,13 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPanelFromPopup } from '../../scripts/lib/browser';
 import { startReceiver } from '../../scripts/receiver';
-import { GRIP_HEIGHT, KEY_STEP, PANEL_HEADER_HEIGHT, PANEL_MAX_HEIGHT, PANEL_WIDTH } from '../../utils/panel/geometry';
+import {
+  GRIP_HEIGHT,
+  KEY_STEP,
+  PANEL_HEADER_HEIGHT,
+  PANEL_MAX_HEIGHT,
+  PANEL_WIDTH,
+} from '../../utils/page-panel/geometry';
 import { type Harness, makeSamples, openConfiguredPanel, smallPhotos, startHarness } from './harness';
 
 async function wrapperBox(page: Page) {

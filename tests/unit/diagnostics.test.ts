@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { withoutSecrets } from '@/utils/destinations/model';
-import { rowFromItem } from '@/utils/queue/panel-rows';
 import { IDLE_PLAN } from '@/utils/queue/types';
+import { rowFromItem } from '@/utils/queue-view/panel-rows';
 import { buildDiagnostics, MASK, maskHeader, maskText, maskUrl } from '@/utils/results/diagnostics';
 import { makeSnapshot } from '../factories/destination';
 import { makeQueueItem } from '../factories/queue-item';

@@ -8,11 +8,16 @@ import {
   GRIP_HEIGHT,
   PANEL_HEADER_HEIGHT,
   panelSize,
-} from '@/utils/panel/geometry';
-import { MAX_REMEMBERED_SITES, panelPlacesSetting, readPanelPlace, savePanelPlace } from '@/utils/panel/place-setting';
-import type { PanelRow } from '@/utils/queue/panel-rows';
-import { bytesSaved, chipDetail, chipTicks, percentSaved } from '@/utils/queue/row-chip';
-import { averageUploadMs, estimateTimeLeft, type PacePlan } from '@/utils/queue/time-left';
+} from '@/utils/page-panel/geometry';
+import {
+  MAX_REMEMBERED_SITES,
+  panelPlacesSetting,
+  readPanelPlace,
+  savePanelPlace,
+} from '@/utils/page-panel/place-setting';
+import type { PanelRow } from '@/utils/queue-view/panel-rows';
+import { bytesSaved, chipDetail, chipTicks, percentSaved } from '@/utils/queue-view/row-chip';
+import { averageUploadMs, estimateTimeLeft, type PacePlan } from '@/utils/queue-view/time-left';
 import { makeQueueItem } from '../factories/queue-item';
 
 const NOW = 1_000_000;
@@ -185,7 +190,7 @@ describe('panel place per site', () => {
 
 describe('groupBySource', () => {
   it('groups by tab and page in hand-over order, with counts, saved bytes and what uploads now', async () => {
-    const { groupBySource } = await import('@/utils/queue/sources');
+    const { groupBySource } = await import('@/utils/queue-view/sources');
     const pageA = { tabId: 1, origin: 'https://a.example', title: 'A' };
     const pageB = { tabId: 2, origin: 'https://b.example', title: 'B' };
     const groups = groupBySource([

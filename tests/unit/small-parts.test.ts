@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renameForType } from '@/utils/compress/compress-image';
 import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
-import { mergeItem, rowStatus } from '@/utils/queue/panel-rows';
+import { mergeItem, rowStatus } from '@/utils/queue-view/panel-rows';
 import {
   DEFAULT_PACING,
   pacingSetting,

@@ -8,8 +8,8 @@
  * server that echoes a token into its error page does not leak it either.
  */
 import type { DestinationSnapshot, NameValue } from '../destinations/model';
-import type { PanelRow } from '../queue/panel-rows';
 import type { AttemptRecord, QueueItem, QueuePlan } from '../queue/types';
+import type { PanelRow } from '../queue-view/panel-rows';
 
 export const MASK = '[masked]';
 

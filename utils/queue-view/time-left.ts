@@ -1,4 +1,4 @@
-import type { QueueItem, QueuePlan } from './types';
+import type { QueueItem, QueuePlan } from '../queue/types';
 
 /** What the estimate reads from the plan: the pace of the next item's destination. */
 export type PacePlan = Pick<QueuePlan, 'mode' | 'paused' | 'nextStartAt' | 'gapMs' | 'concurrency'>;

@@ -1,5 +1,5 @@
+import { countByStatus, type QueueCounts, type QueueItem } from '../queue/types';
 import { bytesSaved } from './row-chip';
-import { countByStatus, type QueueCounts, type QueueItem } from './types';
 
 /** One page's batch, as the popup lists it. */
 export interface SourceGroup {
