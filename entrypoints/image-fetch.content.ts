@@ -1,5 +1,6 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { guardedReceiver } from '@/utils/message-guard';
+import { CONTENT_SCRIPT_RULES } from '@/utils/message-rules/content-script';
 import { fetchPageImage } from '@/utils/page-images/fetch-image';
 
 declare global {
@@ -21,7 +22,9 @@ export default defineContentScript({
     // A second "Upload this image" in the same frame injects again; one listener is enough.
     if (window.cadenceImageFetchReady) return;
     window.cadenceImageFetchReady = true;
-    // Only the background may ask (message-schemas.ts); the page cannot reach this listener at all.
-    guardedReceiver('content-script').on('page/fetch-image', ({ data }) => fetchPageImage(data.url));
+    // Only the background may ask (utils/message-rules/content-script.ts); the page cannot reach this listener at all.
+    guardedReceiver('content-script', CONTENT_SCRIPT_RULES).on('page/fetch-image', ({ data }) =>
+      fetchPageImage(data.url),
+    );
   },
 });

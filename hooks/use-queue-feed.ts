@@ -1,10 +1,11 @@
 import { useEffect } from 'preact/hooks';
 import { guardedReceiver } from '@/utils/message-guard';
+import { EXTENSION_PAGE_RULES } from '@/utils/message-rules/extension-page';
 import { sendMessage } from '@/utils/messages';
 import type { QueueItem, QueuePlan, QueueSnapshot } from '@/utils/queue/types';
 
-/** Queue news is taken only from the background (utils/message-rules/). */
-const fromBackground = guardedReceiver('extension-page');
+/** Queue news is taken only from the background (utils/message-rules/extension-page.ts). */
+const fromBackground = guardedReceiver('extension-page', EXTENSION_PAGE_RULES);
 
 /** What a page does with the queue's news; each handler keeps its own state. */
 export interface QueueFeedHandlers {

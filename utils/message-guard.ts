@@ -1,7 +1,7 @@
 import type { GetDataType, GetReturnType } from '@webext-core/messaging';
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
-import { MESSAGE_RULES, type ReceiverContext, type SenderContext } from './message-schemas';
+import type { ReceiverContext, ReceiverRules, SenderContext } from './message-rules/common';
 import { onMessage, type ProtocolMap } from './messages';
 
 /** A message was not let through to its handler: wrong sender, or data of the wrong shape. */
@@ -57,11 +57,12 @@ export async function senderContext(
 }
 
 /**
- * Lets a message through only when `receiver` accepts its sender's context
+ * Lets a message through only when `receiver`'s `rules` accept its sender's context
  * for this message type and its data matches the message's schema. Returns
  * the parsed data, or throws `MessageRefusedError` naming what was wrong.
  */
 export async function admitMessage<K extends keyof ProtocolMap>(
+  rules: ReceiverRules,
   receiver: ReceiverContext,
   type: K,
   data: unknown,
@@ -69,8 +70,8 @@ export async function admitMessage<K extends keyof ProtocolMap>(
   environment: GuardEnvironment,
 ): Promise<GetDataType<ProtocolMap[K]>> {
   // A type the protocol does not know has no rule; `Object.hasOwn` so "constructor" is not one.
-  if (!Object.hasOwn(MESSAGE_RULES, type)) throw new MessageRefusedError(`Refused "${String(type)}": unknown message`);
-  const rule = MESSAGE_RULES[type];
+  const rule = Object.hasOwn(rules, type) ? rules[type] : undefined;
+  if (!rule) throw new MessageRefusedError(`Refused "${String(type)}": unknown message`);
   const from = await senderContext(sender, environment);
   const accepted = rule.accept[receiver] ?? [];
   if (!accepted.includes(from)) {
@@ -92,22 +93,27 @@ export interface GuardedMessage<K extends keyof ProtocolMap> {
 }
 
 /** Registers handlers for one receiving context, each behind the guard. */
-export interface GuardedReceiver {
+export interface GuardedReceiver<R extends ReceiverRules> {
   /**
    * `onMessage` with the guard in front: the handler runs only for a message
    * `admitMessage` lets through; any other is answered with a
    * `MessageRefusedError` and has no effect. Returns the listener's remover.
    */
-  on<K extends keyof ProtocolMap>(
+  on<K extends keyof R & keyof ProtocolMap>(
     type: K,
     handler: (message: GuardedMessage<K>) => GetReturnType<ProtocolMap[K]> | Promise<GetReturnType<ProtocolMap[K]>>,
   ): () => void;
 }
 
-export function guardedReceiver(
+/**
+ * `rules` is the receiver's own table (utils/message-rules/), so a bundle
+ * carries only the schemas of the messages it handles.
+ */
+export function guardedReceiver<R extends ReceiverRules>(
   receiver: ReceiverContext,
+  rules: R,
   options: Pick<GuardEnvironment, 'isClaimedPanel'> = {},
-): GuardedReceiver {
+): GuardedReceiver<R> {
   const environment: GuardEnvironment = {
     extensionId: browser.runtime.id,
     extensionBaseUrl: browser.runtime.getURL('/'),
@@ -116,7 +122,7 @@ export function guardedReceiver(
   return {
     on: (type, handler) =>
       onMessage(type, async ({ data, sender }) => {
-        const admitted = await admitMessage(receiver, type, data, sender, environment);
+        const admitted = await admitMessage(rules, receiver, type, data, sender, environment);
         return handler({ data: admitted, sender });
       }),
   };

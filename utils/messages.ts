@@ -41,7 +41,7 @@ export interface ItemChanged {
 
 /**
  * The whole message protocol. Every sender and handler is checked against it.
- * Direction is in each comment; `MESSAGE_RULES` (message-schemas.ts) holds,
+ * Direction is in each comment; `MESSAGE_RULES` (utils/message-rules/) holds,
  * for each message, who may send it to whom and its run-time schema: a new
  * message here is a type error there until it has both.
  */

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { withoutSecrets } from '@/utils/destinations/model';
 import { guardedReceiver } from '@/utils/message-guard';
+import { BACKGROUND_RULES } from '@/utils/message-rules/background';
 import { type HandOver, sendMessage } from '@/utils/messages';
 import { openPendingPageImages } from '@/utils/page-images/pending';
 import { QueueRunner, setTimeoutTimer } from '@/utils/queue/runner';
@@ -84,7 +85,7 @@ export default defineBackground({
     // Every handler sits behind the guard (utils/message-guard.ts): it runs only for
     // a sender that MESSAGE_RULES accepts for that message, with data that matches
     // its schema; a panel counts only once it has claimed its token.
-    const messages = guardedReceiver('background', { isClaimedPanel });
+    const messages = guardedReceiver('background', BACKGROUND_RULES, { isClaimedPanel });
     messages.on('panel/claim', ({ data, sender }) => claimPanel(data.token, sender));
 
     messages.on('queue/add', async ({ data, sender }) => {
@@ -133,7 +134,7 @@ export default defineBackground({
     });
 
     async function addToQueue(handOver: HandOver, source: ItemSource): Promise<QueueItem> {
-      // The guard already refused anything but a non-empty File (message-schemas.ts).
+      // The guard already refused anything but a non-empty File (utils/message-rules/).
       const { file } = handOver;
       const [destination, store] = await Promise.all([resolveDestination(handOver.destination), storePromise]);
       broadcastItemsRemoved(await store.pruneDone(MAX_KEPT_RESULTS));

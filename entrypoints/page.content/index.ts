@@ -3,6 +3,7 @@ import { createIframeUi } from 'wxt/utils/content-script-ui/iframe';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { findUploadForms } from '@/utils/destinations/page-form';
 import { guardedReceiver } from '@/utils/message-guard';
+import { CONTENT_SCRIPT_RULES } from '@/utils/message-rules/content-script';
 import { handTokenToPanel, takePanelToken } from './panel-token';
 import { placePanel } from './placement';
 
@@ -64,8 +65,8 @@ export default defineContentScript({
     };
     const uploadFormElements = () =>
       [...document.querySelectorAll('form')].filter((form) => form.querySelector('input[type=file][name]'));
-    // Only the background may ask (message-schemas.ts); the page cannot reach this listener at all.
-    const messages = guardedReceiver('content-script');
+    // Only the background may ask (utils/message-rules/content-script.ts); the page cannot reach this listener at all.
+    const messages = guardedReceiver('content-script', CONTENT_SCRIPT_RULES);
     const stopFinding = messages.on('page/find-forms', () => findUploadForms(document));
     const stopHighlighting = messages.on('page/highlight-form', ({ data }) => {
       unhighlight();

@@ -3,12 +3,13 @@ import { useEffect, useRef } from 'preact/hooks';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { guardedReceiver } from '@/utils/message-guard';
+import { EXTENSION_PAGE_RULES } from '@/utils/message-rules/extension-page';
 import { sendMessage } from '@/utils/messages';
 import type { PageImageResult } from '@/utils/page-images/fetch-image';
 import type { PanelRow } from '@/utils/queue-view/panel-rows';
 
-/** The background's notice that an image waits; nothing else may send it (message-schemas.ts). */
-const fromBackground = guardedReceiver('extension-page');
+/** The background's notice that an image waits; nothing else may send it (utils/message-rules/extension-page.ts). */
+const fromBackground = guardedReceiver('extension-page', EXTENSION_PAGE_RULES);
 
 /**
  * "Upload this image": images right-clicked in this tab go into the list

@@ -9,7 +9,8 @@ import {
   MessageRefusedError,
   senderContext,
 } from '@/utils/message-guard';
-import { MESSAGE_RULES, type MessageRule, type ReceiverContext, type RulesFor } from '@/utils/message-schemas';
+import { MESSAGE_RULES, type MessageRule, type ReceiverContext, type RulesFor } from '@/utils/message-rules';
+import { BACKGROUND_RULES } from '@/utils/message-rules/background';
 import type { ProtocolMap } from '@/utils/messages';
 import { IDLE_PLAN } from '@/utils/queue/types';
 import { makeDestination } from '../factories/destination';
@@ -55,7 +56,7 @@ const handOver = (overrides: Record<string, unknown> = {}) => ({
 });
 
 const admit = (receiver: ReceiverContext, type: string, data: unknown, sender: Sender) =>
-  admitMessage(receiver, type as keyof ProtocolMap, data, sender, environment);
+  admitMessage(MESSAGE_RULES, receiver, type as keyof ProtocolMap, data, sender, environment);
 
 describe('who sent a message', () => {
   it.each([
@@ -284,7 +285,7 @@ describe('the receiver wrapper', () => {
   it('runs the handler only for an admitted message; a refused one gets a named error', async () => {
     const deliver = captureListener();
     const handler = vi.fn(() => ({ items: [], plan: {} as never }));
-    const stop = guardedReceiver('background').on('queue/control', handler);
+    const stop = guardedReceiver('background', BACKGROUND_RULES).on('queue/control', handler);
     const ownId = browser.runtime.id;
     const popup = { id: ownId, url: browser.runtime.getURL('/popup.html') };
     const message = (data: unknown) => ({ id: 1, type: 'queue/control', data, timestamp: Date.now() });

@@ -1,0 +1,78 @@
+import * as v from 'valibot';
+import {
+  count,
+  list,
+  MAX_HANDOVER_BYTES,
+  MAX_IMAGE_SIDE,
+  nameValue,
+  noData,
+  type ReceiverRules,
+  shortText,
+  text,
+} from './common';
+import { highlightFormData } from './content-script';
+import { destination } from './queue-state';
+
+/** What the service worker accepts, and from which of the extension's own contexts. */
+
+const pageForm = v.strictObject({
+  index: count,
+  label: text,
+  action: text,
+  method: shortText,
+  fileField: text,
+  fields: list(nameValue),
+});
+
+const destinationChoice = v.variant('kind', [
+  v.strictObject({ kind: v.literal('saved'), id: shortText }),
+  v.strictObject({ kind: v.literal('page-form'), form: pageForm }),
+]);
+
+/** The compressed image itself, as structured clone delivers it: a real File, not empty, not absurdly large. */
+const handedOverFile = v.pipe(
+  v.instance(File),
+  v.check((file) => file.size > 0, 'the image is empty'),
+  v.check((file) => file.size <= MAX_HANDOVER_BYTES, 'the image is larger than a hand-over may be'),
+  v.check((file) => file.name.length <= 1000, 'the file name is too long'),
+);
+
+const handOver = v.strictObject({
+  id: shortText,
+  file: handedOverFile,
+  originalSize: count,
+  width: v.pipe(count, v.maxValue(MAX_IMAGE_SIDE)),
+  height: v.pipe(count, v.maxValue(MAX_IMAGE_SIDE)),
+  destination: destinationChoice,
+});
+
+const queueCommand = v.variant('kind', [
+  v.strictObject({ kind: v.literal('pause') }),
+  v.strictObject({ kind: v.literal('resume') }),
+  v.strictObject({ kind: v.literal('cancel'), itemId: shortText }),
+  v.strictObject({ kind: v.literal('cancel-all') }),
+  v.strictObject({ kind: v.literal('retry'), itemId: shortText }),
+  v.strictObject({ kind: v.literal('retry-failed') }),
+]);
+
+export const BACKGROUND_RULES = {
+  'panel/claim': {
+    // The only message a panel may send before it has claimed.
+    accept: { background: ['unclaimed-panel', 'panel'] },
+    data: v.strictObject({ token: shortText }),
+  },
+  'queue/add': { accept: { background: ['panel'] }, data: handOver },
+  'queue/get': { accept: { background: ['panel', 'popup'] }, data: noData },
+  'panel/open': {
+    accept: { background: ['popup'] },
+    data: v.strictObject({ tabId: count }),
+  },
+  'panel/close': { accept: { background: ['panel'] }, data: noData },
+  'queue/clear-finished': { accept: { background: ['panel', 'popup'] }, data: noData },
+  'queue/control': { accept: { background: ['panel', 'popup'] }, data: queueCommand },
+  // The panel asks the background, which asks the panel's tab's content script.
+  'page/find-forms': { accept: { background: ['panel'] }, data: noData },
+  'page/highlight-form': { accept: { background: ['panel'] }, data: highlightFormData },
+  'destination/test': { accept: { background: ['options'] }, data: destination },
+  'page-images/take': { accept: { background: ['panel'] }, data: noData },
+} as const satisfies ReceiverRules;
