@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           setupFiles: ['fake-indexeddb/auto'],
+          // Type-level checks of the protocol (*.test-d.ts) run with the unit tests.
+          typecheck: { enabled: true, include: ['tests/unit/**/*.test-d.ts'] },
         },
       },
       {

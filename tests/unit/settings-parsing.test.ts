@@ -1,7 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { renameForType } from '@/utils/compress/compress-image';
-import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
-import { mergeItem, rowStatus } from '@/utils/queue-view/panel-rows';
 import {
   DEFAULT_PACING,
   pacingSetting,
@@ -11,7 +8,6 @@ import {
   readPacingOptions,
   updatePacingOptions,
 } from '@/utils/settings';
-import { makeQueueItem } from '../factories/queue-item';
 
 describe('settings parsing', () => {
   it.each([
@@ -56,53 +52,5 @@ describe('pacing settings', () => {
     expect(await readPacingOptions()).toEqual({ ...DEFAULT_PACING, mode: 'staggered' });
     await updatePacingOptions({ maxRetries: 3 });
     expect(await pacingSetting.getValue()).toEqual({ ...DEFAULT_PACING, mode: 'staggered', maxRetries: 3 });
-  });
-});
-
-describe('renameForType', () => {
-  it.each([
-    ['photo.png', 'image/jpeg', 'photo.jpg'],
-    ['photo.JPEG', 'image/jpeg', 'photo.jpg'],
-    ['cutout.png', 'image/webp', 'cutout.webp'],
-    ['archive.tar.png', 'image/jpeg', 'archive.tar.jpg'],
-    ['noextension', 'image/jpeg', 'noextension.jpg'],
-    ['.hidden', 'image/jpeg', '.hidden.jpg'],
-  ])('%s as %s is %s', (name, type, expected) => expect(renameForType(name, type)).toBe(expected));
-});
-
-describe('formatting', () => {
-  it.each([
-    [999, '999 B'],
-    [1_500, '1.5 KB'],
-    [480_000, '480 KB'],
-    [5_769_084, '5.8 MB'],
-  ])('%d bytes is %s', (bytes, text) => expect(formatBytes(bytes)).toBe(text));
-
-  it.each([
-    [31, '31 ms'],
-    [999, '999 ms'],
-    [12_345, '12.3 s'],
-  ])('%d ms reads %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
-
-  it('counts whole seconds up and never below zero', () => {
-    expect(secondsUntil(10_001, 0)).toBe(11);
-    expect(secondsUntil(0, 5_000)).toBe(0);
-  });
-});
-
-describe('panel rows', () => {
-  it('the stored item replaces the draft state of the same row, keeping the thumbnail', () => {
-    const item = makeQueueItem({ id: 'r1', status: 'uploading' });
-    const rows = mergeItem(
-      [{ id: 'r1', name: 'a.png', originalSize: 10, phase: 'handing-over', thumbnailUrl: 'blob:x' }],
-      item,
-    );
-    expect(rows).toHaveLength(1);
-    expect(rows[0]?.thumbnailUrl).toBe('blob:x');
-    expect(rowStatus(rows[0] as (typeof rows)[number])).toBe('uploading');
-  });
-
-  it('an item this panel never saw becomes a new row', () => {
-    expect(mergeItem([], makeQueueItem({ id: 'elsewhere', status: 'done' })).map(rowStatus)).toEqual(['done']);
   });
 });
