@@ -1,27 +1,10 @@
 import { storage } from 'wxt/utils/storage';
 
 /**
- * panel.html is a web-accessible resource (the content script frames it into
- * the page), so any web page can frame it too, hidden or disguised, and get
- * the user's clicks on it. A panel counts only once it claims the one-time
- * token the background made when the user opened Cadence on that tab:
- *
- * 1. `issuePanelToken(tabId)` at injection (popup button, context menu);
- *    the token goes into the content script's isolated world, never the DOM.
- * 2. The content script posts it into its own iframe, addressed to the
- *    extension's origin, so only our panel document in our iframe gets it.
- * 3. The panel sends `panel/claim`; `claimPanel` accepts a token once, within
- *    `TOKEN_LIFETIME_MS`, from a panel in the same tab, and remembers that
- *    document (`sender.documentId`) as a claimed panel.
- *
- * The WAR has `use_dynamic_url`, so a page cannot frame panel.html before it
- * sees our iframe; one that copies the iframe's src gets a panel without a
- * token (it is never in the DOM), and a token it guessed or replayed claims
- * nothing. A reloaded panel is a new document whose token is spent: it
- * shows the refusal until Cadence is opened on the page again, which mounts
- * a new panel with a new token.
- * Kept in session storage: the service worker stops when idle and forgets its
- * globals, and session storage is out of content scripts' reach.
+ * Only a panel that claims the one-time token made when the user opened
+ * Cadence on its tab counts, since any web page can frame panel.html. Kept in
+ * session storage: it outlives the idle service worker and content scripts
+ * cannot read it. The whole model: docs/security.md, "The panel's claim token".
  */
 
 /** The content script posts the token within moments of injection; an unused one expires. */
