@@ -17,8 +17,24 @@ export interface DestinationSummary {
   transparentAs: TransparentAs;
 }
 
+/** The URL template without its query, fragment or user info; a `?` inside a `{template}` is not a query. */
+function accessUrlOf(urlTemplate: string): string {
+  let depth = 0;
+  let end = urlTemplate.length;
+  for (let index = 0; index < urlTemplate.length; index += 1) {
+    const char = urlTemplate[index];
+    if (char === '{') depth += 1;
+    else if (char === '}') depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (char === '?' || char === '#')) {
+      end = index;
+      break;
+    }
+  }
+  return urlTemplate.slice(0, end).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+}
+
 export function summarizeDestination(destination: Destination): DestinationSummary {
-  const accessUrl = destination.url.replace(/[?#].*$/s, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
+  const accessUrl = accessUrlOf(destination.url);
   const { id, name, compressionPresetId, transparentAs } = destination;
   return { id, name, accessUrl, compressionPresetId, transparentAs };
 }

@@ -83,7 +83,7 @@ export default defineBackground({
     });
 
     // Every handler sits behind the guard (utils/message-guard.ts): it runs only for
-    // a sender that MESSAGE_RULES accepts for that message, with data that matches
+    // a sender that BACKGROUND_RULES accepts for that message, with data that matches
     // its schema; a panel counts only once it has claimed its token.
     const messages = guardedReceiver('background', BACKGROUND_RULES, { isClaimedPanel });
     messages.on('panel/claim', ({ data, sender }) => claimPanel(data.token, sender));

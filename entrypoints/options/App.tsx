@@ -7,12 +7,16 @@ import { ReplyTimeoutField } from '@/components/ReplyTimeoutField';
 import { SettingsForm } from '@/components/SettingsForm';
 import { SettingsTransfer } from '@/components/SettingsTransfer';
 import { StorageSection } from '@/components/StorageSection';
+import { useSetting } from '@/hooks/use-setting';
 import { hasAccess, originLabel } from '@/utils/destinations/access';
 import { type Destination, newDestination } from '@/utils/destinations/model';
 import { exportedCredentials, exportSxcu, importSxcu } from '@/utils/destinations/sxcu';
 import { downloadText } from '@/utils/download';
 import { t } from '@/utils/i18n';
 import { activeDestinationIdSetting, destinationsSetting } from '@/utils/settings';
+
+/** One array for "none yet", so effects that depend on the list do not rerun on every render. */
+const NO_DESTINATIONS: Destination[] = [];
 
 interface Editing {
   destination: Destination;
@@ -21,22 +25,13 @@ interface Editing {
 }
 
 export function App() {
-  const [destinations, setDestinations] = useState<Destination[]>([]);
-  const [activeId, setActiveId] = useState('');
+  const [destinations = NO_DESTINATIONS] = useSetting(destinationsSetting, { watch: true });
+  const [activeId = '', saveActiveId] = useSetting(activeDestinationIdSetting, { watch: true });
   const [access, setAccess] = useState<Record<string, boolean>>({});
   const [editing, setEditing] = useState<Editing | undefined>();
   const [importError, setImportError] = useState<string | undefined>();
   // Bumped by "Import settings": the forms below read their settings once, so they are drawn afresh.
   const [settingsImports, setSettingsImports] = useState(0);
-
-  useEffect(() => {
-    void destinationsSetting.getValue().then(setDestinations);
-    void activeDestinationIdSetting.getValue().then(setActiveId);
-    const stops = [destinationsSetting.watch(setDestinations), activeDestinationIdSetting.watch(setActiveId)];
-    return () => {
-      for (const stop of stops) stop();
-    };
-  }, []);
 
   useEffect(() => {
     void Promise.all(
@@ -110,7 +105,7 @@ export function App() {
                   type="radio"
                   name="active-destination"
                   checked={destination.id === activeId}
-                  onChange={() => void activeDestinationIdSetting.setValue(destination.id)}
+                  onChange={() => void saveActiveId(destination.id)}
                 />
                 <strong>{destination.name}</strong>
               </label>

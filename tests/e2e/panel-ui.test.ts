@@ -122,6 +122,14 @@ describe('the panel in the page: moved, collapsed, remembered per site, closed',
     expect(script).not.toContain('local:activeDestinationId');
   });
 
+  it('a content script carries only its own message rules: no queue or destination schema is in its code', async () => {
+    for (const name of ['page.js', 'image-fetch.js']) {
+      const script = await readFile(path.join(harness.browser.extensionDir, 'content-scripts', name), 'utf8');
+      expect(script).toContain('page/fetch-image');
+      for (const field of ['idempotencyKey', 'retry-failed', 'successStatuses']) expect(script).not.toContain(field);
+    }
+  });
+
   it('stays inside a viewport that shrinks', async () => {
     const { page } = await openConfiguredPanel(harness, 0.3);
     await page.setViewportSize({ width: 1280, height: 720 });
