@@ -2,14 +2,12 @@ import { accessPatternFor, hasAccess, originLabel } from '@/utils/destinations/a
 import { type Destination, type DestinationSnapshot, snapshotOf } from '@/utils/destinations/model';
 import { snapshotFromPageForm } from '@/utils/destinations/page-form';
 import type { DestinationChoice, DestinationTestResult } from '@/utils/messages';
-import { destinationsSetting } from '@/utils/settings';
-import {
-  buildUploadRequest,
-  describeNetworkError,
-  excerpt,
-  parseUploadResponse,
-  readReply,
-} from '@/utils/upload/request';
+import { destinationsSetting, replyTimeoutMsSetting } from '@/utils/settings';
+import { excerpt } from '@/utils/upload/parse-reply';
+import { sendUpload, setTimeoutTimer } from '@/utils/upload/send-request';
+
+/** A test waits less than a queued upload: the user is watching the button. */
+export const TEST_UPLOAD_TIMEOUT_MS = 30_000;
 
 /**
  * Turns the panel's choice into the snapshot a queued item keeps. Refuses
@@ -44,21 +42,19 @@ export async function testDestination(destination: Destination): Promise<Destina
   try {
     await assertAccess(spec.url);
     const image = await sampleImage();
-    const request = await buildUploadRequest(
+    // The same path as a queued upload, reply timeout included; Date.now, since nothing here is paced.
+    const { outcome, reply } = await sendUpload(
       { destination: spec, name: 'cadence-test.png', idempotencyKey: crypto.randomUUID() },
       image,
+      { fetch: (request) => fetch(request), setTimer: setTimeoutTimer, now: Date.now },
+      { uploadTimeoutMs: TEST_UPLOAD_TIMEOUT_MS, replyTimeoutMs: () => replyTimeoutMsSetting.getValue() },
     );
-    let response: Response;
-    try {
-      response = await fetch(request, { signal: AbortSignal.timeout(30_000) });
-    } catch (error) {
-      return { ok: false, excerpt: '', error: describeNetworkError(error) };
+    if (!reply || outcome.ok) {
+      return outcome.ok
+        ? { ...outcome, status: reply?.status, excerpt: excerpt(reply?.body ?? '') }
+        : { ok: false, status: outcome.httpStatus, excerpt: outcome.excerpt ?? '', error: outcome.error };
     }
-    const reply = await readReply(response);
-    const outcome = parseUploadResponse(spec, reply, 'cadence-test.png');
-    return outcome.ok
-      ? { ...outcome, status: reply.status, excerpt: excerpt(reply.body) }
-      : { ok: false, status: reply.status, excerpt: excerpt(reply.body), error: outcome.error };
+    return { ok: false, status: reply.status, excerpt: excerpt(reply.body), error: outcome.error };
   } catch (error) {
     return { ok: false, excerpt: '', error: error instanceof Error ? error.message : String(error) };
   }

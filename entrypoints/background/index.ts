@@ -5,7 +5,7 @@ import { guardedReceiver } from '@/utils/message-guard';
 import { BACKGROUND_RULES } from '@/utils/message-rules/background';
 import { type HandOver, sendMessage } from '@/utils/messages';
 import { openPendingPageImages } from '@/utils/page-images/pending';
-import { QueueRunner, setTimeoutTimer } from '@/utils/queue/runner';
+import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { ItemSource, QueueItem, QueuePlan } from '@/utils/queue/types';
 import {
@@ -15,6 +15,7 @@ import {
   readPacingSettings,
   uploadDelayMsSetting,
 } from '@/utils/settings';
+import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { createContextMenus, onContextMenuClick } from './context-menu';
 import { resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';

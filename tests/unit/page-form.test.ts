@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PageForm } from '@/utils/destinations/page-form';
 import { escapeTemplateText, snapshotFromPageForm } from '@/utils/destinations/page-form';
-import { buildUploadRequest } from '@/utils/upload/request';
+import { buildUploadRequest } from '@/utils/upload/build-request';
 
 function makePageForm(overrides: Partial<PageForm> = {}): PageForm {
   return {

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { QueueRunner, setTimeoutTimer } from '@/utils/queue/runner';
+import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
 import { DEFAULT_PACING } from '@/utils/settings';
+import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { tick } from '../factories/fake-clock';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
 

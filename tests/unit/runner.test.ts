@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ADAPTIVE_DEFAULTS } from '@/utils/queue/adaptive-gap';
 import { MIN_RETRY_WAIT_MS } from '@/utils/queue/retry';
-import { type PacingSettings, QueueRunner, setTimeoutTimer, UPLOAD_TIMEOUT_MS } from '@/utils/queue/runner';
+import { type PacingSettings, QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore, type QueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
 import { DEFAULT_PACING } from '@/utils/settings';
+import { setTimeoutTimer, UPLOAD_TIMEOUT_MS } from '@/utils/upload/send-request';
 import { makeSnapshot } from '../factories/destination';
 import { settle, tick } from '../factories/fake-clock';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';

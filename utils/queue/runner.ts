@@ -1,15 +1,5 @@
-import {
-  buildUploadRequest,
-  describeNetworkError,
-  excerpt,
-  MAX_REPLY_BYTES,
-  PROBLEM_NAMES,
-  parseUploadResponse,
-  ReplyBroken,
-  type ReplyInfo,
-  readReply,
-  type UploadOutcome,
-} from '../upload/request';
+import type { UploadOutcome } from '../upload/parse-reply';
+import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload } from '../upload/send-request';
 import { type PacingSettings, pacingFor, settingsFor, toPolicy } from './destination-policy';
 import { describePlan } from './plan';
 import { planRetry } from './retry';
@@ -17,36 +7,15 @@ import { currentGapMs, decideNext } from './scheduler';
 import type { QueueStore } from './store';
 import { type AttemptRecord, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from './types';
 
-/** A stalled server must not hold a slot forever. */
-export const UPLOAD_TIMEOUT_MS = 5 * 60_000;
-
-/** How long the rest of a reply may take once its status arrived, unless the user set another (replyTimeoutMsSetting). */
-export const DEFAULT_REPLY_TIMEOUT_MS = 30_000;
-
 export type { PacingSettings } from './destination-policy';
 
-/** `RunnerEffects.setTimer` over the global `setTimeout` (the worker's, or a test's fake timers). */
-export function setTimeoutTimer(callback: () => void, ms: number): () => void {
-  const handle = setTimeout(callback, ms);
-  return () => clearTimeout(handle);
-}
-
-export interface RunnerEffects {
+export interface RunnerEffects extends SendEffects {
   store: QueueStore;
-  now(): number;
-  /** Returns a cancel function. */
-  setTimer(callback: () => void, ms: number): () => void;
   readPacing(): Promise<PacingSettings>;
   /** Stores the user's pause; the next `readPacing` returns it. */
   setPaused(paused: boolean): Promise<void>;
   /** In [0, 1): spreads retries in time. */
   random(): number;
-  fetch(request: Request): Promise<Response>;
-  /**
-   * Whether the extension may reach this URL's origin. Asked only after a
-   * fetch failed without a reply: a missing permission looks like a reset.
-   */
-  hasOriginAccess(url: string): Promise<boolean>;
   /** Called the moment an item changes state. */
   notify(item: QueueItem, plan: QueuePlan): void;
   /** Called when the plan changed without an item changing (pause, a hold ending, a slot freed). */
@@ -54,12 +23,6 @@ export interface RunnerEffects {
   /** Work is pending (keep the worker alive, arm a wake-up) or not. */
   onPendingChange(pending: boolean, wakeAt: number | null): void;
 }
-
-/** Abort reasons, told apart when the fetch rejects. */
-const CANCELLED = 'cancelled by the user';
-const TIMED_OUT = 'upload timed out';
-const REPLY_TIMED_OUT = 'reply timed out';
-const MAX_REPLY_KB = MAX_REPLY_BYTES / 1024;
 
 /**
  * Performs what the pure scheduler decides: starts uploads, arms the timer
@@ -146,7 +109,7 @@ export class QueueRunner {
       // In flight here: abort it, and upload() records the cancel. In flight
       // but past its reply: let it finish, it is already sent.
       const controller = this.controllers.get(id);
-      if (controller) controller.abort(CANCELLED);
+      if (controller) controller.abort();
       if (this.inFlight.has(id)) return;
     } else if (item.status !== 'queued') {
       return;
@@ -223,18 +186,20 @@ export class QueueRunner {
     const { store } = this.effects;
     const controller = new AbortController();
     this.controllers.set(item.id, controller);
-    // The timeout runs on the injected timer, so fake clocks drive it too.
-    const stopTimeout = this.effects.setTimer(() => controller.abort(TIMED_OUT), UPLOAD_TIMEOUT_MS);
     let outcome: UploadOutcome;
     try {
       const blob = await store.getBlob(item.id);
       outcome = blob
-        ? await this.send(item, blob, controller)
+        ? (
+            await sendUpload(item, blob, this.effects, {
+              cancel: controller.signal,
+              replyTimeoutMs: async () => (await this.effects.readPacing()).replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS,
+            })
+          ).outcome
         : { ok: false, kind: 'file', error: 'The image data is missing from storage' };
     } catch (error) {
       outcome = { ok: false, kind: 'file', error: `Could not upload: ${String(error)}` };
     } finally {
-      stopTimeout();
       this.controllers.delete(item.id);
     }
     try {
@@ -314,94 +279,4 @@ export class QueueRunner {
       autoRetries: (current.autoRetries ?? 0) + (retryAt === null ? 0 : 1),
     });
   }
-
-  private async send(item: QueueItem, blob: Blob, controller: AbortController): Promise<UploadOutcome> {
-    const { signal } = controller;
-    let request: Request;
-    try {
-      request = await buildUploadRequest(item, blob);
-    } catch (error) {
-      // A broken template in the destination snapshot: no retry can fix it.
-      return { ok: false, kind: 'file', error: `Could not build the request: ${String(error)}` };
-    }
-    let response: Response;
-    try {
-      response = await this.effects.fetch(new Request(request, { signal }));
-    } catch (error) {
-      const aborted = abortOutcome(signal);
-      if (aborted) return aborted;
-      if (!(await this.effects.hasOriginAccess(request.url).catch(() => true))) {
-        // Not retried automatically: no later attempt can succeed until the user allows the origin.
-        return { ok: false, kind: 'permission', error: `No permission to reach ${new URL(request.url).origin}` };
-      }
-      return { ok: false, kind: 'reset', error: describeNetworkError(error) };
-    }
-    // The status is in; the rest of the reply gets its own, shorter limit.
-    const replyTimeoutMs = (await this.effects.readPacing()).replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS;
-    const stopReplyTimeout = this.effects.setTimer(() => controller.abort(REPLY_TIMED_OUT), replyTimeoutMs);
-    let reply: ReplyInfo;
-    try {
-      reply = await readReply(response, { signal });
-    } catch (error) {
-      return brokenReplyOutcome(error, response.status, signal, replyTimeoutMs);
-    } finally {
-      stopReplyTimeout();
-    }
-    return parseUploadResponse(item.destination, reply, item.name, this.effects.now());
-  }
-}
-
-/**
- * A reply that arrived with a status and then failed. Retry policy (retry.ts):
- * - never finished: a timeout, retried like one (a stuck server may recover;
- *   the resend carries the same Idempotency-Key so the server can drop a repeat);
- * - closed mid-reply, or too large to read: 'unreadable', never retried by
- *   itself, because the server answered and so probably stored the upload,
- *   and a resend could store it twice on a server that ignores the key. The
- *   user may retry by hand.
- */
-function brokenReplyOutcome(
-  error: unknown,
-  httpStatus: number,
-  signal: AbortSignal,
-  replyTimeoutMs: number,
-): UploadOutcome {
-  const partial = error instanceof ReplyBroken ? excerpt(error.partial) : '';
-  const withExcerpt = partial ? { excerpt: partial } : {};
-  if (signal.aborted && signal.reason === REPLY_TIMED_OUT) {
-    return {
-      ok: false,
-      kind: 'timeout',
-      httpStatus,
-      problem: 'reply-never-finished',
-      error: `${PROBLEM_NAMES['reply-never-finished']}: HTTP ${httpStatus}, then nothing more within ${replyTimeoutMs / 1000} s`,
-      ...withExcerpt,
-    };
-  }
-  const aborted = abortOutcome(signal);
-  if (aborted) return aborted;
-  if (error instanceof ReplyBroken && error.reason === 'too-large') {
-    return {
-      ok: false,
-      kind: 'unreadable',
-      httpStatus,
-      problem: 'reply-too-large',
-      error: `${PROBLEM_NAMES['reply-too-large']}: HTTP ${httpStatus}, over ${MAX_REPLY_KB} KB, the rest was not read`,
-      ...withExcerpt,
-    };
-  }
-  return {
-    ok: false,
-    kind: 'unreadable',
-    httpStatus,
-    problem: 'closed-mid-reply',
-    error: `${PROBLEM_NAMES['closed-mid-reply']}: HTTP ${httpStatus}, ${error instanceof ReplyBroken && error.cause !== undefined ? String(error.cause) : String(error)}`,
-    ...withExcerpt,
-  };
-}
-
-function abortOutcome(signal: AbortSignal): UploadOutcome | undefined {
-  if (!signal.aborted) return undefined;
-  if (signal.reason === CANCELLED) return { ok: false, kind: 'cancelled', error: 'Cancelled' };
-  return { ok: false, kind: 'timeout', error: `Timed out: no reply within ${UPLOAD_TIMEOUT_MS / 1000} s` };
 }

@@ -1,130 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Destination } from '@/utils/destinations/model';
-import { TemplateError } from '@/utils/destinations/template';
 import { isRetryable } from '@/utils/queue/retry';
-import {
-  buildUploadRequest,
-  MAX_REPLY_BYTES,
-  NO_URL_IN_REPLY,
-  parseRetryAfter,
-  parseUploadResponse,
-  ReplyBroken,
-  type ReplyInfo,
-  readReply,
-} from '@/utils/upload/request';
+import { NO_URL_IN_REPLY, parseReply, parseRetryAfter } from '@/utils/upload/parse-reply';
+import type { ReplyInfo } from '@/utils/upload/read-reply';
 import { makeSnapshot } from '../factories/destination';
-
-const BYTES = new Uint8Array([0xff, 0xd8, 0xff, 0x00, 0x01, 0x02]);
-const BYTES_BASE64 = '/9j/AAEC';
-
-function makeBlob(): Blob {
-  return new Blob([BYTES], { type: 'image/jpeg' });
-}
-
-async function build(overrides: Partial<Destination>, name = 'cat "1".jpg') {
-  return buildUploadRequest({ destination: makeSnapshot(overrides), name, idempotencyKey: 'key-123' }, makeBlob(), {
-    random: () => 1,
-  });
-}
-
-describe('buildUploadRequest, per body type', () => {
-  it('multipart: the file in its field, named after the image, after the text fields (templates rendered)', async () => {
-    const request = await build({
-      url: 'https://up.example/api/images?album=7&name={filename}',
-      body: { kind: 'multipart', fileField: 'image', fields: [{ name: 'title', value: '{filename} / {random:x|y}' }] },
-    });
-    expect(request.method).toBe('POST');
-    expect(request.url).toBe('https://up.example/api/images?album=7&name=cat%20%221%22.jpg');
-    expect(request.headers.get('content-type')).toMatch(/^multipart\/form-data; boundary=/);
-    const form = await request.formData();
-    expect([...form.keys()]).toEqual(['title', 'image']);
-    expect(form.get('title')).toBe('cat "1".jpg / y');
-    const file = form.get('image') as File;
-    expect(file.name).toBe('cat "1".jpg');
-    expect(file.type).toBe('image/jpeg');
-    expect(new Uint8Array(await file.arrayBuffer())).toEqual(BYTES);
-  });
-
-  it('raw binary: the file is the body, its type the Content-Type', async () => {
-    const request = await build(
-      { method: 'PUT', url: 'https://up.example/put/{filename}', body: { kind: 'binary' } },
-      'a.jpg',
-    );
-    expect(request.method).toBe('PUT');
-    expect(request.url).toBe('https://up.example/put/a.jpg');
-    expect(request.headers.get('content-type')).toBe('image/jpeg');
-    expect(new Uint8Array(await request.arrayBuffer())).toEqual(BYTES);
-  });
-
-  it('JSON template: {base64} is the file, values JSON-escaped', async () => {
-    const request = await build({
-      method: 'PATCH',
-      body: { kind: 'json', template: '{"image": "{base64}", "name": "{filename}", "meta": {"n": 1}}' },
-    });
-    expect(request.method).toBe('PATCH');
-    expect(request.headers.get('content-type')).toBe('application/json');
-    expect(await request.json()).toEqual({ image: BYTES_BASE64, name: 'cat "1".jpg', meta: { n: 1 } });
-  });
-
-  it('form-urlencoded: a field with {base64} carries the file', async () => {
-    const request = await build({
-      body: {
-        kind: 'form-urlencoded',
-        fields: [
-          { name: 'key', value: 'k1' },
-          { name: 'image', value: '{base64}' },
-        ],
-      },
-    });
-    expect(request.headers.get('content-type')).toMatch(/^application\/x-www-form-urlencoded/);
-    const sent = new URLSearchParams(await request.text());
-    expect([...sent.entries()]).toEqual([
-      ['key', 'k1'],
-      ['image', BYTES_BASE64],
-    ]);
-  });
-
-  it.each([
-    { sendCookies: false, credentials: 'omit' },
-    { sendCookies: true, credentials: 'include' },
-  ] as const)('sendCookies $sendCookies -> credentials $credentials', async ({ sendCookies, credentials }) => {
-    expect((await build({ sendCookies })).credentials).toBe(credentials);
-  });
-
-  it('headers are rendered; the Idempotency-Key is always the item key', async () => {
-    const request = await build({
-      headers: [
-        { name: 'Authorization', value: 'Bearer s3cret' },
-        { name: 'X-File', value: '{filename}' },
-        { name: 'Idempotency-Key', value: 'user-set' },
-      ],
-    });
-    expect(request.headers.get('authorization')).toBe('Bearer s3cret');
-    expect(request.headers.get('x-file')).toBe('cat "1".jpg');
-    expect(request.headers.get('idempotency-key')).toBe('key-123');
-  });
-
-  it('a base64 body of a larger file matches the bytes', async () => {
-    const big = new Uint8Array(200_000).map((_, index) => (index * 31) % 256);
-    const request = await buildUploadRequest(
-      {
-        destination: makeSnapshot({ body: { kind: 'json', template: '{"b":"{base64}"}' } }),
-        name: 'x',
-        idempotencyKey: 'k',
-      },
-      new Blob([big]),
-    );
-    const { b } = (await request.json()) as { b: string };
-    expect(Buffer.from(b, 'base64').equals(Buffer.from(big))).toBe(true);
-  });
-
-  it.each([
-    { case: 'a malformed template', url: 'https://up.example/{filename', error: TemplateError },
-    { case: 'a URL that renders to a non-http address', url: 'javascript:alert(1)', error: Error },
-  ])('rejects $case', async ({ url, error }) => {
-    await expect(build({ url })).rejects.toBeInstanceOf(error);
-  });
-});
 
 function makeReply(overrides: Partial<ReplyInfo> & { json?: unknown } = {}): ReplyInfo {
   const { json, ...rest } = overrides;
@@ -137,7 +16,7 @@ function makeReply(overrides: Partial<ReplyInfo> & { json?: unknown } = {}): Rep
   };
 }
 
-describe('parseUploadResponse', () => {
+describe('parseReply', () => {
   it.each([
     {
       case: 'the default {json:url} becomes the result link',
@@ -261,12 +140,12 @@ describe('parseUploadResponse', () => {
   ] satisfies { case: string; spec: Partial<Destination>; reply: ReplyInfo; expected: unknown }[])(
     '$case',
     ({ spec, reply, expected }) => {
-      expect(parseUploadResponse(makeSnapshot(spec), reply, 'a.jpg')).toEqual(expected);
+      expect(parseReply(makeSnapshot(spec), reply, 'a.jpg')).toEqual(expected);
     },
   );
 
   it('keeps at most 300 characters of an error body', () => {
-    const outcome = parseUploadResponse(makeSnapshot(), makeReply({ status: 413, body: 'x'.repeat(5_000) }));
+    const outcome = parseReply(makeSnapshot(), makeReply({ status: 413, body: 'x'.repeat(5_000) }));
     expect(outcome.ok).toBe(false);
     expect(outcome.ok === false && outcome.error.length).toBe('HTTP 413: '.length + 300);
     expect(outcome.ok === false && outcome.excerpt?.length).toBe(300);
@@ -300,7 +179,7 @@ describe('Retry-After', () => {
       body: 'slow down',
       headers: new Headers({ 'content-type': 'text/plain', 'retry-after': header }),
     });
-    expect(parseUploadResponse(makeSnapshot(), reply, 'a.jpg', 1_000)).toEqual({
+    expect(parseReply(makeSnapshot(), reply, 'a.jpg', 1_000)).toEqual({
       ok: false,
       kind: 'http',
       httpStatus: 429,
@@ -395,7 +274,7 @@ describe('hostile replies: each a named error with a short excerpt, retried only
       },
     },
   ] satisfies { case: string; reply: ReplyInfo; expected: unknown }[])('$case', ({ reply, expected }) => {
-    const outcome = parseUploadResponse(makeSnapshot(), reply, 'a.jpg');
+    const outcome = parseReply(makeSnapshot(), reply, 'a.jpg');
     expect(outcome).toEqual(expected);
     // None of these can succeed by sending the same again.
     expect(isRetryable(outcome as { kind: 'http'; httpStatus: number })).toBe(false);
@@ -403,7 +282,7 @@ describe('hostile replies: each a named error with a short excerpt, retried only
 
   it('an HTML page after a redirect to a JSON reply is no problem when the URL is found', () => {
     const reply = makeReply({ redirected: true, url: 'https://up.example/api/v2' });
-    expect(parseUploadResponse(makeSnapshot(), reply)).toEqual({
+    expect(parseReply(makeSnapshot(), reply)).toEqual({
       ok: true,
       httpStatus: 200,
       resultUrl: 'https://cdn.example/a.jpg',
@@ -412,71 +291,7 @@ describe('hostile replies: each a named error with a short excerpt, retried only
 
   it('an excerpt is one line of at most 300 characters, even from a huge page', () => {
     const reply = makeReply({ headers: html(), body: `<html><p>${'word '.repeat(10_000)}</p>` });
-    const outcome = parseUploadResponse(makeSnapshot(), reply);
+    const outcome = parseReply(makeSnapshot(), reply);
     expect(outcome.ok === false && outcome.excerpt?.length).toBe(300);
-  });
-});
-
-/** A Response whose body is these chunks, then (optionally) an error or nothing ever again. */
-function streamedResponse(chunks: string[], end: 'close' | 'error' | 'never' = 'close', status = 200): Response {
-  const encoder = new TextEncoder();
-  let cancelled = false;
-  const queue = [...chunks];
-  const body = new ReadableStream<Uint8Array>({
-    // One chunk per read, so an error comes after the chunks were read (an error drops what is still queued).
-    pull(controller) {
-      const chunk = queue.shift();
-      if (chunk !== undefined) return controller.enqueue(encoder.encode(chunk));
-      if (end === 'close') controller.close();
-      if (end === 'error') controller.error(new TypeError('network error'));
-      // 'never': no more data, no end.
-      return new Promise(() => {});
-    },
-    cancel() {
-      cancelled = true;
-    },
-  });
-  const response = new Response(body, { status, headers: { 'content-type': 'application/json' } });
-  return Object.assign(response, { wasCancelled: () => cancelled });
-}
-
-describe('readReply: at most MAX_REPLY_BYTES, and what arrived before a failure', () => {
-  it('reads a small reply whole', async () => {
-    expect((await readReply(streamedResponse(['{"url":', '"https://x/1"}']))).body).toBe('{"url":"https://x/1"}');
-  });
-
-  it('a 50 MB reply: stops at the limit and cancels the rest unread', async () => {
-    const megabyte = 'x'.repeat(1024 * 1024);
-    let pulled = 0;
-    const response = new Response(
-      new ReadableStream<Uint8Array>({
-        pull(controller) {
-          pulled += 1;
-          if (pulled > 50) controller.close();
-          else controller.enqueue(new TextEncoder().encode(megabyte));
-        },
-      }),
-    );
-    const error = await readReply(response).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ReplyBroken);
-    expect((error as ReplyBroken).reason).toBe('too-large');
-    expect((error as ReplyBroken).partial.length).toBe(MAX_REPLY_BYTES);
-    // One chunk read (plus what the stream queued ahead), never the 50.
-    expect(pulled).toBeLessThan(4);
-  });
-
-  it('a connection closed mid-reply: the start that arrived is kept', async () => {
-    const error = await readReply(streamedResponse(['{"url":"https://x'], 'error')).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ reason: 'closed', partial: '{"url":"https://x' });
-  });
-
-  it('a reply that never ends: the signal stops the reading and cancels the stream', async () => {
-    const response = streamedResponse(['{"url":'], 'never') as Response & { wasCancelled(): boolean };
-    const controller = new AbortController();
-    const reading = readReply(response, { signal: controller.signal }).catch((caught: unknown) => caught);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    controller.abort('reply timed out');
-    expect(await reading).toMatchObject({ reason: 'aborted', partial: '{"url":' });
-    expect(response.wasCancelled()).toBe(true);
   });
 });

@@ -1,101 +1,9 @@
-import {
-  type DestinationSpec,
-  escapeJsonString,
-  isHttpUrl,
-  isSuccessStatus,
-  type NameValue,
-} from '../destinations/model';
-import {
-  parseTemplate,
-  renderTemplate,
-  type TemplateContext,
-  TemplateError,
-  usesBase64,
-} from '../destinations/template';
-import type { FailureKind, QueueItem, ReplyProblem } from '../queue/types';
+import { type DestinationSpec, isSuccessStatus } from '../destinations/model';
+import { parseTemplate, renderTemplate, type TemplateContext, TemplateError } from '../destinations/template';
+import type { FailureKind, ReplyProblem } from '../queue/types';
+import type { ReplyInfo } from './read-reply';
 
-export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKey'>;
-
-export interface BuildOptions {
-  /** Picks `{random:...}` choices; Math.random by default. */
-  random?: (count: number) => number;
-}
-
-/**
- * Builds the one request that uploads one item, as its destination snapshot
- * says. Rejects with a TemplateError when a template is malformed (the
- * options page refuses to save such a destination, so this is a backstop).
- */
-export async function buildUploadRequest(item: UploadItem, blob: Blob, options: BuildOptions = {}): Promise<Request> {
-  const spec = item.destination;
-  const context: TemplateContext = { filename: item.name, mimetype: blob.type, random: options.random };
-  const render = (source: string, escapeValue?: (value: string) => string) => {
-    const parsed = parseTemplate(source, 'request');
-    if (parsed instanceof TemplateError) throw parsed;
-    return renderTemplate(parsed, context, { escape: escapeValue });
-  };
-  const needsBase64 = bodyTemplates(spec).some((source) => {
-    const parsed = parseTemplate(source, 'request');
-    return !(parsed instanceof TemplateError) && usesBase64(parsed);
-  });
-  if (needsBase64) context.base64 = await blobToBase64(blob);
-
-  const url = render(spec.url, encodeURIComponent);
-  if (!isHttpUrl(url)) throw new Error(`not an http(s) URL: ${url}`);
-  const headers = new Headers();
-  for (const header of spec.headers) headers.set(header.name, render(header.value));
-  // Lets a server drop a repeat when an interrupted upload is sent again.
-  headers.set('Idempotency-Key', item.idempotencyKey);
-
-  let body: BodyInit;
-  const { body: shape } = spec;
-  switch (shape.kind) {
-    case 'multipart': {
-      const form = new FormData();
-      for (const field of shape.fields) form.append(field.name, render(field.value));
-      form.append(shape.fileField, blob, item.name);
-      body = form;
-      break;
-    }
-    case 'binary':
-      body = blob;
-      headers.set('Content-Type', blob.type || 'application/octet-stream');
-      break;
-    case 'json':
-      body = render(shape.template, escapeJsonString);
-      headers.set('Content-Type', 'application/json');
-      break;
-    case 'form-urlencoded':
-      body = new URLSearchParams(shape.fields.map((field) => [field.name, render(field.value)]));
-      break;
-  }
-  return new Request(url, {
-    method: spec.method,
-    body,
-    headers,
-    credentials: spec.sendCookies ? 'include' : 'omit',
-  });
-}
-
-function bodyTemplates(spec: DestinationSpec): string[] {
-  const { body } = spec;
-  if (body.kind === 'json') return [body.template];
-  if (body.kind === 'multipart' || body.kind === 'form-urlencoded')
-    return body.fields.map((field: NameValue) => field.value);
-  return [];
-}
-
-/** Base64 of the bytes, in chunks: spreading a whole 1 MB array into fromCharCode overflows the call stack. */
-async function blobToBase64(blob: Blob): Promise<string> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  let binary = '';
-  const CHUNK = 0x8000;
-  for (let offset = 0; offset < bytes.length; offset += CHUNK) {
-    binary += String.fromCharCode(...bytes.subarray(offset, offset + CHUNK));
-  }
-  return btoa(binary);
-}
-
+/** How one upload ended, as the queue records it and "Test destination" shows it. */
 export type UploadOutcome =
   | { ok: true; httpStatus: number; resultUrl?: string; thumbnailUrl?: string; deletionUrl?: string }
   | {
@@ -111,25 +19,8 @@ export type UploadOutcome =
       retryAfterAt?: number;
     };
 
-/** What the reply parser needs from a Response, so it stays a pure function. */
-export interface ReplyInfo {
-  status: number;
-  headers: Headers;
-  /** The URL the reply came from (after redirects); '' when unknown. */
-  url: string;
-  /** The request was redirected on the way (fetch follows redirects). */
-  redirected?: boolean;
-  body: string;
-}
-
 /** Enough to tell what a page is in a bug report, short enough to keep on every row. */
 export const EXCERPT_LENGTH = 300;
-/**
- * An upload reply is a few hundred bytes of JSON or a URL. More than this is
- * not a reply to read: the rest is cancelled unread, so a 50 MB or endless
- * body cannot eat the worker's memory.
- */
-export const MAX_REPLY_BYTES = 256 * 1024;
 export const NO_URL_IN_REPLY = 'uploaded, but no URL in the reply';
 
 /** One line of at most EXCERPT_LENGTH characters; an HTML page is reduced to its text (title first). */
@@ -175,7 +66,7 @@ const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
  * error message is. A success whose URL template finds nothing is an error
  * by name, not a silent success.
  */
-export function parseUploadResponse(spec: DestinationSpec, reply: ReplyInfo, filename = '', now = 0): UploadOutcome {
+export function parseReply(spec: DestinationSpec, reply: ReplyInfo, filename = '', now = 0): UploadOutcome {
   const context: TemplateContext = {
     filename,
     reply: { body: reply.body, headers: reply.headers, url: reply.url },
@@ -260,68 +151,6 @@ function describeUnexpectedReply(problem: ReplyProblem, reply: ReplyInfo): strin
     // No usable URL: the name alone.
   }
   return where ? `${PROBLEM_NAMES[problem]}: ${where}` : PROBLEM_NAMES[problem];
-}
-
-/** A reply that could not be read whole; `partial` is the start of what did arrive. */
-export class ReplyBroken extends Error {
-  override name = 'ReplyBroken';
-  constructor(
-    readonly reason: 'too-large' | 'closed' | 'aborted',
-    readonly partial: string,
-    cause?: unknown,
-  ) {
-    super(reason === 'closed' ? `the reply broke off: ${String(cause)}` : `reply ${reason}`, { cause });
-  }
-}
-
-/**
- * Reads a fetch Response into what the parser needs, at most `maxBytes` of
- * it: beyond that the rest is cancelled unread. `signal` stops the reading
- * (the reply timeout, the user's cancel). Rejects with ReplyBroken.
- * Read by hand with a stream reader: `response.text()` has no limit and no
- * way to keep what arrived before a failure.
- */
-export async function readReply(
-  response: Response,
-  { maxBytes = MAX_REPLY_BYTES, signal }: { maxBytes?: number; signal?: AbortSignal } = {},
-): Promise<ReplyInfo> {
-  const info = {
-    status: response.status,
-    headers: response.headers,
-    url: response.url,
-    redirected: response.redirected,
-  };
-  if (!response.body) return { ...info, body: '' };
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let body = '';
-  let total = 0;
-  const stop = () => void reader.cancel(signal?.reason).catch(() => {});
-  signal?.addEventListener('abort', stop, { once: true });
-  try {
-    for (;;) {
-      if (signal?.aborted) throw new ReplyBroken('aborted', body);
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        throw new ReplyBroken(signal?.aborted ? 'aborted' : 'closed', body, error);
-      }
-      // A cancel from the signal ends the stream as if it were done.
-      if (signal?.aborted) throw new ReplyBroken('aborted', body);
-      if (chunk.done) break;
-      total += chunk.value.byteLength;
-      if (total > maxBytes) {
-        body += decoder.decode(chunk.value.subarray(0, Math.max(0, maxBytes - (total - chunk.value.byteLength))));
-        stop();
-        throw new ReplyBroken('too-large', body);
-      }
-      body += decoder.decode(chunk.value, { stream: true });
-    }
-    return { ...info, body: body + decoder.decode() };
-  } finally {
-    signal?.removeEventListener('abort', stop);
-  }
 }
 
 /** Names a failure that happened before any reply arrived. */

@@ -1,0 +1,91 @@
+import { type DestinationSpec, escapeJsonString, isHttpUrl, type NameValue } from '../destinations/model';
+import {
+  parseTemplate,
+  renderTemplate,
+  type TemplateContext,
+  TemplateError,
+  usesBase64,
+} from '../destinations/template';
+import type { QueueItem } from '../queue/types';
+
+export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKey'>;
+
+export interface BuildOptions {
+  /** Picks `{random:...}` choices; Math.random by default. */
+  random?: (count: number) => number;
+}
+
+/**
+ * Builds the one request that uploads one item, as its destination snapshot
+ * says. Rejects with a TemplateError when a template is malformed (the
+ * options page refuses to save such a destination, so this is a backstop).
+ */
+export async function buildUploadRequest(item: UploadItem, blob: Blob, options: BuildOptions = {}): Promise<Request> {
+  const spec = item.destination;
+  const context: TemplateContext = { filename: item.name, mimetype: blob.type, random: options.random };
+  const render = (source: string, escapeValue?: (value: string) => string) => {
+    const parsed = parseTemplate(source, 'request');
+    if (parsed instanceof TemplateError) throw parsed;
+    return renderTemplate(parsed, context, { escape: escapeValue });
+  };
+  const needsBase64 = bodyTemplates(spec).some((source) => {
+    const parsed = parseTemplate(source, 'request');
+    return !(parsed instanceof TemplateError) && usesBase64(parsed);
+  });
+  if (needsBase64) context.base64 = await blobToBase64(blob);
+
+  const url = render(spec.url, encodeURIComponent);
+  if (!isHttpUrl(url)) throw new Error(`not an http(s) URL: ${url}`);
+  const headers = new Headers();
+  for (const header of spec.headers) headers.set(header.name, render(header.value));
+  // Lets a server drop a repeat when an interrupted upload is sent again.
+  headers.set('Idempotency-Key', item.idempotencyKey);
+
+  let body: BodyInit;
+  const { body: shape } = spec;
+  switch (shape.kind) {
+    case 'multipart': {
+      const form = new FormData();
+      for (const field of shape.fields) form.append(field.name, render(field.value));
+      form.append(shape.fileField, blob, item.name);
+      body = form;
+      break;
+    }
+    case 'binary':
+      body = blob;
+      headers.set('Content-Type', blob.type || 'application/octet-stream');
+      break;
+    case 'json':
+      body = render(shape.template, escapeJsonString);
+      headers.set('Content-Type', 'application/json');
+      break;
+    case 'form-urlencoded':
+      body = new URLSearchParams(shape.fields.map((field) => [field.name, render(field.value)]));
+      break;
+  }
+  return new Request(url, {
+    method: spec.method,
+    body,
+    headers,
+    credentials: spec.sendCookies ? 'include' : 'omit',
+  });
+}
+
+function bodyTemplates(spec: DestinationSpec): string[] {
+  const { body } = spec;
+  if (body.kind === 'json') return [body.template];
+  if (body.kind === 'multipart' || body.kind === 'form-urlencoded')
+    return body.fields.map((field: NameValue) => field.value);
+  return [];
+}
+
+/** Base64 of the bytes, in chunks: spreading a whole 1 MB array into fromCharCode overflows the call stack. */
+async function blobToBase64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  const CHUNK = 0x8000;
+  for (let offset = 0; offset < bytes.length; offset += CHUNK) {
+    binary += String.fromCharCode(...bytes.subarray(offset, offset + CHUNK));
+  }
+  return btoa(binary);
+}
