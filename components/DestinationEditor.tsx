@@ -11,9 +11,9 @@ import {
   type NameValue,
   validateDestination,
 } from '@/utils/destinations/model';
-import { pacingProblems } from '@/utils/destinations/pacing';
 import { type MessageKey, t } from '@/utils/i18n';
 import { type DestinationTestResult, sendMessage } from '@/utils/messages';
+import { paceProblems } from '@/utils/pacing/pace';
 import { DestinationPacingFields } from './DestinationPacingFields';
 import { PresetOptions } from './PresetPicker';
 
@@ -77,7 +77,7 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
   const [saveState, setSaveState] = useState<'saved' | 'saved-no-access' | undefined>();
   const [testing, setTesting] = useState(false);
   const [testResult, setTestResult] = useState<DestinationTestResult | undefined>();
-  const problems = [...validateDestination(draft), ...pacingProblems(draft.pacing)];
+  const problems = [...validateDestination(draft), ...(draft.pacing ? paceProblems(draft.pacing) : [])];
 
   const update = (patch: Partial<Destination>) => {
     setDraft((current) => ({ ...current, ...patch }));

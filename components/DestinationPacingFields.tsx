@@ -1,8 +1,7 @@
 import { useState } from 'preact/hooks';
-import type { DestinationPacing } from '@/utils/destinations/model';
 import { t } from '@/utils/i18n';
-import type { PacingMode } from '@/utils/queue/types';
-import { DEFAULT_PACING, readPacingOptions, uploadDelayMsSetting } from '@/utils/settings';
+import type { Pace, PaceMode } from '@/utils/pacing/pace';
+import { readPace } from '@/utils/settings';
 import { type PacingInputField, PacingInputs } from './PacingInputs';
 
 /** Seconds as typed; NaN when not a number, for the editor's problem list to name. */
@@ -18,8 +17,8 @@ export function DestinationPacingFields({
   value,
   onChange,
 }: {
-  value: DestinationPacing | null;
-  onChange: (pacing: DestinationPacing | null) => void;
+  value: Pace | null;
+  onChange: (pacing: Pace | null) => void;
 }) {
   // Kept as typed, so "1." or an empty field is not rewritten under the cursor.
   const [delayText, setDelayText] = useState(value ? String(value.delayMs / 1000) : '');
@@ -27,16 +26,15 @@ export function DestinationPacingFields({
 
   function chooseOwn(own: boolean) {
     if (!own) return onChange(null);
-    void Promise.all([readPacingOptions(), uploadDelayMsSetting.getValue()]).then(([options, delayMs]) => {
-      const pacing: DestinationPacing = { ...DEFAULT_PACING, ...options, delayMs };
+    void readPace().then((pacing) => {
       setDelayText(String(pacing.delayMs / 1000));
       setFloorText(String(pacing.adaptiveFloorMs / 1000));
       onChange(pacing);
     });
   }
-  const patch = (change: Partial<DestinationPacing>) => value && onChange({ ...value, ...change });
+  const patch = (change: Partial<Pace>) => value && onChange({ ...value, ...change });
   function onInput(field: PacingInputField, text: string) {
-    if (field === 'mode') return patch({ mode: text as PacingMode });
+    if (field === 'mode') return patch({ mode: text as PaceMode });
     if (field === 'concurrency') return patch({ concurrency: wholeNumber(text) });
     if (field === 'retries') return patch({ maxRetries: wholeNumber(text) });
     setFloorText(text);

@@ -4,7 +4,7 @@ import { t } from '@/utils/i18n';
 import type { QueuePlan } from '@/utils/queue/types';
 import type { PanelRow } from '@/utils/queue-view/panel-rows';
 import { buildDiagnostics } from '@/utils/results/diagnostics';
-import { readPacingSettings } from '@/utils/settings';
+import { readGlobalPace } from '@/utils/settings';
 
 /**
  * "Copy diagnostics": the batch's log for a bug report, secrets masked
@@ -20,7 +20,7 @@ export function DiagnosticsButton({ rows, plan }: { rows: readonly PanelRow[]; p
       const text = buildDiagnostics({
         rows,
         plan,
-        pacing: await readPacingSettings(),
+        pacing: await readGlobalPace(),
         extensionVersion: browser.runtime.getManifest().version,
         userAgent: navigator.userAgent,
         now: Date.now(),

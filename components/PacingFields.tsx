@@ -1,57 +1,49 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { PacingMode } from '@/utils/queue/types';
-import {
-  DEFAULT_PACING,
-  PACING_LIMITS,
-  type PacingOptions,
-  parseDelaySeconds,
-  parseWholeNumber,
-  readPacingOptions,
-  updatePacingOptions,
-} from '@/utils/settings';
+import { DEFAULT_PACE, type Pace, type PaceMode, paceProblems } from '@/utils/pacing/pace';
+import { readPace, updatePace } from '@/utils/settings';
 import { type PacingInputField, PacingInputs } from './PacingInputs';
+
+/** Seconds or a count as typed; NaN when not a number, for the pace's one check to name. */
+const secondsToMs = (text: string) => (text.trim() === '' ? Number.NaN : Math.round(Number(text) * 1000));
+const wholeNumber = (text: string) => (text.trim() === '' ? Number.NaN : Number(text));
 
 /** Mode, cap, adaptive floor and retries. Saves as you type, like the rest of the settings form. */
 export function PacingFields() {
-  const [options, setOptions] = useState<PacingOptions>(DEFAULT_PACING);
+  const [pace, setPace] = useState<Pace>(DEFAULT_PACE);
   const [floor, setFloor] = useState('');
   const [error, setError] = useState<string>();
 
   useEffect(() => {
-    void readPacingOptions().then((stored) => {
-      setOptions(stored);
+    void readPace().then((stored) => {
+      setPace(stored);
       setFloor(String(stored.adaptiveFloorMs / 1000));
     });
   }, []);
 
-  function save(patch: Partial<PacingOptions> | Error) {
-    if (patch instanceof Error) return setError(patch.message);
+  /** Saves the change when the changed field passes the pace's one check; shows what is wrong otherwise. */
+  function save(patch: Partial<Pace>) {
+    const problem = paceProblems({ ...pace, ...patch }).find(({ key }) => key in patch);
+    if (problem) return setError(problem.message);
     setError(undefined);
-    setOptions((current) => ({ ...current, ...patch }));
-    void updatePacingOptions(patch);
-  }
-  function whole(text: string, key: 'concurrency' | 'maxRetries'): Partial<PacingOptions> | Error {
-    const { min, max } = PACING_LIMITS[key];
-    const value = parseWholeNumber(text, min, max);
-    return value instanceof Error ? value : { [key]: value };
+    setPace((current) => ({ ...current, ...patch }));
+    void updatePace(patch);
   }
 
   function onInput(field: PacingInputField, text: string) {
-    if (field === 'mode') return save({ mode: text as PacingMode });
-    if (field === 'concurrency') return save(whole(text, 'concurrency'));
-    if (field === 'retries') return save(whole(text, 'maxRetries'));
+    if (field === 'mode') return save({ mode: text as PaceMode });
+    if (field === 'concurrency') return save({ concurrency: wholeNumber(text) });
+    if (field === 'retries') return save({ maxRetries: wholeNumber(text) });
     setFloor(text);
-    const ms = parseDelaySeconds(text);
-    save(ms instanceof Error || ms > PACING_LIMITS.adaptiveFloorMs.max ? new Error('0-60 s') : { adaptiveFloorMs: ms });
+    save({ adaptiveFloorMs: secondsToMs(text) });
   }
 
   return (
     <>
       <PacingInputs
-        mode={options.mode}
-        concurrency={options.concurrency}
+        mode={pace.mode}
+        concurrency={pace.concurrency}
         floor={floor}
-        retries={options.maxRetries}
+        retries={pace.maxRetries}
         names={{ mode: 'mode', concurrency: 'concurrency', floor: 'adaptiveFloor', retries: 'maxRetries' }}
         onInput={onInput}
       />

@@ -1,7 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { t } from '@/utils/i18n';
-import type { PacingMode } from '@/utils/queue/types';
-import { PACING_LIMITS } from '@/utils/settings';
+import { PACE_LIMITS, type PaceMode } from '@/utils/pacing/pace';
 
 export type PacingInputField = 'mode' | 'concurrency' | 'floor' | 'retries';
 
@@ -20,7 +19,7 @@ export function PacingInputs({
   onInput,
   children,
 }: {
-  mode: PacingMode;
+  mode: PaceMode;
   concurrency: string | number;
   floor: string;
   retries: string | number;
@@ -49,8 +48,8 @@ export function PacingInputs({
           <input
             type="number"
             name={names.concurrency}
-            min={PACING_LIMITS.concurrency.min}
-            max={PACING_LIMITS.concurrency.max}
+            min={PACE_LIMITS.concurrency.min}
+            max={PACE_LIMITS.concurrency.max}
             value={concurrency}
             disabled={mode === 'sequential'}
             onInput={(event) => onInput('concurrency', event.currentTarget.value)}
@@ -73,8 +72,8 @@ export function PacingInputs({
           <input
             type="number"
             name={names.retries}
-            min={PACING_LIMITS.maxRetries.min}
-            max={PACING_LIMITS.maxRetries.max}
+            min={PACE_LIMITS.maxRetries.min}
+            max={PACE_LIMITS.maxRetries.max}
             value={retries}
             onInput={(event) => onInput('retries', event.currentTarget.value)}
           />

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks';
 import { useSetting } from '@/hooks/use-setting';
 import { t } from '@/utils/i18n';
-import { parseDelaySeconds, uploadDelayMsSetting } from '@/utils/settings';
+import { paceSetting, parseDelaySeconds, updatePace } from '@/utils/settings';
 import { PacingFields } from './PacingFields';
 
 /** The pace (pause between uploads); shared by the panel and the options page. Saves as you type. */
 export function SettingsForm() {
-  const [storedMs, saveMs] = useSetting(uploadDelayMsSetting);
+  // The delay is one field of the pace; updatePace keeps the others as they are.
+  const storedMs = useSetting(paceSetting)[0]?.delayMs;
   // Kept as typed once the user types, so a half-typed number is not rewritten.
   const [typed, setTyped] = useState<string | undefined>();
   const delay = typed ?? (storedMs === undefined ? '' : String(storedMs / 1000));
@@ -16,7 +17,7 @@ export function SettingsForm() {
     setTyped(text);
     const parsed = parseDelaySeconds(text);
     setError(parsed instanceof Error ? parsed.message : undefined);
-    if (!(parsed instanceof Error)) void saveMs(parsed);
+    if (!(parsed instanceof Error)) void updatePace({ delayMs: parsed });
   }
 
   return (

@@ -30,7 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame, FrameLocator } from 'playwright-core';
-import type { PacingMode } from '../utils/queue/types';
+import type { PaceMode } from '../utils/pacing/pace';
 import { addDestinationInOptions, launchWithExtension, openPanelFromPopup } from './lib/browser';
 import { generateSampleImages } from './lib/sample-images';
 import { type Receiver, startReceiver } from './receiver';
@@ -148,7 +148,7 @@ async function chooseBatch(): Promise<BatchFile[]> {
 }
 
 /** One Cadence run through the built extension; also returns the compressed files it sent. */
-async function runCadence(mode: PacingMode, files: BatchFile[]): Promise<{ row: Row; compressed: BatchFile[] }> {
+async function runCadence(mode: PaceMode, files: BatchFile[]): Promise<{ row: Row; compressed: BatchFile[] }> {
   const receiver = await startReceiver({
     dir: path.join(scratch, `received-${mode}`),
     faults: { ...FRAGILE, ingressBytesPerSecond: ingress },
@@ -166,18 +166,13 @@ async function runCadence(mode: PacingMode, files: BatchFile[]): Promise<{ row: 
     if (mode !== 'sequential') await panel.locator('input[name=concurrency]').fill(String(CONCURRENCY));
     await frame.waitForFunction(
       async ([url, delayMs, wantedMode]) => {
-        const stored = await chrome.storage.local.get([
-          'destinations',
-          'activeDestinationId',
-          'uploadDelayMs',
-          'pacing',
-        ]);
+        const stored = await chrome.storage.local.get(['destinations', 'activeDestinationId', 'pacing']);
         const active = (stored.destinations as { id: string; url: string }[] | undefined)?.find(
           (candidate) => candidate.id === stored.activeDestinationId,
         );
         return (
           active?.url === url &&
-          stored.uploadDelayMs === delayMs &&
+          (stored.pacing as { delayMs?: number } | undefined)?.delayMs === delayMs &&
           (stored.pacing as { mode?: string } | undefined)?.mode === wantedMode
         );
       },

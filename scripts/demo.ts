@@ -60,7 +60,7 @@ try {
   await panel.locator('input[name=delay]').fill(String(delaySeconds));
   const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html')) as Frame;
   await frame.waitForFunction(
-    async (delayMs) => (await chrome.storage.local.get('uploadDelayMs')).uploadDelayMs === delayMs,
+    async (delayMs) => ((await chrome.storage.local.get('pacing')).pacing as { delayMs?: number })?.delayMs === delayMs,
     Math.round(delaySeconds * 1000),
   );
   await panel.locator('[data-testid=file-input]').waitFor({ state: 'attached' });

@@ -77,7 +77,9 @@ async function shoot(language: (typeof LANGUAGES)[number]): Promise<void> {
     await panel.locator('select[name=destination]').selectOption({ label: language.destination });
     await panel.locator('input[name=delay]').fill('0.3');
     const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html')) as Frame;
-    await frame.waitForFunction(async () => (await chrome.storage.local.get('uploadDelayMs')).uploadDelayMs === 300);
+    await frame.waitForFunction(
+      async () => ((await chrome.storage.local.get('pacing')).pacing as { delayMs?: number })?.delayMs === 300,
+    );
     const [first, second, third, fourth] = photos as [string, string, string, string];
     await showMixedBatch(panel, { uploaded: [first, second, unreadable, third], queued: [fourth] });
     // Settings folded, as a user leaves them once the pace is set: the list gets the room.

@@ -1,10 +1,11 @@
+import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, isPresetId, type PresetId, parseCustomTarget } from './compress/presets';
 import { type BodyKind, type Destination, validateDestination, withoutSecrets } from './destinations/model';
+import { DEFAULT_PACE, type Pace, paceSchema } from './pacing/pace';
 import {
   activeDestinationIdSetting,
   customTargetSetting,
-  DEFAULT_PACING,
   defaultPresetSetting,
   destinationsSetting,
   destinationV2,
@@ -12,17 +13,12 @@ import {
   keepJpegMetadataSetting,
   type LanguageChoice,
   languageSetting,
-  MAX_UPLOAD_DELAY_MS,
-  PACING_LIMITS,
-  type PacingOptions,
-  pacingSetting,
-  parseWholeNumber,
+  paceSetting,
   REPLY_TIMEOUT_LIMITS,
-  readPacingOptions,
+  readPace,
   replyTimeoutMsSetting,
   type StoredDestinationV1,
   type StoredDestinationV2,
-  uploadDelayMsSetting,
 } from './settings';
 
 /**
@@ -34,7 +30,7 @@ import {
  * destination already here with the same id.
  *
  * Validation is hand-written over the project's own checks
- * (`validateDestination`, `parseCustomTarget`, `parseWholeNumber`), so a file
+ * (`validateDestination`, `parseCustomTarget`, `paceSchema`), so a file
  * is accepted exactly when the options' forms would accept what it holds.
  */
 
@@ -58,14 +54,19 @@ export interface SettingsFile {
 export interface Settings {
   destinations: Destination[];
   activeDestinationId: string;
+  /** The pace's delay; the file keeps it apart from `pacing`, as version 1 of the file always did. */
   uploadDelayMs: number;
   defaultPreset: PresetId;
   customTarget: CompressionTarget;
   keepJpegMetadata: boolean;
-  pacing: PacingOptions;
+  pacing: FilePacing;
   replyTimeoutMs: number;
   language: LanguageChoice;
 }
+
+/** The pace in the file, without its delay (`uploadDelayMs`). */
+export type FilePacing = Omit<Pace, 'delayMs'>;
+const filePacingSchema = v.omit(paceSchema, ['delayMs']);
 
 export type SettingsImportErrorCode = 'bad-json' | 'not-settings' | 'wrong-version' | 'bad-field';
 
@@ -82,15 +83,21 @@ export class SettingsImportError extends Error {
 }
 
 export async function exportSettings({ includeSecrets }: { includeSecrets: boolean }): Promise<SettingsFile> {
-  const [destinations, activeDestinationId, uploadDelayMs, defaultPreset, customTarget, keepJpegMetadata] =
-    await Promise.all([
-      destinationsSetting.getValue(),
-      activeDestinationIdSetting.getValue(),
-      uploadDelayMsSetting.getValue(),
-      defaultPresetSetting.getValue(),
-      customTargetSetting.getValue(),
-      keepJpegMetadataSetting.getValue(),
-    ]);
+  const [
+    destinations,
+    activeDestinationId,
+    { delayMs: uploadDelayMs, ...pacing },
+    defaultPreset,
+    customTarget,
+    keepJpegMetadata,
+  ] = await Promise.all([
+    destinationsSetting.getValue(),
+    activeDestinationIdSetting.getValue(),
+    readPace(),
+    defaultPresetSetting.getValue(),
+    customTargetSetting.getValue(),
+    keepJpegMetadataSetting.getValue(),
+  ]);
   return {
     format: SETTINGS_FILE_FORMAT,
     version: SETTINGS_FILE_VERSION,
@@ -106,7 +113,7 @@ export async function exportSettings({ includeSecrets }: { includeSecrets: boole
       defaultPreset,
       customTarget,
       keepJpegMetadata,
-      pacing: await readPacingOptions(),
+      pacing,
       replyTimeoutMs: await replyTimeoutMsSetting.getValue(),
       language: await languageSetting.getValue(),
     },
@@ -160,11 +167,9 @@ export function parseSettingsFile(
     settings.activeDestinationId = raw.activeDestinationId;
   }
   if ('uploadDelayMs' in raw) {
-    const delay = raw.uploadDelayMs;
-    if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < 0 || delay > MAX_UPLOAD_DELAY_MS) {
-      throw new SettingsImportError('bad-field', 'uploadDelayMs');
-    }
-    settings.uploadDelayMs = delay;
+    const delay = v.safeParse(paceSchema.entries.delayMs, raw.uploadDelayMs);
+    if (!delay.success) throw new SettingsImportError('bad-field', 'uploadDelayMs');
+    settings.uploadDelayMs = delay.output;
   }
   if ('defaultPreset' in raw) {
     if (!isPresetId(raw.defaultPreset)) throw new SettingsImportError('bad-field', 'defaultPreset');
@@ -203,20 +208,25 @@ export function parseSettingsFile(
  */
 export async function importSettings(text: string): Promise<{ missingSecrets: string[] }> {
   const { settings, missingSecrets } = parseSettingsFile(text, await destinationsSetting.getValue());
+  // The file may hold the delay, the rest of the pace, both or neither: what it leaves out stays as it is here.
+  const pace = (settings.uploadDelayMs !== undefined || settings.pacing) && {
+    ...(await readPace()),
+    ...settings.pacing,
+    ...(settings.uploadDelayMs === undefined ? {} : { delayMs: settings.uploadDelayMs }),
+  };
   const writes = [
     settings.destinations && { item: destinationsSetting, value: settings.destinations },
     settings.activeDestinationId !== undefined && {
       item: activeDestinationIdSetting,
       value: settings.activeDestinationId,
     },
-    settings.uploadDelayMs !== undefined && { item: uploadDelayMsSetting, value: settings.uploadDelayMs },
     settings.defaultPreset !== undefined && {
       item: defaultPresetSetting,
       value: settings.defaultPreset,
     },
     settings.customTarget && { item: customTargetSetting, value: settings.customTarget },
     settings.keepJpegMetadata !== undefined && { item: keepJpegMetadataSetting, value: settings.keepJpegMetadata },
-    settings.pacing && { item: pacingSetting, value: settings.pacing },
+    pace && { item: paceSetting, value: pace },
     settings.replyTimeoutMs !== undefined && { item: replyTimeoutMsSetting, value: settings.replyTimeoutMs },
     settings.language && { item: languageSetting, value: settings.language },
   ].filter((write) => write !== false && write !== undefined);
@@ -253,7 +263,7 @@ function parseDestinations(
     const v2 =
       version < 2 ? destinationV2(entry as unknown as StoredDestinationV1) : (entry as unknown as StoredDestinationV2);
     const migrated = version < 3 ? destinationV3(v2) : (v2 as unknown as Destination);
-    if (migrated.pacing !== null && !isDestinationPacing(migrated.pacing)) {
+    if (migrated.pacing !== null && !v.is(paceSchema, migrated.pacing)) {
       throw new SettingsImportError('bad-field', field('pacing'));
     }
     if (migrated.compressionPresetId !== null && !isPresetId(migrated.compressionPresetId)) {
@@ -284,38 +294,12 @@ function parseTarget(value: unknown): CompressionTarget {
   return target;
 }
 
-function parsePacing(value: unknown): PacingOptions {
+/** Keys a file from an older version left out take their defaults. */
+function parsePacing(value: unknown): FilePacing {
   if (!isRecord(value)) throw new SettingsImportError('bad-field', 'pacing');
-  const pacing = { ...DEFAULT_PACING, ...value } as Record<string, unknown>;
-  if (!['sequential', 'staggered', 'adaptive'].includes(pacing.mode as string)) {
-    throw new SettingsImportError('bad-field', 'pacing.mode');
-  }
-  for (const key of ['concurrency', 'adaptiveFloorMs', 'maxRetries'] as const) {
-    const { min, max } = PACING_LIMITS[key];
-    if (typeof pacing[key] !== 'number' || parseWholeNumber(String(pacing[key]), min, max) instanceof Error) {
-      throw new SettingsImportError('bad-field', `pacing.${key}`);
-    }
-  }
-  return {
-    mode: pacing.mode as PacingOptions['mode'],
-    concurrency: pacing.concurrency as number,
-    adaptiveFloorMs: pacing.adaptiveFloorMs as number,
-    maxRetries: pacing.maxRetries as number,
-  };
-}
-
-function isDestinationPacing(value: unknown): boolean {
-  if (!isRecord(value)) return false;
-  const { delayMs, ...rest } = value;
-  if (typeof delayMs !== 'number' || !Number.isInteger(delayMs) || delayMs < 0 || delayMs > MAX_UPLOAD_DELAY_MS) {
-    return false;
-  }
-  try {
-    parsePacing(rest);
-    return true;
-  } catch {
-    return false;
-  }
+  const result = v.safeParse(filePacingSchema, { ...DEFAULT_PACE, ...value }, { abortPipeEarly: true });
+  if (result.success) return result.output;
+  throw new SettingsImportError('bad-field', `pacing.${String(result.issues[0].path?.[0]?.key ?? '')}`);
 }
 
 function isBody(value: unknown): boolean {

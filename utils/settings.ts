@@ -1,8 +1,8 @@
 import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, isPresetId, type PresetId } from './compress/presets';
 import { type Destination, newDestination } from './destinations/model';
-import type { PacingSettings } from './queue/destination-policy';
-import type { PacingMode } from './queue/types';
+import type { GlobalPace } from './pacing/destination-pace';
+import { DEFAULT_PACE, PACE_LIMITS, type Pace } from './pacing/pace';
 
 /** Every stored setting, declared once with its fallback. */
 
@@ -67,7 +67,7 @@ export function destinationV3(stored: StoredDestinationV2): Destination {
   const { delayMs, pacing, ...rest } = stored;
   if (pacing !== undefined) return { ...rest, pacing };
   const hasPause = typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0;
-  return { ...rest, pacing: hasPause ? { ...DEFAULT_PACING, mode: 'sequential', delayMs } : null };
+  return { ...rest, pacing: hasPause ? { ...DEFAULT_PACE, mode: 'sequential', delayMs } : null };
 }
 
 /** v1 to v2; idempotent, since a list saved without the version marker is migrated again. */
@@ -96,16 +96,6 @@ export function migratedDestination(url: string, fileField: string): Destination
 }
 
 /**
- * The pace, in milliseconds. Sequential: the pause between one upload's end
- * and the next one's start. Staggered: the time between two starts.
- * 20 s is what the founding note recommends for big batches.
- * @default 20000
- */
-export const uploadDelayMsSetting = storage.defineItem<number>('local:uploadDelayMs', {
-  fallback: 20_000,
-});
-
-/**
  * The compression preset a new batch starts with; the panel can change it
  * for its batch. Large keeps photos sharp at 2048 px and under 1 MB.
  * @default 'large'
@@ -131,62 +121,42 @@ export const keepJpegMetadataSetting = storage.defineItem<boolean>('local:keepJp
   fallback: false,
 });
 
-export const MAX_UPLOAD_DELAY_MS = 10 * 60_000;
+/** Where the delay was stored apart from the rest of the pace (pace v1). Read, never removed: see paceSetting. */
+const LEGACY_DELAY_KEY = 'local:uploadDelayMs';
 
 /**
- * How uploads are paced besides the delay. One object, not one key each, so
- * that a destination (issue 3) can carry its own copy: these are global
- * until there is a destination model.
+ * How uploads are paced when a destination has no pace of its own (see
+ * utils/pacing/pace.ts). v2 holds the delay too, which v1 kept in its own key.
+ * @default DEFAULT_PACE: sequential, 20 s apart
  */
-export interface PacingOptions {
-  /**
-   * sequential: the next upload starts `delay` after the previous one finished;
-   * staggered: starts are `delay` apart, overlapping allowed;
-   * adaptive: starts are spaced by a gap that follows the server's health.
-   * @default 'sequential'
-   */
-  mode: PacingMode;
-  /**
-   * Staggered and adaptive: at most this many uploads in flight; a start waits for a free slot.
-   * @default 2
-   */
-  concurrency: number;
-  /**
-   * Adaptive: the gap between starts never shrinks below this, in milliseconds.
-   * @default 500
-   */
-  adaptiveFloorMs: number;
-  /**
-   * Automatic retries per item, for failures that may succeed later (0-3).
-   * @default 1
-   */
-  maxRetries: number;
-}
-
-export const DEFAULT_PACING: PacingOptions = {
-  mode: 'sequential',
-  concurrency: 2,
-  adaptiveFloorMs: 500,
-  maxRetries: 1,
-};
-
-export const PACING_LIMITS = {
-  concurrency: { min: 1, max: 6 },
-  adaptiveFloorMs: { min: 0, max: 60_000 },
-  maxRetries: { min: 0, max: 3 },
-} as const;
-
-export const pacingSetting = storage.defineItem<PacingOptions>('local:pacing', {
-  fallback: DEFAULT_PACING,
+export const paceSetting = storage.defineItem<Pace>('local:pacing', {
+  fallback: DEFAULT_PACE,
+  version: 2,
+  migrations: {
+    // v2: the delay joins the pace. The old key stays, so a migration run at once by a second context reads the same.
+    2: (stored: Omit<Pace, 'delayMs'>) => withLegacyDelay(stored),
+  },
+  // Nothing stored under the pace yet: a delay may still be under the old key.
+  init: () => withLegacyDelay({}),
 });
 
-/** The stored options, with defaults for keys an older version did not store. */
-export async function readPacingOptions(): Promise<PacingOptions> {
-  return { ...DEFAULT_PACING, ...(await pacingSetting.getValue()) };
+async function withLegacyDelay(stored: Partial<Pace>): Promise<Pace> {
+  const delayMs = await storage.getItem<number>(LEGACY_DELAY_KEY);
+  return { ...DEFAULT_PACE, ...stored, ...(typeof delayMs === 'number' ? { delayMs } : {}) };
 }
 
-export async function updatePacingOptions(patch: Partial<PacingOptions>): Promise<void> {
-  await pacingSetting.setValue({ ...(await readPacingOptions()), ...patch });
+/** The stored pace, with defaults for keys an older version did not store. */
+export async function readPace(): Promise<Pace> {
+  return { ...DEFAULT_PACE, ...(await paceSetting.getValue()) };
+}
+
+/** Changes of one context are written one after another: the delay and the mode typed in quick succession both stay. */
+let paceWrites: Promise<void> = Promise.resolve();
+
+export function updatePace(patch: Partial<Pace>): Promise<void> {
+  const write = paceWrites.then(async () => paceSetting.setValue({ ...(await readPace()), ...patch }));
+  paceWrites = write.catch(() => {});
+  return write;
 }
 
 /**
@@ -224,14 +194,13 @@ export const panelSettingsOpenSetting = storage.defineItem<boolean>('local:panel
 export { type PanelPlace, panelPlacesSetting } from './page-panel/place-setting';
 
 /** Everything the queue paces by, read together: the background's plan and "Copy diagnostics" both use it. */
-export async function readPacingSettings(): Promise<PacingSettings & { replyTimeoutMs: number }> {
-  const [options, delayMs, paused, replyTimeoutMs] = await Promise.all([
-    readPacingOptions(),
-    uploadDelayMsSetting.getValue(),
+export async function readGlobalPace(): Promise<GlobalPace & { replyTimeoutMs: number }> {
+  const [pace, paused, replyTimeoutMs] = await Promise.all([
+    readPace(),
     queuePausedSetting.getValue(),
     replyTimeoutMsSetting.getValue(),
   ]);
-  return { ...options, delayMs, paused, replyTimeoutMs };
+  return { ...pace, paused, replyTimeoutMs };
 }
 
 /** A whole number typed by a user, within limits. */
@@ -250,7 +219,7 @@ export function parseDelaySeconds(text: string): number | Error {
     return new Error('delay must be a number of seconds, 0 or more');
   }
   const ms = Math.round(seconds * 1000);
-  return ms > MAX_UPLOAD_DELAY_MS ? new Error('delay must be at most 600 seconds') : ms;
+  return ms > PACE_LIMITS.delayMs.max ? new Error('delay must be at most 600 seconds') : ms;
 }
 
 /** Only http(s) destinations: anything else could not be fetched or would leak. */

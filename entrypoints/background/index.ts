@@ -8,13 +8,7 @@ import { openPendingPageImages } from '@/utils/page-images/pending';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { ItemSource, QueueItem, QueuePlan } from '@/utils/queue/types';
-import {
-  languageSetting,
-  pacingSetting,
-  queuePausedSetting,
-  readPacingSettings,
-  uploadDelayMsSetting,
-} from '@/utils/settings';
+import { languageSetting, paceSetting, queuePausedSetting, readGlobalPace } from '@/utils/settings';
 import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { createContextMenus, onContextMenuClick } from './context-menu';
 import { resolveDestination, testDestination } from './destinations';
@@ -39,7 +33,7 @@ export default defineBackground({
           store,
           now: () => Date.now(),
           setTimer: setTimeoutTimer,
-          readPacing: readPacingSettings,
+          readPacing: readGlobalPace,
           setPaused: (paused) => queuePausedSetting.setValue(paused),
           random: () => Math.random(),
           fetch: (request) => fetch(request),
@@ -76,9 +70,7 @@ export default defineBackground({
     browser.tabs.onRemoved.addListener((tabId) => void pendingImagesPromise.then((pending) => pending.dropTab(tabId)));
     // A pace changed in the panel, the popup or the options is planned with at once:
     // the countdown line shows it, and an item already waiting gets the new pause.
-    for (const setting of [uploadDelayMsSetting, pacingSetting]) {
-      setting.watch(() => void runnerPromise.then((runner) => runner.pump()));
-    }
+    paceSetting.watch(() => void runnerPromise.then((runner) => runner.pump()));
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === WAKE_ALARM) void runnerPromise.then((runner) => runner.pump());
     });

@@ -154,11 +154,11 @@ export async function openConfiguredPanel(
   // Settings save as the user types and chooses; wait until the stored values are the chosen ones.
   await frame.waitForFunction(
     async ([name, delayMs]) => {
-      const stored = await chrome.storage.local.get(['destinations', 'activeDestinationId', 'uploadDelayMs']);
+      const stored = await chrome.storage.local.get(['destinations', 'activeDestinationId', 'pacing']);
       const active = (stored.destinations as { id: string; name: string }[] | undefined)?.find(
         (candidate) => candidate.id === stored.activeDestinationId,
       );
-      return active?.name === name && stored.uploadDelayMs === delayMs;
+      return active?.name === name && (stored.pacing as { delayMs?: number } | undefined)?.delayMs === delayMs;
     },
     [destination.name, Math.round(delaySeconds * 1000)] as const,
   );

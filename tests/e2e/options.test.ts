@@ -46,8 +46,12 @@ describe('options: language, settings file', () => {
     const options = await openOptions(harness);
     await options.locator('input[name=delay]').fill('7');
     await expect
-      .poll(() => harness.browser.serviceWorker.evaluate(() => chrome.storage.local.get('uploadDelayMs')))
-      .toEqual({ uploadDelayMs: 7000 });
+      .poll(() =>
+        harness.browser.serviceWorker.evaluate(
+          async () => ((await chrome.storage.local.get('pacing')).pacing as { delayMs?: number } | undefined)?.delayMs,
+        ),
+      )
+      .toBe(7000);
     const exportFile = async () => {
       const [download] = await Promise.all([
         options.waitForEvent('download'),

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { withPopup } from '../../scripts/lib/browser';
 import type { Faults } from '../../scripts/lib/faults';
 import type { RequestRecord } from '../../scripts/receiver';
-import type { PacingOptions } from '../../utils/settings';
+import type { Pace } from '../../utils/pacing/pace';
 import {
   addDestination,
   type Harness,
@@ -40,7 +40,7 @@ async function setUp(faults: Faults, count: number, width?: number, height?: num
 }
 
 /** Chooses pacing in the panel's settings as a user does, and waits until it is stored. */
-async function choosePacing(panel: FrameLocator, frame: Frame, options: Partial<PacingOptions>): Promise<void> {
+async function choosePacing(panel: FrameLocator, frame: Frame, options: Partial<Pace>): Promise<void> {
   if (options.mode) await panel.locator('select[name=mode]').selectOption(options.mode);
   if (options.concurrency !== undefined)
     await panel.locator('input[name=concurrency]').fill(String(options.concurrency));

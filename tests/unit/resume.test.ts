@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_PACE } from '@/utils/pacing/pace';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
-import { DEFAULT_PACING } from '@/utils/settings';
 import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { tick } from '../factories/fake-clock';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
@@ -28,7 +28,7 @@ async function wakeWith(stored: Partial<QueueItem>[]) {
     store,
     now: () => Date.now(),
     setTimer: setTimeoutTimer,
-    readPacing: async () => ({ ...DEFAULT_PACING, delayMs: DELAY_MS, paused: false }),
+    readPacing: async () => ({ ...DEFAULT_PACE, delayMs: DELAY_MS, paused: false }),
     setPaused: async () => {},
     random: () => 0,
     hasOriginAccess: async () => true,

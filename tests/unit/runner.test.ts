@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADAPTIVE_DEFAULTS } from '@/utils/queue/adaptive-gap';
+import { ADAPTIVE_DEFAULTS } from '@/utils/pacing/adaptive-gap';
+import type { GlobalPace } from '@/utils/pacing/destination-pace';
+import { DEFAULT_PACE } from '@/utils/pacing/pace';
 import { MIN_RETRY_WAIT_MS } from '@/utils/queue/retry';
-import { type PacingSettings, QueueRunner } from '@/utils/queue/runner';
+import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore, type QueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
-import { DEFAULT_PACING } from '@/utils/settings';
 import { setTimeoutTimer, UPLOAD_TIMEOUT_MS } from '@/utils/upload/send-request';
 import { makeSnapshot } from '../factories/destination';
 import { settle, tick } from '../factories/fake-clock';
@@ -24,12 +25,12 @@ type Reply = { afterMs?: number; response?: () => Response; error?: Error };
  * answer; by default every upload takes UPLOAD_MS and succeeds.
  */
 async function setUp(
-  settings: Partial<PacingSettings> = {},
+  settings: Partial<GlobalPace> = {},
   reply: (request: Request, count: number) => Reply = () => ({}),
   originAccess = true,
 ) {
   const store = await openQueueStore(`runner-${crypto.randomUUID()}`);
-  const pacing: PacingSettings = { ...DEFAULT_PACING, delayMs: DELAY_MS, paused: false, ...settings };
+  const pacing: GlobalPace = { ...DEFAULT_PACE, delayMs: DELAY_MS, paused: false, ...settings };
   const events: Event[] = [];
   const notified: QueueItem[] = [];
   const plans: QueuePlan[] = [];
@@ -633,7 +634,7 @@ describe('QueueRunner (fake clock, real store logic)', () => {
         store: first.store,
         now: () => Date.now(),
         setTimer: setTimeoutTimer,
-        readPacing: async () => ({ ...DEFAULT_PACING, delayMs: 1_000, paused: false }),
+        readPacing: async () => ({ ...DEFAULT_PACE, delayMs: 1_000, paused: false }),
         setPaused: async () => {},
         random: () => 0,
         hasOriginAccess: async () => true,

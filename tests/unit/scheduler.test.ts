@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type AdaptiveParams, adaptiveGapMs, nextGapMs } from '@/utils/queue/adaptive-gap';
+import { type AdaptiveParams, adaptiveGapMs, nextGapMs } from '@/utils/pacing/adaptive-gap';
 import { describePlan } from '@/utils/queue/plan';
 import { decideNext, type Pacing, type PacingPolicy, type SchedulerItem } from '@/utils/queue/scheduler';
 import type { AttemptRecord } from '@/utils/queue/types';
@@ -16,7 +16,7 @@ const item = (
   times: Partial<Pick<SchedulerItem, 'startedAt' | 'finishedAt' | 'retryAt' | 'attemptLog' | 'destinationKey'>> = {},
 ): SchedulerItem => ({ id, seq, status, destinationKey: DEST, ...times });
 
-/** Round numbers, so the tables read easily; the shipped defaults are in adaptive-gap.ts. */
+/** Round numbers, so the tables read easily; the shipped defaults are in utils/pacing/adaptive-gap.ts. */
 const ADAPTIVE: AdaptiveParams = { startGapMs: 4_000, stepMs: 1_000, factor: 2, maxGapMs: 300_000, floorMs: 1_000 };
 
 function policy(overrides: Partial<PacingPolicy> = {}): PacingPolicy {

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PACING,
-  pacingSetting,
-  parseDelaySeconds,
-  parseDestinationUrl,
-  parseWholeNumber,
-  readPacingOptions,
-  updatePacingOptions,
-} from '@/utils/settings';
+import { parseDelaySeconds, parseDestinationUrl, parseWholeNumber } from '@/utils/settings';
 
 describe('settings parsing', () => {
   it.each([
@@ -43,14 +35,5 @@ describe('pacing settings', () => {
 
   it.each(['', '4', '-1', '1.5', 'two'])('%j is refused for 0-3', (text) => {
     expect(parseWholeNumber(text, 0, 3)).toBeInstanceOf(Error);
-  });
-
-  it('defaults to sequential, a cap of 2, one retry; an older stored object gains the new keys', async () => {
-    expect(await readPacingOptions()).toEqual(DEFAULT_PACING);
-    expect(DEFAULT_PACING).toMatchObject({ mode: 'sequential', concurrency: 2, maxRetries: 1 });
-    await pacingSetting.setValue({ mode: 'staggered' } as never);
-    expect(await readPacingOptions()).toEqual({ ...DEFAULT_PACING, mode: 'staggered' });
-    await updatePacingOptions({ maxRetries: 3 });
-    expect(await pacingSetting.getValue()).toEqual({ ...DEFAULT_PACING, mode: 'staggered', maxRetries: 3 });
   });
 });

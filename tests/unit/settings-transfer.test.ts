@@ -1,16 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Destination } from '@/utils/destinations/model';
+import { DEFAULT_PACE } from '@/utils/pacing/pace';
 import {
   activeDestinationIdSetting,
   customTargetSetting,
-  DEFAULT_PACING,
   destinationsSetting,
   keepJpegMetadataSetting,
   languageSetting,
-  pacingSetting,
+  paceSetting,
   replyTimeoutMsSetting,
-  uploadDelayMsSetting,
 } from '@/utils/settings';
 import { exportSettings, importSettings, parseSettingsFile, SettingsImportError } from '@/utils/settings-transfer';
 import { makeDestination } from '../factories/destination';
@@ -27,9 +26,8 @@ const withToken = (overrides: Partial<Destination> = {}) =>
 async function storeSome(): Promise<void> {
   await destinationsSetting.setValue([withToken()]);
   await activeDestinationIdSetting.setValue('img');
-  await uploadDelayMsSetting.setValue(3_000);
   await keepJpegMetadataSetting.setValue(true);
-  await pacingSetting.setValue({ ...DEFAULT_PACING, mode: 'staggered', concurrency: 3 });
+  await paceSetting.setValue({ ...DEFAULT_PACE, delayMs: 3_000, mode: 'staggered', concurrency: 3 });
   await replyTimeoutMsSetting.setValue(45_000);
   await languageSetting.setValue('ko');
 }
@@ -96,7 +94,7 @@ describe('settings import', () => {
         settings: { destinations: [{ ...v2, delayMs: 4_000 }] },
       }),
     );
-    expect(settings.destinations?.[0]?.pacing).toEqual({ ...DEFAULT_PACING, mode: 'sequential', delayMs: 4_000 });
+    expect(settings.destinations?.[0]?.pacing).toEqual({ ...DEFAULT_PACE, mode: 'sequential', delayMs: 4_000 });
   });
 
   const valid = () => ({
@@ -144,7 +142,7 @@ describe('settings import', () => {
     },
     {
       case: 'too many uploads at once',
-      text: withSetting('pacing', { ...DEFAULT_PACING, concurrency: 99 }),
+      text: withSetting('pacing', { ...DEFAULT_PACE, delayMs: undefined, concurrency: 99 }),
       code: 'bad-field',
       field: 'pacing.concurrency',
     },

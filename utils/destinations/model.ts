@@ -1,5 +1,5 @@
 import type { TransparentAs } from '../compress/presets';
-import type { PacingMode } from '../queue/types';
+import type { Pace } from '../pacing/pace';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
 /**
@@ -51,26 +51,14 @@ export interface DestinationSpec {
   successStatuses: string;
 }
 
-/**
- * A destination's own pace, replacing the global settings as a whole for the
- * uploads to it (the pause of the queue stays global). Limits as the global
- * settings' (utils/settings.ts `PACING_LIMITS`, `MAX_UPLOAD_DELAY_MS`).
- */
-export interface DestinationPacing {
-  mode: PacingMode;
-  /** Sequential: pause after the previous finish to this destination. Staggered: interval between its starts. */
-  delayMs: number;
-  /** Staggered and adaptive: most uploads in flight to this destination. */
-  concurrency: number;
-  adaptiveFloorMs: number;
-  maxRetries: number;
-}
-
 export interface Destination extends DestinationSpec {
   id: string;
   name: string;
-  /** Its own pace; null follows the global pacing settings. @default null */
-  pacing: DestinationPacing | null;
+  /**
+   * Its own pace, replacing the global one as a whole for the uploads to it
+   * (the pause of the queue stays global); null follows the global pace. @default null
+   */
+  pacing: Pace | null;
   /**
    * The compression preset the panel switches to when this destination is
    * chosen (a `PresetId`; the batch may still override it); null, or an id
@@ -90,7 +78,7 @@ export interface DestinationSnapshot extends DestinationSpec {
    * The destination's own pace when the item was handed over; null (or absent,
    * in items queued by an earlier version) follows the global settings.
    */
-  pacing?: DestinationPacing | null;
+  pacing?: Pace | null;
 }
 
 export const PAGE_FORM_ID = 'page-form';

@@ -1,12 +1,13 @@
 import * as v from 'valibot';
 import { HTTP_METHODS } from '../destinations/model';
+import { PACE_MODES } from '../pacing/pace';
 import { amount, count, list, nameValue, shortText, text, time } from './common';
 
 // The queue's state as the background reports it (items, plan) and the
 // destinations inside it: received by the extension's pages, and by the
 // background where a page sends a destination to test.
 
-export const pacingMode = v.picklist(['sequential', 'staggered', 'adaptive']);
+export const pacingMode = v.picklist(PACE_MODES);
 
 // Destinations and queue state below come from storage and IndexedDB, where a
 // row written by an earlier version may carry a field this one dropped: those

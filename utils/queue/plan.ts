@@ -1,3 +1,4 @@
+import type { PaceMode } from '../pacing/pace';
 import {
   asPacing,
   capOf,
@@ -8,7 +9,7 @@ import {
   type SchedulerItem,
   serverHoldUntil,
 } from './scheduler';
-import type { PacingMode, QueueItem, QueuePlan, WaitingOn } from './types';
+import type { QueueItem, QueuePlan, WaitingOn } from './types';
 
 /**
  * Turns a scheduler decision into what the panel and popup show: the pace of
@@ -44,7 +45,7 @@ export function describePlan(
   };
 }
 
-function waitingOn(decision: SchedulerDecision, mode: PacingMode): WaitingOn {
+function waitingOn(decision: SchedulerDecision, mode: PaceMode): WaitingOn {
   switch (decision.kind) {
     case 'idle':
       return 'nothing';

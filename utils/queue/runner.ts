@@ -1,17 +1,15 @@
+import { type GlobalPace, pacingFor, settingsFor, toPolicy } from '../pacing/destination-pace';
 import type { UploadOutcome } from '../upload/parse-reply';
 import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload } from '../upload/send-request';
-import { type PacingSettings, pacingFor, settingsFor, toPolicy } from './destination-policy';
 import { describePlan } from './plan';
 import { planRetry } from './retry';
 import { currentGapMs, decideNext } from './scheduler';
 import type { QueueStore } from './store';
 import { type AttemptRecord, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from './types';
 
-export type { PacingSettings } from './destination-policy';
-
 export interface RunnerEffects extends SendEffects {
   store: QueueStore;
-  readPacing(): Promise<PacingSettings>;
+  readPacing(): Promise<GlobalPace>;
   /** Stores the user's pause; the next `readPacing` returns it. */
   setPaused(paused: boolean): Promise<void>;
   /** In [0, 1): spreads retries in time. */

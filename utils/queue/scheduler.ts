@@ -1,5 +1,6 @@
-import { type AdaptiveParams, adaptiveGapMs, attemptsTo } from './adaptive-gap';
-import type { PacingMode, QueueItem } from './types';
+import { type AdaptiveParams, adaptiveGapMs, attemptsTo } from '../pacing/adaptive-gap';
+import type { Pace } from '../pacing/pace';
+import type { QueueItem } from './types';
 
 /**
  * The pacing rule, kept pure: state and the current time in, what to do out.
@@ -13,25 +14,18 @@ export type SchedulerItem = Pick<
   'id' | 'seq' | 'status' | 'startedAt' | 'finishedAt' | 'retryAt' | 'destinationKey' | 'attemptLog'
 >;
 
-/** How one destination is paced. */
-export interface DestinationPolicy {
-  mode: PacingMode;
-  /** Sequential: pause between one finish and the next start. Staggered: time between starts. */
-  delayMs: number;
-  /** Staggered and adaptive: most uploads in flight at once. Sequential is always 1. */
-  concurrency: number;
-  adaptive: AdaptiveParams;
-}
+/** How one destination is paced: its pace, with the adaptive floor spelled out as the whole adaptive rule. */
+export type DestinationPolicy = Pick<Pace, 'mode' | 'delayMs' | 'concurrency'> & { adaptive: AdaptiveParams };
 
 /** One policy for every destination (the global settings, as the tables and the options page state them). */
-export interface PacingPolicy extends DestinationPolicy {
+export type PacingPolicy = DestinationPolicy & {
   /** No new starts; uploads in flight finish. */
   paused: boolean;
-}
+};
 
 /**
  * A policy per item: the global settings merged with the override its
- * destination snapshot carries (see utils/queue/destination-policy.ts). The pause is
+ * destination snapshot carries (see utils/pacing/destination-pace.ts). The pause is
  * the user's, for the whole queue.
  */
 export interface Pacing {

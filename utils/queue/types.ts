@@ -1,4 +1,5 @@
 import type { DestinationSnapshot } from '../destinations/model';
+import type { PaceMode } from '../pacing/pace';
 
 /** The life of one queued image, as stored in IndexedDB and shown by the UI. */
 export type ItemStatus = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled';
@@ -42,7 +43,7 @@ export type ReplyProblem =
   | 'closed-mid-reply'
   | 'reply-too-large';
 
-/** One try at uploading an item, kept so the pace can be derived from what happened (see adaptive-gap.ts). */
+/** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-gap.ts). */
 export interface AttemptRecord {
   startedAt: number;
   finishedAt: number;
@@ -112,8 +113,6 @@ export interface ItemSource {
   title?: string;
 }
 
-export type PacingMode = 'sequential' | 'staggered' | 'adaptive';
-
 /** What the next start waits on, for the "what is waiting on what" line. */
 export type WaitingOn =
   /** Nothing queued. */
@@ -135,7 +134,7 @@ export type WaitingOn =
 
 /** The queue's plan as the UI shows it: the mode, the next start, and what it waits on. */
 export interface QueuePlan {
-  mode: PacingMode;
+  mode: PaceMode;
   paused: boolean;
   /** Absolute time (ms since epoch) of the next planned start, or null. */
   nextStartAt: number | null;

@@ -8,21 +8,14 @@
  * server that echoes a token into its error page does not leak it either.
  */
 import type { DestinationSnapshot, NameValue } from '../destinations/model';
+import type { GlobalPace } from '../pacing/destination-pace';
 import type { AttemptRecord, QueueItem, QueuePlan } from '../queue/types';
 import type { PanelRow } from '../queue-view/panel-rows';
 
 export const MASK = '[masked]';
 
 /** What the pace was when the log was copied (the stored global settings). */
-export interface DiagnosticsPacing {
-  mode: string;
-  delayMs: number;
-  concurrency: number;
-  adaptiveFloorMs: number;
-  maxRetries: number;
-  replyTimeoutMs: number;
-  paused: boolean;
-}
+export type DiagnosticsPacing = GlobalPace & { replyTimeoutMs: number };
 
 export interface DiagnosticsInput {
   /** The panel's rows: stored items, and drafts that never reached the queue (a file that could not be read). */

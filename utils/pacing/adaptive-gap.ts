@@ -1,4 +1,4 @@
-import type { AttemptRecord, QueueItem } from './types';
+import type { AttemptRecord, QueueItem } from '../queue/types';
 
 /**
  * The adaptive pace, derived from what happened rather than kept in memory:

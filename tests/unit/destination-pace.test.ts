@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { DestinationPacing } from '@/utils/destinations/model';
-import { pacingProblems } from '@/utils/destinations/pacing';
-import { ADAPTIVE_DEFAULTS } from '@/utils/queue/adaptive-gap';
-import { type PacingSettings, pacingFor, settingsFor } from '@/utils/queue/destination-policy';
+import { ADAPTIVE_DEFAULTS } from '@/utils/pacing/adaptive-gap';
+import { type GlobalPace, pacingFor, settingsFor } from '@/utils/pacing/destination-pace';
+import { type Pace, paceProblems } from '@/utils/pacing/pace';
 import { makeSnapshot } from '../factories/destination';
 import { makeQueueItem } from '../factories/queue-item';
 
-const GLOBAL: PacingSettings = {
+const GLOBAL: GlobalPace = {
   mode: 'sequential',
   delayMs: 20_000,
   concurrency: 2,
@@ -14,7 +13,7 @@ const GLOBAL: PacingSettings = {
   maxRetries: 1,
   paused: false,
 };
-const OWN: DestinationPacing = {
+const OWN: Pace = {
   mode: 'staggered',
   delayMs: 3_000,
   concurrency: 4,
@@ -50,7 +49,7 @@ describe('pacingFor: a policy per item, from its snapshot', () => {
   });
 });
 
-describe('pacingProblems: the global settings’ limits', () => {
+describe('paceProblems: the one check of a pace', () => {
   it.each([
     { case: 'null follows the global settings', pacing: null, fields: [] },
     { case: 'a usable pace', pacing: OWN, fields: [] },
@@ -63,10 +62,10 @@ describe('pacingProblems: the global settings’ limits', () => {
     { case: '4 retries', pacing: { ...OWN, maxRetries: 4 }, fields: ['pacing.maxRetries'] },
     {
       case: 'an unknown mode',
-      pacing: { ...OWN, mode: 'burst' as unknown as DestinationPacing['mode'] },
+      pacing: { ...OWN, mode: 'burst' as unknown as Pace['mode'] },
       fields: ['pacing.mode'],
     },
   ])('$case', ({ pacing, fields }) => {
-    expect(pacingProblems(pacing).map((problem) => problem.field)).toEqual(fields);
+    expect((pacing ? paceProblems(pacing) : []).map((problem) => problem.field)).toEqual(fields);
   });
 });
