@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createKeepAlive, WAKE_ALARM } from '@/entrypoints/background/keep-alive';
 
 describe('keep-alive while work is pending', () => {
   beforeEach(() => {
+    fakeBrowser.reset();
     vi.useFakeTimers({ now: 1_000_000 });
-    browser.alarms.create = vi.fn(async () => {}) as unknown as typeof browser.alarms.create;
-    browser.alarms.clear = vi.fn(async () => true) as unknown as typeof browser.alarms.clear;
+    // The fake browser has no platform info; the keep-alive only needs the call to happen.
     browser.runtime.getPlatformInfo = vi.fn(
       async () => ({}) as chrome.runtime.PlatformInfo,
     ) as typeof browser.runtime.getPlatformInfo;
@@ -19,7 +20,9 @@ describe('keep-alive while work is pending', () => {
   it('calls an extension API every 25 s and arms a wake-up alarm at the planned start, with a 30 s backstop', async () => {
     const keepAlive = createKeepAlive();
     keepAlive.update(true, 1_012_000);
-    expect(browser.alarms.create).toHaveBeenLastCalledWith(WAKE_ALARM, { when: 1_012_000, periodInMinutes: 0.5 });
+    expect(await fakeBrowser.alarms.getAll()).toEqual([
+      expect.objectContaining({ name: WAKE_ALARM, scheduledTime: 1_012_000, periodInMinutes: 0.5 }),
+    ]);
     await vi.advanceTimersByTimeAsync(24_999);
     expect(browser.runtime.getPlatformInfo).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(1);
@@ -28,9 +31,16 @@ describe('keep-alive while work is pending', () => {
     expect(browser.runtime.getPlatformInfo).toHaveBeenCalledTimes(2);
   });
 
-  it('while an upload runs (no planned start) the alarm is the 30 s backstop', () => {
+  it('while an upload runs (no planned start) the alarm is the 30 s backstop', async () => {
     createKeepAlive().update(true, null);
-    expect(browser.alarms.create).toHaveBeenLastCalledWith(WAKE_ALARM, { when: 1_030_000, periodInMinutes: 0.5 });
+    expect(await fakeBrowser.alarms.get(WAKE_ALARM)).toMatchObject({ scheduledTime: 1_030_000, periodInMinutes: 0.5 });
+  });
+
+  it('a later plan moves the one alarm instead of adding another', async () => {
+    const keepAlive = createKeepAlive();
+    keepAlive.update(true, 1_012_000);
+    keepAlive.update(true, 1_020_000);
+    expect(await fakeBrowser.alarms.getAll()).toEqual([expect.objectContaining({ scheduledTime: 1_020_000 })]);
   });
 
   it('lets the worker sleep when the queue is empty: no more calls, no alarm', async () => {
@@ -38,7 +48,7 @@ describe('keep-alive while work is pending', () => {
     keepAlive.update(true, null);
     keepAlive.update(true, null);
     keepAlive.update(false, null);
-    expect(browser.alarms.clear).toHaveBeenCalledWith(WAKE_ALARM);
+    expect(await fakeBrowser.alarms.getAll()).toEqual([]);
     await vi.advanceTimersByTimeAsync(120_000);
     expect(browser.runtime.getPlatformInfo).not.toHaveBeenCalled();
   });

@@ -3,9 +3,9 @@ import { DEFAULT_PACE } from '@/utils/pacing/pace';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
-import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { tick } from '../factories/fake-clock';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
+import { makeRunnerEffects, okReply } from '../factories/runner-effects';
 
 const DELAY_MS = 20_000;
 const T0 = 5_000_000;
@@ -24,25 +24,15 @@ async function wakeWith(stored: Partial<QueueItem>[]) {
     );
   }
   const sent: { key: string | null; at: number }[] = [];
-  const runner = new QueueRunner({
-    store,
-    now: () => Date.now(),
-    setTimer: setTimeoutTimer,
-    readPacing: async () => ({ ...DEFAULT_PACE, delayMs: DELAY_MS, paused: false }),
-    setPaused: async () => {},
-    random: () => 0,
-    hasOriginAccess: async () => true,
-    async fetch(request) {
-      sent.push({ key: request.headers.get('idempotency-key'), at: Date.now() });
-      return new Response('{"url":"https://cdn.example/x.jpg"}', {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      });
-    },
-    notify() {},
-    onPlanChange() {},
-    onPendingChange() {},
-  });
+  const runner = new QueueRunner(
+    makeRunnerEffects(store, {
+      readPacing: async () => ({ ...DEFAULT_PACE, delayMs: DELAY_MS, paused: false }),
+      async fetch(request) {
+        sent.push({ key: request.headers.get('idempotency-key'), at: Date.now() });
+        return okReply();
+      },
+    }),
+  );
   await runner.resume();
   return { store, runner, sent };
 }

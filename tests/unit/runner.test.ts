@@ -6,10 +6,11 @@ import { MIN_RETRY_WAIT_MS } from '@/utils/queue/retry';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore, type QueueStore } from '@/utils/queue/store';
 import type { QueueItem, QueuePlan } from '@/utils/queue/types';
-import { setTimeoutTimer, UPLOAD_TIMEOUT_MS } from '@/utils/upload/send-request';
+import { UPLOAD_TIMEOUT_MS } from '@/utils/upload/send-request';
 import { makeSnapshot } from '../factories/destination';
 import { settle, tick } from '../factories/fake-clock';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
+import { makeRunnerEffects, okReply } from '../factories/runner-effects';
 
 const DELAY_MS = 20_000;
 const UPLOAD_MS = 1_000;
@@ -38,40 +39,38 @@ async function setUp(
   const notifiedPlans: QueuePlan[] = [];
   const pending: boolean[] = [];
   const requests: Request[] = [];
-  const runner = new QueueRunner({
-    store,
-    now: () => Date.now(),
-    setTimer: setTimeoutTimer,
-    readPacing: async () => ({ ...pacing }),
-    async setPaused(paused) {
-      pacing.paused = paused;
-    },
-    random: () => 0,
-    hasOriginAccess: async () => originAccess,
-    async fetch(request) {
-      requests.push(request);
-      const key = request.headers.get('idempotency-key');
-      events.push({ at: Date.now() - T0, what: `request ${key}` });
-      const answer = reply(request, requests.length);
-      await new Promise((resolve, reject) => {
-        const handle = setTimeout(resolve, answer.afterMs ?? UPLOAD_MS);
-        request.signal.addEventListener('abort', () => {
-          clearTimeout(handle);
-          reject(request.signal.reason);
+  const runner = new QueueRunner(
+    makeRunnerEffects(store, {
+      readPacing: async () => ({ ...pacing }),
+      async setPaused(paused) {
+        pacing.paused = paused;
+      },
+      hasOriginAccess: async () => originAccess,
+      async fetch(request) {
+        requests.push(request);
+        const key = request.headers.get('idempotency-key');
+        events.push({ at: Date.now() - T0, what: `request ${key}` });
+        const answer = reply(request, requests.length);
+        await new Promise((resolve, reject) => {
+          const handle = setTimeout(resolve, answer.afterMs ?? UPLOAD_MS);
+          request.signal.addEventListener('abort', () => {
+            clearTimeout(handle);
+            reject(request.signal.reason);
+          });
         });
-      });
-      if (answer.error) throw answer.error;
-      return (answer.response ?? okReply)();
-    },
-    notify(item, plan) {
-      notified.push(item);
-      notifiedPlans.push(plan);
-      plans.push(plan);
-      events.push({ at: Date.now() - T0, what: `${item.id} ${item.status}` });
-    },
-    onPlanChange: (plan) => plans.push(plan),
-    onPendingChange: (isPending) => pending.push(isPending),
-  });
+        if (answer.error) throw answer.error;
+        return (answer.response ?? okReply)();
+      },
+      notify(item, plan) {
+        notified.push(item);
+        notifiedPlans.push(plan);
+        plans.push(plan);
+        events.push({ at: Date.now() - T0, what: `${item.id} ${item.status}` });
+      },
+      onPlanChange: (plan) => plans.push(plan),
+      onPendingChange: (isPending) => pending.push(isPending),
+    }),
+  );
   const requestTimes = () => events.filter((event) => event.what.startsWith('request')).map((event) => event.at);
   const requestKeys = () => requests.map((request) => request.headers.get('idempotency-key'));
   return {
@@ -92,13 +91,6 @@ async function setUp(
 /** Moves the fake clock in small steps, so every timer fires at its own time and the store keeps up. */
 async function run(ms: number, step = 100): Promise<void> {
   for (let elapsed = 0; elapsed < ms; elapsed += step) await tick(Math.min(step, ms - elapsed));
-}
-
-function okReply(): Response {
-  return new Response(JSON.stringify({ url: 'https://cdn.example/x.jpg' }), {
-    status: 200,
-    headers: { 'content-type': 'application/json' },
-  });
 }
 
 /** A reply whose body arrives in these chunks, one per read, then ends, breaks, or never ends. */
@@ -630,22 +622,15 @@ describe('QueueRunner (fake clock, real store logic)', () => {
       // The worker dies: its timers go with it. A second runner over the same store is the restarted worker.
       vi.clearAllTimers();
       const requests: number[] = [];
-      const second = new QueueRunner({
-        store: first.store,
-        now: () => Date.now(),
-        setTimer: setTimeoutTimer,
-        readPacing: async () => ({ ...DEFAULT_PACE, delayMs: 1_000, paused: false }),
-        setPaused: async () => {},
-        random: () => 0,
-        hasOriginAccess: async () => true,
-        fetch: async () => {
-          requests.push(Date.now());
-          return okReply();
-        },
-        notify: () => {},
-        onPlanChange: () => {},
-        onPendingChange: () => {},
-      });
+      const second = new QueueRunner(
+        makeRunnerEffects(first.store, {
+          readPacing: async () => ({ ...DEFAULT_PACE, delayMs: 1_000, paused: false }),
+          fetch: async () => {
+            requests.push(Date.now());
+            return okReply();
+          },
+        }),
+      );
       await second.resume();
       expect(second.plan).toMatchObject({ waitingOn: 'server', nextStartAt: T0 + UPLOAD_MS + 60_000 });
       await run(70_000, 1_000);
