@@ -1,7 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
-// See ../shared/design.md for the reasoning behind each manifest key.
+// The reasoning behind each manifest key: docs/decisions.md.
 
 const chromeOnly = {
   // Structured-clone messaging (Chrome 148+) lets a File cross from the panel

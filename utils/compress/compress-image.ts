@@ -6,7 +6,7 @@
  * Not browser-image-compression: on the corpus it took 1.4 s median against
  * 0.14-0.2 s for one native pass, made files twice the size, shrank images
  * below the asked size to meet `maxSizeMB`, and its worker mode loads code
- * from a CDN (../shared/design.md, 3). `npm run bench:compress` measures both.
+ * from a CDN (docs/decisions.md, "Compression"). `npm run bench:compress` measures both.
  */
 import {
   extractExifSegment,

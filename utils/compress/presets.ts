@@ -4,7 +4,7 @@
  *
  * Quality 0.8 is chosen, not left at browser-image-compression's 1.0: a single
  * JPEG pass at 0.8 scored a full-resolution SSIM of 0.978 on the corpus at
- * half the bytes of the library's default (../shared/design.md, 3 and 7).
+ * half the bytes of the library's default (docs/decisions.md, "Compression").
  */
 
 export type PresetId = 'original' | 'large' | 'balanced' | 'small' | 'custom';

@@ -1,10 +1,9 @@
 import type { AttemptRecord, QueueItem } from '../queue/types';
 
 /**
- * The adaptive pace, derived from what happened rather than kept in memory:
- * the worker can die at any moment, so the gap is a fold over the attempts
- * the store already holds. Additive decrease while uploads finish cleanly
- * and fast; multiplicative increase at once on a sign of overload.
+ * The adaptive gap is a fold over the attempts the store holds, not state in
+ * memory: the worker can die at any moment. Why additive decrease and
+ * multiplicative increase: docs/pacing.md, "Adaptive mode".
  */
 export interface AdaptiveParams {
   /** The gap before anything is known about the server. */
@@ -19,12 +18,7 @@ export interface AdaptiveParams {
   maxGapMs: number;
 }
 
-/**
- * Start at 2 s: about what a 1 MB image (the default preset's cap) takes on a
- * 4 Mbit/s uplink, so the first uploads are unlikely to overlap. Steps of
- * 0.5 s reach a 0.5 s floor after three clean uploads; one sign of overload
- * doubles the gap.
- */
+/** Why these numbers (2 s start, 0.5 s steps, doubling): docs/pacing.md, "Adaptive mode". */
 export const ADAPTIVE_DEFAULTS = {
   startGapMs: 2_000,
   stepMs: 500,
@@ -38,12 +32,7 @@ export function isOverloadSign(attempt: Pick<AttemptRecord, 'result' | 'httpStat
   return attempt.result === 'http' && (attempt.httpStatus === 429 || attempt.httpStatus === 503);
 }
 
-/**
- * "Fast" means the upload took no longer than the gap: then starts do not
- * pile up. Once uploads take longer than the gap (the link is full and they
- * share it), the gap stops shrinking, which holds the pace near the fastest
- * one the path carries without overlap building up.
- */
+/** Shrinks only after an upload no longer than the gap, so overlap cannot build up (docs/pacing.md, "Adaptive mode"). */
 export function nextGapMs(gapMs: number, attempt: AttemptRecord, params: AdaptiveParams): number {
   if (isOverloadSign(attempt)) return Math.min(params.maxGapMs, Math.max(gapMs, params.stepMs) * params.factor);
   if (attempt.result === 'ok' && attempt.finishedAt - attempt.startedAt <= gapMs) {

@@ -58,21 +58,10 @@ export type SchedulerDecision =
   | { kind: 'wait'; itemId: string; at: number; on: 'pace' | 'retry' | 'server' };
 
 /**
- * Each destination keeps its own pace, counted from its own uploads only, so
- * a slow host never holds back a fast one:
- * - sequential: the next starts `delayMs` after the latest finish of an
- *   upload to the same destination, one at a time to it;
- * - staggered: starts to a destination are `delayMs` apart whether or not
- *   earlier ones finished, at most `concurrency` in flight to it. A start the
- *   cap delayed shifts the later ones instead of letting them burst to catch
- *   up: catching up would put back the very load the cap held off;
- * - adaptive: like staggered, with the gap derived from the outcomes so far.
- * The policy is the queued item's own (its destination snapshot's override
- * over the global settings). Whatever the mode, an automatic retry waits for
- * its `retryAt` (holding no slot meanwhile: other items go first), and
- * nothing goes to a destination before the end of its latest Retry-After.
- * Of the items that may go, the earliest goes first; a tie keeps hand-over
- * order. The pause holds every destination.
+ * The next start: each destination keeps its own pace, counted from its own
+ * uploads only, so a slow host never holds back a fast one; of the items
+ * that may go, the earliest goes first. The rules per mode, retries and
+ * Retry-After: docs/pacing.md, "How the next start is decided".
  */
 export function decideNext(
   items: readonly SchedulerItem[],

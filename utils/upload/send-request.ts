@@ -118,13 +118,10 @@ async function send(
 }
 
 /**
- * A reply that arrived with a status and then failed. Retry policy (retry.ts):
- * - never finished: a timeout, retried like one (a stuck server may recover;
- *   the resend carries the same Idempotency-Key so the server can drop a repeat);
- * - closed mid-reply, or too large to read: 'unreadable', never retried by
- *   itself, because the server answered and so probably stored the upload,
- *   and a resend could store it twice on a server that ignores the key. The
- *   user may retry by hand.
+ * A reply that arrived with a status and then failed. Never finished is a
+ * timeout (retried); closed mid-reply or too large is 'unreadable' (never
+ * retried by itself: the server probably stored the upload). Why:
+ * docs/architecture.md, "When a reply breaks".
  */
 function brokenReplyOutcome(
   error: unknown,
