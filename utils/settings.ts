@@ -1,8 +1,9 @@
+import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, isPresetId, type PresetId } from './compress/presets';
 import { type Destination, newDestination } from './destinations/model';
 import type { GlobalPace } from './pacing/destination-pace';
-import { DEFAULT_PACE, PACE_LIMITS, type Pace } from './pacing/pace';
+import { DEFAULT_PACE, type Pace, paceSchema } from './pacing/pace';
 
 /** Every stored setting, declared once with its fallback. */
 
@@ -212,14 +213,14 @@ export function parseWholeNumber(text: string, min: number, max: number): number
   return value;
 }
 
-/** Accepts a delay typed by a user in seconds; rejects what is not a sane number. */
+/** Accepts a delay typed by a user in seconds; the range is the pace's one check (paceSchema). */
 export function parseDelaySeconds(text: string): number | Error {
   const seconds = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
     return new Error('delay must be a number of seconds, 0 or more');
   }
   const ms = Math.round(seconds * 1000);
-  return ms > PACE_LIMITS.delayMs.max ? new Error('delay must be at most 600 seconds') : ms;
+  return v.is(paceSchema.entries.delayMs, ms) ? ms : new Error('delay must be at most 600 seconds');
 }
 
 /** Only http(s) destinations: anything else could not be fetched or would leak. */
