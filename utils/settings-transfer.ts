@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
-import { type CompressionTarget, isPresetId, type PresetId, parseCustomTarget } from './compress/presets';
-import { type BodyKind, type Destination, validateDestination, withoutSecrets } from './destinations/model';
+import { type CompressionTarget, isPresetId, PRESET_IDS, type PresetId, parseCustomTarget } from './compress/presets';
+import { type Destination, validateDestination, withoutSecrets } from './destinations/model';
+import { destinationSchema } from './destinations/schema';
 import { DEFAULT_PACE, type Pace, paceSchema } from './pacing/pace';
 import {
   activeDestinationIdSetting,
@@ -12,10 +13,11 @@ import {
   destinationV3,
   keepJpegMetadataSetting,
   type LanguageChoice,
+  languageSchema,
   languageSetting,
   paceSetting,
-  REPLY_TIMEOUT_LIMITS,
   readPace,
+  replyTimeoutMsSchema,
   replyTimeoutMsSetting,
   type StoredDestinationV1,
   type StoredDestinationV2,
@@ -29,16 +31,16 @@ import {
  * in it is a leaked token. An import without secrets keeps the secrets of a
  * destination already here with the same id.
  *
- * Validation is hand-written over the project's own checks
- * (`validateDestination`, `parseCustomTarget`, `paceSchema`), so a file
- * is accepted exactly when the options' forms would accept what it holds.
+ * Each setting is checked with its own schema (the destination's, the pace's,
+ * the reply timeout's, the language's), then with the checks the options'
+ * forms make (`validateDestination`, `parseCustomTarget`, the pace's limits),
+ * so a file is accepted exactly when the forms would accept what it holds.
  */
 
 export const SETTINGS_FILE_FORMAT = 'cadence-settings';
 export const SETTINGS_FILE_VERSION = 1;
 /** The destinations' storage version the file's destinations are in (utils/settings.ts migrations). */
 const DESTINATIONS_VERSION = 3;
-const BODY_KINDS: readonly BodyKind[] = ['multipart', 'binary', 'json', 'form-urlencoded'];
 /** Problems a destination exported without its secrets has by design (emptied values); the user fills them in. */
 const SECRET_FIELDS = /^(url|header |field |body\.)/;
 
@@ -66,7 +68,6 @@ export interface Settings {
 
 /** The pace in the file, without its delay (`uploadDelayMs`). */
 export type FilePacing = Omit<Pace, 'delayMs'>;
-const filePacingSchema = v.omit(paceSchema, ['delayMs']);
 
 export type SettingsImportErrorCode = 'bad-json' | 'not-settings' | 'wrong-version' | 'bad-field';
 
@@ -120,6 +121,65 @@ export async function exportSettings({ includeSecrets }: { includeSecrets: boole
   };
 }
 
+/** What a settings file is, before its settings are looked at: each part is refused with its own code below. */
+const fileSchema = v.object({
+  format: v.literal(SETTINGS_FILE_FORMAT),
+  version: v.unknown(),
+  secretsIncluded: v.optional(v.unknown()),
+  destinationsVersion: v.nullish(v.unknown(), DESTINATIONS_VERSION),
+  settings: v.unknown(),
+});
+const destinationsVersionSchema = v.pipe(v.number(), v.minValue(1), v.maxValue(DESTINATIONS_VERSION));
+
+/** Keys an older file's pace left out take their defaults. */
+const filePacingSchema = v.pipe(
+  v.partial(v.omit(paceSchema, ['delayMs'])),
+  v.transform((pacing): FilePacing => ({ ...FILE_PACING_DEFAULTS, ...pacing })),
+);
+const { delayMs: _delay, ...FILE_PACING_DEFAULTS } = DEFAULT_PACE;
+
+/**
+ * The settings a file may hold, each optional (what a file leaves out stays
+ * as it is here), each with the schema its setting has. A destination from an
+ * older file goes through the same migrations as stored ones (utils/settings.ts)
+ * before its schema.
+ */
+const settingsSchema = (destinationsVersion: number) =>
+  v.partial(
+    v.object({
+      destinations: v.array(
+        v.pipe(
+          v.looseObject({}),
+          v.transform((entry) => migratedDestination(entry, destinationsVersion)),
+          destinationSchema,
+        ),
+      ),
+      activeDestinationId: v.string(),
+      uploadDelayMs: paceSchema.entries.delayMs,
+      defaultPreset: v.picklist(PRESET_IDS),
+      // Its numbers are checked by the Custom preset's own form check (parseTarget).
+      customTarget: v.looseObject({ maxBytes: v.number() }),
+      keepJpegMetadata: v.boolean(),
+      pacing: filePacingSchema,
+      replyTimeoutMs: replyTimeoutMsSchema,
+      language: languageSchema,
+    }),
+  );
+
+function migratedDestination(entry: Record<string, unknown>, version: number): unknown {
+  const v2 = version < 2 ? destinationV2(entry as unknown as StoredDestinationV1) : entry;
+  return version < 3 ? destinationV3(v2 as unknown as StoredDestinationV2) : v2;
+}
+
+/** A schema issue's path as the field names the user sees, e.g. "destinations[1].url". */
+function fieldName(issue: v.BaseIssue<unknown>): string {
+  const keys = (issue.path ?? []).map((item) => item.key);
+  return (
+    keys.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index ? '.' : ''}${String(key)}`)).join('') ||
+    'settings'
+  );
+}
+
 /**
  * Checks a settings file's text and returns its settings, or throws a
  * `SettingsImportError`. Pure. `here`: the destinations stored now, whose
@@ -130,75 +190,41 @@ export function parseSettingsFile(
   text: string,
   here: readonly Destination[] = [],
 ): { settings: Partial<Settings>; missingSecrets: string[] } {
-  let parsed: unknown;
+  let json: unknown;
   try {
-    parsed = JSON.parse(text);
+    json = JSON.parse(text);
   } catch (error) {
     throw new SettingsImportError('bad-json', '', error instanceof Error ? error.message : '');
   }
-  if (!isRecord(parsed) || parsed.format !== SETTINGS_FILE_FORMAT) throw new SettingsImportError('not-settings');
-  if (parsed.version !== SETTINGS_FILE_VERSION) {
-    throw new SettingsImportError('wrong-version', '', String(parsed.version));
-  }
-  const raw = parsed.settings;
-  if (!isRecord(raw)) throw new SettingsImportError('bad-field', 'settings');
-  const destinationsVersion = parsed.destinationsVersion ?? DESTINATIONS_VERSION;
-  if (
-    typeof destinationsVersion !== 'number' ||
-    destinationsVersion < 1 ||
-    destinationsVersion > DESTINATIONS_VERSION
-  ) {
+  const file = v.safeParse(fileSchema, json);
+  if (!file.success) throw new SettingsImportError('not-settings');
+  const { version, destinationsVersion, settings: raw } = file.output;
+  if (version !== SETTINGS_FILE_VERSION) throw new SettingsImportError('wrong-version', '', String(version));
+  if (!v.is(destinationsVersionSchema, destinationsVersion)) {
     throw new SettingsImportError('wrong-version', 'destinationsVersion', String(destinationsVersion));
   }
-  const settings: Partial<Settings> = {};
-  const secretsIncluded = parsed.secretsIncluded === true;
+  const parsed = v.safeParse(settingsSchema(destinationsVersion), raw, { abortEarly: true });
+  if (!parsed.success)
+    throw new SettingsImportError('bad-field', fieldName(parsed.issues[0]), parsed.issues[0].message);
+  const { destinations, customTarget, ...settings } = parsed.output;
   const missingSecrets: string[] = [];
-  if ('destinations' in raw) {
-    settings.destinations = parseDestinations(raw.destinations, destinationsVersion, (imported) => {
-      if (secretsIncluded) return { destination: imported, lenient: false };
-      const same = here.find((candidate) => candidate.id === imported.id);
-      if (same) return { destination: withSecretsOf(imported, same), lenient: false };
-      if (hasSecretSlots(imported)) missingSecrets.push(imported.name);
-      return { destination: imported, lenient: true };
-    });
-  }
-  if ('activeDestinationId' in raw) {
-    if (typeof raw.activeDestinationId !== 'string') throw new SettingsImportError('bad-field', 'activeDestinationId');
-    settings.activeDestinationId = raw.activeDestinationId;
-  }
-  if ('uploadDelayMs' in raw) {
-    const delay = v.safeParse(paceSchema.entries.delayMs, raw.uploadDelayMs);
-    if (!delay.success) throw new SettingsImportError('bad-field', 'uploadDelayMs');
-    settings.uploadDelayMs = delay.output;
-  }
-  if ('defaultPreset' in raw) {
-    if (!isPresetId(raw.defaultPreset)) throw new SettingsImportError('bad-field', 'defaultPreset');
-    settings.defaultPreset = raw.defaultPreset;
-  }
-  if ('customTarget' in raw) settings.customTarget = parseTarget(raw.customTarget);
-  if ('keepJpegMetadata' in raw) {
-    if (typeof raw.keepJpegMetadata !== 'boolean') throw new SettingsImportError('bad-field', 'keepJpegMetadata');
-    settings.keepJpegMetadata = raw.keepJpegMetadata;
-  }
-  if ('pacing' in raw) settings.pacing = parsePacing(raw.pacing);
-  if ('replyTimeoutMs' in raw) {
-    const timeout = raw.replyTimeoutMs;
-    const { minSeconds, maxSeconds } = REPLY_TIMEOUT_LIMITS;
-    if (
-      typeof timeout !== 'number' ||
-      !Number.isInteger(timeout) ||
-      timeout < minSeconds * 1000 ||
-      timeout > maxSeconds * 1000
-    ) {
-      throw new SettingsImportError('bad-field', 'replyTimeoutMs');
-    }
-    settings.replyTimeoutMs = timeout;
-  }
-  if ('language' in raw) {
-    if (!['auto', 'en', 'ko'].includes(raw.language as string)) throw new SettingsImportError('bad-field', 'language');
-    settings.language = raw.language as LanguageChoice;
-  }
-  return { settings, missingSecrets };
+  const secretsIncluded = file.output.secretsIncluded === true;
+  return {
+    settings: {
+      ...settings,
+      ...(customTarget && { customTarget: parseTarget(customTarget) }),
+      ...(destinations && {
+        destinations: usableDestinations(destinations, (imported) => {
+          if (secretsIncluded) return { destination: imported, lenient: false };
+          const same = here.find((candidate) => candidate.id === imported.id);
+          if (same) return { destination: withSecretsOf(imported, same), lenient: false };
+          if (hasSecretSlots(imported)) missingSecrets.push(imported.name);
+          return { destination: imported, lenient: true };
+        }),
+      }),
+    },
+    missingSecrets,
+  };
 }
 
 /**
@@ -234,45 +260,27 @@ export async function importSettings(text: string): Promise<{ missingSecrets: st
   return { missingSecrets };
 }
 
-function parseDestinations(
-  value: unknown,
-  version: number,
+/**
+ * Whether the options' forms would accept each destination, now that their
+ * shape is checked: one id each, a pace within its limits, a preset this
+ * version knows, and `validateDestination`.
+ */
+function usableDestinations(
+  destinations: Destination[],
   withSecrets: (imported: Destination) => { destination: Destination; lenient: boolean },
 ): Destination[] {
-  if (!Array.isArray(value)) throw new SettingsImportError('bad-field', 'destinations');
   const ids = new Set<string>();
-  return value.map((entry: unknown, index) => {
-    const field = (name: string) => `destinations[${index}]${name ? `.${name}` : ''}`;
-    if (!isRecord(entry)) throw new SettingsImportError('bad-field', field(''));
-    for (const key of ['id', 'name', 'url', 'method', 'successStatuses'] as const) {
-      if (typeof entry[key] !== 'string') throw new SettingsImportError('bad-field', field(key));
-    }
-    if (ids.has(entry.id as string)) throw new SettingsImportError('bad-field', field('id'), 'used twice');
-    ids.add(entry.id as string);
-    if (!isNameValues(entry.headers)) throw new SettingsImportError('bad-field', field('headers'));
-    if (typeof entry.sendCookies !== 'boolean') throw new SettingsImportError('bad-field', field('sendCookies'));
-    const reply = entry.reply;
-    if (
-      !isRecord(reply) ||
-      !['url', 'thumbnailUrl', 'deletionUrl', 'errorMessage'].every((key) => typeof reply[key] === 'string')
-    ) {
-      throw new SettingsImportError('bad-field', field('reply'));
-    }
-    if (!isBody(entry.body)) throw new SettingsImportError('bad-field', field('body'));
-    // The same migrations as stored destinations go through (utils/settings.ts).
-    const v2 =
-      version < 2 ? destinationV2(entry as unknown as StoredDestinationV1) : (entry as unknown as StoredDestinationV2);
-    const migrated = version < 3 ? destinationV3(v2) : (v2 as unknown as Destination);
-    if (migrated.pacing !== null && !v.is(paceSchema, migrated.pacing)) {
+  return destinations.map((imported, index) => {
+    const field = (name: string) => `destinations[${index}].${name}`;
+    if (ids.has(imported.id)) throw new SettingsImportError('bad-field', field('id'), 'used twice');
+    ids.add(imported.id);
+    if (imported.pacing !== null && !v.is(paceSchema, imported.pacing)) {
       throw new SettingsImportError('bad-field', field('pacing'));
     }
-    if (migrated.compressionPresetId !== null && !isPresetId(migrated.compressionPresetId)) {
+    if (imported.compressionPresetId !== null && !isPresetId(imported.compressionPresetId)) {
       throw new SettingsImportError('bad-field', field('compressionPresetId'));
     }
-    if (migrated.transparentAs !== 'webp' && migrated.transparentAs !== 'png') {
-      throw new SettingsImportError('bad-field', field('transparentAs'));
-    }
-    const { destination: complete, lenient } = withSecrets(migrated);
+    const { destination: complete, lenient } = withSecrets(imported);
     const [problem] = validateDestination(complete).filter(
       (candidate) => !(lenient && SECRET_FIELDS.test(candidate.field)),
     );
@@ -281,9 +289,7 @@ function parseDestinations(
   });
 }
 
-function parseTarget(value: unknown): CompressionTarget {
-  if (!isRecord(value) || typeof value.maxBytes !== 'number')
-    throw new SettingsImportError('bad-field', 'customTarget');
+function parseTarget(value: { maxBytes: number; [key: string]: unknown }): CompressionTarget {
   const target = parseCustomTarget({
     maxSide: String(value.maxSide),
     maxKilobytes: String(value.maxBytes / 1000),
@@ -292,39 +298,6 @@ function parseTarget(value: unknown): CompressionTarget {
   });
   if ('field' in target) throw new SettingsImportError('bad-field', `customTarget.${target.field}`);
   return target;
-}
-
-/** Keys a file from an older version left out take their defaults. */
-function parsePacing(value: unknown): FilePacing {
-  if (!isRecord(value)) throw new SettingsImportError('bad-field', 'pacing');
-  const result = v.safeParse(filePacingSchema, { ...DEFAULT_PACE, ...value }, { abortPipeEarly: true });
-  if (result.success) return result.output;
-  throw new SettingsImportError('bad-field', `pacing.${String(result.issues[0].path?.[0]?.key ?? '')}`);
-}
-
-function isBody(value: unknown): boolean {
-  if (!isRecord(value) || !BODY_KINDS.includes(value.kind as never)) return false;
-  switch (value.kind) {
-    case 'multipart':
-      return typeof value.fileField === 'string' && isNameValues(value.fields);
-    case 'form-urlencoded':
-      return isNameValues(value.fields);
-    case 'json':
-      return typeof value.template === 'string';
-    default:
-      return true;
-  }
-}
-
-function isNameValues(value: unknown): boolean {
-  return (
-    Array.isArray(value) &&
-    value.every((pair) => isRecord(pair) && typeof pair.name === 'string' && typeof pair.value === 'string')
-  );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whether the destination has places a secret would go (emptied on export). */

@@ -181,6 +181,13 @@ export const replyTimeoutMsSetting = storage.defineItem<number>('local:replyTime
 });
 
 export const REPLY_TIMEOUT_LIMITS = { minSeconds: 1, maxSeconds: 300 } as const;
+/** A reply timeout the options' form would accept: whole milliseconds within the limits. */
+export const replyTimeoutMsSchema = v.pipe(
+  v.number(),
+  v.integer(),
+  v.minValue(REPLY_TIMEOUT_LIMITS.minSeconds * 1000),
+  v.maxValue(REPLY_TIMEOUT_LIMITS.maxSeconds * 1000),
+);
 
 /**
  * Whether the panel's "Settings" section (pace, preset) is unfolded; the panel
@@ -238,4 +245,4 @@ export function parseDestinationUrl(text: string): URL | Error {
 }
 
 // The language setting lives in its own module: t() reads it in every context, the content script included.
-export { type LanguageChoice, languageSetting } from './locale/language-setting';
+export { type LanguageChoice, languageSchema, languageSetting } from './locale/language-setting';

@@ -159,6 +159,12 @@ describe('settings import', () => {
       field: 'destinations[0].headers',
     },
     {
+      case: 'a reply template that is not text',
+      text: withSetting('destinations', [{ ...withToken(), reply: { ...withToken().reply, url: 42 } }]),
+      code: 'bad-field',
+      field: 'destinations[0].reply.url',
+    },
+    {
       case: 'two destinations with one id',
       text: withSetting('destinations', [withToken(), withToken()]),
       code: 'bad-field',

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
 
 // Declared apart from utils/settings.ts (which re-exports it): t() reads this
@@ -6,7 +7,9 @@ import { storage } from 'wxt/utils/storage';
 // script that runs in web pages.
 
 /** "Automatic" follows the browser's language; the others override it in every Cadence page and menu. */
-export type LanguageChoice = 'auto' | 'en' | 'ko';
+export const LANGUAGE_CHOICES = ['auto', 'en', 'ko'] as const;
+export type LanguageChoice = (typeof LANGUAGE_CHOICES)[number];
+export const languageSchema = v.picklist(LANGUAGE_CHOICES);
 
 /**
  * The language of Cadence's pages and context menu.

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { destinationSchema } from '../destinations/schema';
 import {
   count,
   list,
@@ -11,7 +12,6 @@ import {
   text,
 } from './common';
 import { highlightFormData } from './content-script';
-import { destination } from './queue-state';
 
 /** What the service worker accepts, and from which of the extension's own contexts. */
 
@@ -73,6 +73,6 @@ export const BACKGROUND_RULES = {
   // The panel asks the background, which asks the panel's tab's content script.
   'page/find-forms': { accept: { background: ['panel'] }, data: noData },
   'page/highlight-form': { accept: { background: ['panel'] }, data: highlightFormData },
-  'destination/test': { accept: { background: ['options'] }, data: destination },
+  'destination/test': { accept: { background: ['options'] }, data: destinationSchema },
   'page-images/take': { accept: { background: ['panel'] }, data: noData },
 } as const satisfies ReceiverRules;

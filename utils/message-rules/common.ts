@@ -40,21 +40,11 @@ export type ReceiverRules = { [K in keyof ProtocolMap]?: MessageRule<DataOf<K>> 
 export const MAX_HANDOVER_BYTES = 256 * 1024 * 1024;
 /** Larger than any real image side; the panel sends 0 for an original it could not decode. */
 export const MAX_IMAGE_SIDE = 100_000;
-export const MAX_ID_LENGTH = 200;
-const MAX_TEXT_LENGTH = 100_000;
-const MAX_LIST_LENGTH = 10_000;
 /** A right-clicked image's URL may be a whole data: image. */
 export const MAX_IMAGE_URL_LENGTH = 150 * 1024 * 1024;
 
-export const text = v.pipe(v.string(), v.maxLength(MAX_TEXT_LENGTH));
-export const shortText = v.pipe(v.string(), v.maxLength(MAX_ID_LENGTH));
-export const count = v.pipe(v.number(), v.safeInteger(), v.minValue(0));
-/** A size, a delay or a gap computed by the background: finite and not negative, maybe fractional. */
-export const amount = v.pipe(v.number(), v.finite(), v.minValue(0));
-export const time = v.pipe(v.number(), v.finite());
-export const list = <T extends v.GenericSchema>(item: T) => v.pipe(v.array(item), v.maxLength(MAX_LIST_LENGTH));
-
-export const nameValue = v.object({ name: text, value: text });
+export { amount, count, list, shortText, text, time } from '../bounded-schemas';
+export { nameValueSchema as nameValue } from '../destinations/schema';
 
 /** A message without data: `sendMessage(type, undefined)`. */
 export const noData = v.undefined();

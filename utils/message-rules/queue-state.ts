@@ -1,59 +1,17 @@
 import * as v from 'valibot';
-import { HTTP_METHODS } from '../destinations/model';
+import { destinationSnapshotSchema } from '../destinations/schema';
 import { PACE_MODES } from '../pacing/pace';
-import { amount, count, list, nameValue, shortText, text, time } from './common';
+import { amount, count, list, shortText, text, time } from './common';
 
-// The queue's state as the background reports it (items, plan) and the
-// destinations inside it: received by the extension's pages, and by the
-// background where a page sends a destination to test.
+// The queue's state as the background reports it (items, plan): received by
+// the extension's pages.
 
 export const pacingMode = v.picklist(PACE_MODES);
 
-// Destinations and queue state below come from storage and IndexedDB, where a
-// row written by an earlier version may carry a field this one dropped: those
-// objects are not strict (unknown keys are left out of the parsed data), while
-// what a page hands in (hand-over, command, claim) is.
-
-const destinationBody = v.variant('kind', [
-  v.object({ kind: v.literal('multipart'), fileField: text, fields: list(nameValue) }),
-  v.object({ kind: v.literal('binary') }),
-  v.object({ kind: v.literal('json'), template: text }),
-  v.object({ kind: v.literal('form-urlencoded'), fields: list(nameValue) }),
-]);
-
-const destinationSpecEntries = {
-  url: text,
-  method: v.picklist(HTTP_METHODS),
-  body: destinationBody,
-  headers: list(nameValue),
-  sendCookies: v.boolean(),
-  reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
-  successStatuses: text,
-};
-
-const destinationPacing = v.object({
-  mode: pacingMode,
-  delayMs: amount,
-  concurrency: count,
-  adaptiveFloorMs: amount,
-  maxRetries: count,
-});
-
-export const destination = v.object({
-  ...destinationSpecEntries,
-  id: shortText,
-  name: text,
-  pacing: v.nullable(destinationPacing),
-  compressionPresetId: v.nullable(shortText),
-  transparentAs: v.picklist(['webp', 'png']),
-});
-
-const destinationSnapshot = v.object({
-  ...destinationSpecEntries,
-  id: shortText,
-  name: text,
-  pacing: v.optional(v.nullable(destinationPacing)),
-});
+// Queue state comes from IndexedDB, where a row written by an earlier version
+// may carry a field this one dropped: these objects are not strict (unknown
+// keys are left out of the parsed data), while what a page hands in
+// (hand-over, command, claim) is. Destinations: utils/destinations/schema.ts.
 
 const failureKind = v.picklist(['reset', 'timeout', 'http', 'unreadable', 'file', 'permission', 'cancelled']);
 
@@ -84,7 +42,7 @@ export const queueItem = v.object({
   size: amount,
   width: amount,
   height: amount,
-  destination: destinationSnapshot,
+  destination: destinationSnapshotSchema,
   destinationKey: shortText,
   idempotencyKey: shortText,
   status: v.picklist(['queued', 'uploading', 'done', 'failed', 'cancelled']),

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { amount, count } from '../bounded-schemas';
 
 /**
  * The pace of uploads, one shape for the global setting, a destination's own
@@ -42,6 +43,19 @@ export const paceSchema = v.object({
 });
 
 export type Pace = v.InferOutput<typeof paceSchema>;
+/**
+ * A pace as stored or reported (a destination's, a queued item's): the same
+ * keys without the limits, which are the forms' and the settings file's. A
+ * pace an earlier version stored may lie outside today's limits, and a queued
+ * item must still be shown and sent.
+ */
+export const storedPaceSchema = v.object({
+  mode: v.picklist(PACE_MODES),
+  delayMs: amount,
+  concurrency: count,
+  adaptiveFloorMs: amount,
+  maxRetries: count,
+} satisfies Record<keyof Pace, v.GenericSchema<unknown, unknown>>);
 export type PaceMode = Pace['mode'];
 
 /** 20 s between uploads: gentle enough for big batches to a server nobody asked (docs/pacing.md). */

@@ -1,0 +1,52 @@
+import * as v from 'valibot';
+import { list, shortText, text } from '../bounded-schemas';
+import { TRANSPARENT_AS } from '../compress/presets';
+import { storedPaceSchema } from '../pacing/pace';
+import { HTTP_METHODS } from './model';
+
+/**
+ * The shape of a destination (model.ts), one schema for every place one
+ * arrives from outside the code: a message (utils/message-rules/), a queued
+ * item read back, the settings file (utils/settings-transfer.ts). Shape only:
+ * whether it would work is `validateDestination`'s question.
+ *
+ * Not strict: a destination stored by an earlier version may carry a field
+ * this one dropped; unknown keys are left out of the parsed data.
+ */
+
+export const nameValueSchema = v.object({ name: text, value: text });
+
+export const destinationBodySchema = v.variant('kind', [
+  v.object({ kind: v.literal('multipart'), fileField: text, fields: list(nameValueSchema) }),
+  v.object({ kind: v.literal('binary') }),
+  v.object({ kind: v.literal('json'), template: text }),
+  v.object({ kind: v.literal('form-urlencoded'), fields: list(nameValueSchema) }),
+]);
+
+const destinationSpecEntries = {
+  url: text,
+  method: v.picklist(HTTP_METHODS),
+  body: destinationBodySchema,
+  headers: list(nameValueSchema),
+  sendCookies: v.boolean(),
+  reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
+  successStatuses: text,
+};
+
+/** A saved destination (`Destination`). */
+export const destinationSchema = v.object({
+  ...destinationSpecEntries,
+  id: shortText,
+  name: text,
+  pacing: v.nullable(storedPaceSchema),
+  compressionPresetId: v.nullable(shortText),
+  transparentAs: v.picklist(TRANSPARENT_AS),
+});
+
+/** What a queued item keeps of its destination (`DestinationSnapshot`). */
+export const destinationSnapshotSchema = v.object({
+  ...destinationSpecEntries,
+  id: shortText,
+  name: text,
+  pacing: v.optional(v.nullable(storedPaceSchema)),
+});
