@@ -1,12 +1,14 @@
+import { storage } from 'wxt/utils/storage';
 import type { TransparentAs } from './compress/presets';
 import type { Destination } from './destinations/model';
-import { destinationsSetting } from './settings';
 
 /**
  * A saved destination as the panel and the popup see it: enough to name it,
  * check access to its origin and pick its preset, and nothing secret (no
  * header, no body field, no query string, no user name or password in the
- * URL). Those pages read destinations only through this file.
+ * URL). Those pages read destinations only through this file, which reads
+ * only the summaries the background derives from the saved destinations
+ * (entrypoints/background/destinations.ts): no secret is ever in their memory.
  */
 export interface DestinationSummary {
   id: string;
@@ -39,11 +41,20 @@ export function summarizeDestination(destination: Destination): DestinationSumma
   return { id, name, accessUrl, compressionPresetId, transparentAs };
 }
 
-export async function readDestinationSummaries(): Promise<DestinationSummary[]> {
-  return (await destinationsSetting.getValue()).map(summarizeDestination);
+/**
+ * The saved destinations' summaries, kept by the background whenever the
+ * destinations change: derived, never edited; what the panel and popup read.
+ * @default []
+ */
+export const destinationSummariesSetting = storage.defineItem<DestinationSummary[]>('local:destinationSummaries', {
+  fallback: [],
+});
+
+export function readDestinationSummaries(): Promise<DestinationSummary[]> {
+  return destinationSummariesSetting.getValue();
 }
 
 /** Calls `onChange` with the summaries whenever the saved destinations change; returns the remover. */
 export function watchDestinationSummaries(onChange: (summaries: DestinationSummary[]) => void): () => void {
-  return destinationsSetting.watch((saved) => onChange(saved.map(summarizeDestination)));
+  return destinationSummariesSetting.watch(onChange);
 }

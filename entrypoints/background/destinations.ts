@@ -1,3 +1,4 @@
+import { destinationSummariesSetting, summarizeDestination } from '@/utils/destination-summary';
 import { accessPatternFor, hasAccess, originLabel } from '@/utils/destinations/access';
 import { type Destination, type DestinationSnapshot, snapshotOf } from '@/utils/destinations/model';
 import { snapshotFromPageForm } from '@/utils/destinations/page-form';
@@ -5,6 +6,30 @@ import type { DestinationChoice, DestinationTestResult } from '@/utils/messages'
 import { destinationsSetting, replyTimeoutMsSetting } from '@/utils/settings';
 import { excerpt } from '@/utils/upload/parse-reply';
 import { sendUpload, setTimeoutTimer } from '@/utils/upload/send-request';
+
+/**
+ * Keeps the summaries the panel and popup read (utils/destination-summary.ts)
+ * in step with the saved destinations: now, since a migration or an earlier
+ * version may have written them without, and after every change, whoever
+ * made it. Each refresh re-reads the destinations, one after another, so the
+ * last write is always of the latest list. Returns the remover.
+ */
+export function keepDestinationSummaries(): () => void {
+  let refreshes = Promise.resolve();
+  const refresh = () => {
+    refreshes = refreshes
+      .then(async () => {
+        const summaries = (await destinationsSetting.getValue()).map(summarizeDestination);
+        const stored = await destinationSummariesSetting.getValue();
+        if (JSON.stringify(stored) !== JSON.stringify(summaries)) await destinationSummariesSetting.setValue(summaries);
+      })
+      .catch((error: unknown) => console.warn('Cadence: could not update the destination summaries', error));
+    return refreshes;
+  };
+  void refresh();
+  const stop = destinationsSetting.watch(() => void refresh());
+  return stop;
+}
 
 /** A test waits less than a queued upload: the user is watching the button. */
 export const TEST_UPLOAD_TIMEOUT_MS = 30_000;

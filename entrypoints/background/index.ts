@@ -11,7 +11,7 @@ import type { ItemSource, QueueItem, QueuePlan } from '@/utils/queue/types';
 import { languageSetting, paceSetting, queuePausedSetting, readGlobalPace } from '@/utils/settings';
 import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { createContextMenus, onContextMenuClick } from './context-menu';
-import { resolveDestination, testDestination } from './destinations';
+import { keepDestinationSummaries, resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
 import { claimPanel, isClaimedPanel } from './panel-claims';
 import { openPanelInTab } from './panel-injection';
@@ -51,6 +51,8 @@ export default defineBackground({
       await runner.resume();
       sendMessage('queue/resync', undefined).catch(() => {});
     });
+    // The panel and popup read destinations only as these summaries, which hold no secret.
+    keepDestinationSummaries();
     // A listener here is what makes Chrome start the worker when the browser
     // starts, so a batch cut off by a browser restart goes on by itself.
     browser.runtime.onStartup.addListener(() => {});

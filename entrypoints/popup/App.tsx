@@ -8,7 +8,11 @@ import { SourceGroups } from '@/components/SourceGroups';
 import { StorageUse } from '@/components/StorageUse';
 import { useQueueFeed } from '@/hooks/use-queue-feed';
 import { useSetting } from '@/hooks/use-setting';
-import { type DestinationSummary, readDestinationSummaries } from '@/utils/destination-summary';
+import {
+  type DestinationSummary,
+  readDestinationSummaries,
+  watchDestinationSummaries,
+} from '@/utils/destination-summary';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { sendMessage } from '@/utils/messages';
@@ -35,6 +39,7 @@ export function App() {
 
   useEffect(() => {
     void readDestinationSummaries().then(setDestinations);
+    return watchDestinationSummaries(setDestinations);
   }, []);
 
   useQueueFeed({

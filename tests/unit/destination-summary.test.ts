@@ -1,5 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { keepDestinationSummaries } from '@/entrypoints/background/destinations';
 import { readDestinationSummaries, summarizeDestination } from '@/utils/destination-summary';
 import { destinationsSetting } from '@/utils/settings';
 import { makeDestination } from '../factories/destination';
@@ -35,13 +36,41 @@ describe('what the panel and popup see of a destination', () => {
     expect(summarizeDestination(destination).accessUrl).toBe('https://{random:a|b}.example/{random:x?y}/up');
   });
 
-  it('reads the saved destinations as summaries', async () => {
+  it('the background keeps the summaries in step with the saved destinations; no secret reaches what pages read', async () => {
+    const stop = keepDestinationSummaries();
     await destinationsSetting.setValue([
       makeDestination({ id: 'a', headers: [{ name: 'X-Key', value: SECRET }] }),
-      makeDestination({ id: 'b' }),
+      makeDestination({ id: 'b', url: `https://img.example/up?key=${SECRET}` }),
     ]);
-    const summaries = await readDestinationSummaries();
-    expect(summaries.map((summary) => summary.id)).toEqual(['a', 'b']);
-    expect(JSON.stringify(summaries)).not.toContain(SECRET);
+    await vi.waitFor(async () =>
+      expect((await readDestinationSummaries()).map((summary) => summary.id)).toEqual(['a', 'b']),
+    );
+    await destinationsSetting.setValue([makeDestination({ id: 'c', name: 'Renamed' })]);
+    await vi.waitFor(async () =>
+      expect((await readDestinationSummaries()).map((summary) => summary.name)).toEqual(['Renamed']),
+    );
+    await destinationsSetting.setValue([
+      makeDestination({ id: 'd', body: { kind: 'json', template: `{"k":"${SECRET}"}` } }),
+    ]);
+    await vi.waitFor(async () =>
+      expect((await readDestinationSummaries()).map((summary) => summary.id)).toEqual(['d']),
+    );
+    stop();
+    // Everything the panel and popup can read: the summaries' storage key, which is all they read of destinations.
+    const stored = await fakeBrowser.storage.local.get('destinationSummaries');
+    expect(JSON.stringify(stored)).not.toContain(SECRET);
+    expect(JSON.stringify(stored)).toContain('"d"');
+  });
+
+  it('summaries written before the background ran (an upgrade, a migration) are brought in step when it starts', async () => {
+    await destinationsSetting.setValue([makeDestination({ id: 'a', headers: [{ name: 'X-Key', value: SECRET }] })]);
+    expect(await readDestinationSummaries()).toEqual([]);
+    const stop = keepDestinationSummaries();
+    await vi.waitFor(async () =>
+      expect((await readDestinationSummaries()).map((summary) => summary.id)).toEqual(['a']),
+    );
+    stop();
+    expect(JSON.stringify(await fakeBrowser.storage.local.get(null))).toContain(SECRET);
+    expect(JSON.stringify(await readDestinationSummaries())).not.toContain(SECRET);
   });
 });
