@@ -1,16 +1,6 @@
 import * as v from 'valibot';
-import { destinationSchema } from '../destinations/schema';
-import {
-  count,
-  list,
-  MAX_HANDOVER_BYTES,
-  MAX_IMAGE_SIDE,
-  nameValue,
-  noData,
-  type ReceiverRules,
-  shortText,
-  text,
-} from './common';
+import { destinationSchema, nameValueSchema } from '../destinations/schema';
+import { count, list, MAX_HANDOVER_BYTES, MAX_IMAGE_SIDE, noData, type ReceiverRules, shortText, text } from './common';
 import { highlightFormData } from './content-script';
 
 /** What the service worker accepts, and from which of the extension's own contexts. */
@@ -21,7 +11,7 @@ const pageForm = v.strictObject({
   action: text,
   method: shortText,
   fileField: text,
-  fields: list(nameValue),
+  fields: list(nameValueSchema),
 });
 
 const destinationChoice = v.variant('kind', [

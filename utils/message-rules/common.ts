@@ -44,7 +44,6 @@ export const MAX_IMAGE_SIDE = 100_000;
 export const MAX_IMAGE_URL_LENGTH = 150 * 1024 * 1024;
 
 export { amount, count, list, shortText, text, time } from '../bounded-schemas';
-export { nameValueSchema as nameValue } from '../destinations/schema';
 
 /** A message without data: `sendMessage(type, undefined)`. */
 export const noData = v.undefined();
