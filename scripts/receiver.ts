@@ -134,7 +134,7 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
     const url = new URL(request.url ?? '/', 'http://receiver');
     if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
     if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
-    // Reply variants for destinations (issue 3): same upload handling, other reply shapes.
+    // Other reply shapes for destinations to read (nested JSON, plain text, Location, no URL): same upload handling.
     const variant = REPLY_VARIANTS[url.pathname];
     if (request.method === 'POST' && variant) return receiveUpload(request, response, variant);
     if (request.method === 'PUT' && url.pathname.startsWith('/raw/')) return receiveRaw(request, response, url);
