@@ -54,6 +54,10 @@ export default defineConfig({
       'contextMenus', // "Upload here"
       'alarms', // wakes a stopped service worker while uploads are pending
       'unlimitedStorage', // queued images live in IndexedDB until uploaded
+      // Chrome: an offscreen document compresses images whose panel was closed before it
+      // compressed them (a service worker cannot run the compression workers). No install
+      // warning. Firefox's event page compresses them itself.
+      ...(browser === 'firefox' ? [] : ['offscreen']),
     ],
     // Destination origins are asked for when a destination is saved (or a page's
     // form chosen), in the user's click; nothing is granted at install.

@@ -21,6 +21,12 @@ const STATUS_TEXT: Record<RowStatus, MessageKey> = {
   cancelled: 'statusCancelled',
 };
 
+const SEND_TEXT: Record<NonNullable<PanelRow['sendable']>['action'], MessageKey> = {
+  'send-anyway': 'sendAnyway',
+  'send-original': 'sendOriginal',
+  'try-again': 'tryAgain',
+};
+
 const NOTE_TEXT: Record<KeptOriginalReason, MessageKey> = {
   'not-smaller': 'sentOriginal',
   'original-preset': 'noteOriginalPreset',
@@ -183,7 +189,7 @@ export const ItemRow = memo(function ItemRow({
         )}
         {row.sendable && onSend && (
           <button type="button" data-testid="send-anyway" onClick={() => onSend(row.id)}>
-            {t(row.sendable.action === 'send-anyway' ? 'sendAnyway' : 'sendOriginal')}
+            {t(SEND_TEXT[row.sendable.action])}
           </button>
         )}
       </div>

@@ -21,12 +21,13 @@ export interface GuardEnvironment {
   isClaimedPanel?(sender: chrome.runtime.MessageSender): Promise<boolean>;
 }
 
-/** The extension's own pages, by path; any other page of ours (none today) is 'foreign'. */
+/** The extension's own pages, by path; any other page of ours (the bench page) is 'foreign'. */
 const PAGE_CONTEXTS: Record<string, SenderContext> = {
   '/background.js': 'background',
   '/popup.html': 'popup',
   '/options.html': 'options',
   '/panel.html': 'unclaimed-panel',
+  '/offscreen.html': 'offscreen',
 };
 
 /**

@@ -1,4 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { CompressionPlan } from './compress/presets';
 import type { Destination } from './destinations/model';
 import type { PageForm } from './destinations/page-form';
 import type { PageImageResult } from './page-images/fetch-image';
@@ -32,6 +33,40 @@ export interface HandOver {
   destination: DestinationChoice;
 }
 
+/** CompressionPlan with its intersection spelled out, so its run-time schema can match it exactly (message-schemas.ts). */
+export type PlanData = CompressionPlan extends infer Plan
+  ? Plan extends unknown
+    ? { [K in keyof Plan]: Plan[K] }
+    : never
+  : never;
+
+/** An image the user just added, handed over before it is compressed (see WaitingOriginal). */
+export interface OriginalHandOver {
+  /** The panel's row id; the compressed hand-over and the queue item keep it. */
+  id: string;
+  /** The original as the user chose it: crosses by structured clone. */
+  file: File;
+  plan: PlanData;
+  destination: DestinationChoice;
+  /** The sending page's background link id (utils/background-link.ts): it compresses the image while it lives. */
+  owner: string;
+}
+
+/** The compressed version of a waiting original; everything else the queue item needs is stored with the original. */
+export interface CompressedHandOver {
+  id: string;
+  file: File;
+  width: number;
+  height: number;
+}
+
+/** A waiting original given to the page that compresses it in place of the page that added it. */
+export interface ClaimedOriginal {
+  id: string;
+  file: File;
+  plan: CompressionPlan;
+}
+
 /** An item changed state; sent by the background the moment it happens. */
 export interface ItemChanged {
   item: QueueItem;
@@ -52,8 +87,31 @@ export interface ProtocolMap {
    * claimed panel. Every other panel message is refused until then.
    */
   'panel/claim'(request: { token: string }): boolean;
-  /** panel -> background. Resolves once the item and its bytes are in IndexedDB. */
+  /**
+   * panel -> background. Resolves once the item and its bytes are in IndexedDB.
+   * Idempotent by id: sent again, it returns the item already stored.
+   */
   'queue/add'(handOver: HandOver): QueueItem;
+  /**
+   * panel -> background. The original the moment it is added; resolves once it is in
+   * IndexedDB, from where the queue is answerable for it. Idempotent by id.
+   */
+  'queue/add-original'(original: OriginalHandOver): void;
+  /**
+   * panel, offscreen -> background. The compressed version of a waiting original:
+   * stored as a queue item, and the original dropped, in one transaction.
+   * Idempotent by id.
+   */
+  'queue/add-compressed'(compressed: CompressedHandOver): QueueItem;
+  /** panel -> background. The panel keeps this image itself (held over the cap, or unreadable): drop its original. */
+  'queue/drop-original'(request: { id: string }): void;
+  /**
+   * offscreen -> background. The next waiting original no live page is
+   * compressing, now owned by the asking page; null when none is left.
+   */
+  'originals/claim'(request: { owner: string }): ClaimedOriginal | null;
+  /** offscreen -> background. This original could not be compressed to be sent (over the cap, unreadable): keep it, unsent. */
+  'originals/set-aside'(request: { id: string; reason: string }): void;
   /** panel, popup -> background. The batch as the store has it now. */
   'queue/get'(): QueueSnapshot;
   /** popup -> background. Mount the panel in that tab (the popup's "Upload on this page"). */

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { withoutSecrets } from '@/utils/destinations/model';
+import { HandOverRefusedError, refuseWhenFull } from '@/utils/hand-over';
 import { guardedReceiver } from '@/utils/message-guard';
 import { BACKGROUND_RULES } from '@/utils/message-rules/background';
 import { type HandOver, sendMessage } from '@/utils/messages';
@@ -13,9 +14,11 @@ import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { createContextMenus, onContextMenuClick } from './context-menu';
 import { keepDestinationSummaries, resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
+import { createPageLinks } from './page-links';
 import { claimPanel, isClaimedPanel } from './panel-claims';
 import { openPanelInTab } from './panel-injection';
 import { uploadImageFromPage } from './upload-image';
+import { createWaitingOriginals, ORPHAN_GRACE_MS, openOffscreenCompressor } from './waiting-originals';
 
 /** Done rows kept for the list and export; older ones go when new items arrive. */
 const MAX_KEPT_RESULTS = 1000;
@@ -27,6 +30,35 @@ export default defineBackground({
   main() {
     const storePromise = openQueueStore();
     const keepAlive = createKeepAlive();
+    // Pending work is queued uploads or originals still waiting to be compressed: either keeps
+    // the worker awake, arms its alarm and has open Cadence pages bring it back if it stops.
+    // Uploads are unknown (null) until the runner first looked: publishing before that would clear the alarm.
+    const pending = { uploads: null as boolean | null, wakeAt: null as number | null, originals: false };
+    const publishPending = () => {
+      if (pending.uploads === null) return;
+      const any = pending.uploads || pending.originals;
+      keepAlive.update(any, pending.wakeAt);
+      pageLinks.setPending(any);
+    };
+    const pageLinks = createPageLinks(() => void originals.adoptOrphans());
+    // Firefox compresses orphans in this very page (compressHere), under this owner.
+    const EVENT_PAGE_OWNER = `event-page:${crypto.randomUUID()}`;
+    let compressingHere: Promise<void> | undefined;
+    const originals = createWaitingOriginals({
+      store: storePromise,
+      isLive: (owner) => (owner === EVENT_PAGE_OWNER && compressingHere !== undefined) || pageLinks.isLive(owner),
+      onWaitingChange(waiting) {
+        pending.originals = waiting;
+        publishPending();
+      },
+      async onQueued(item) {
+        const runner = await runnerPromise;
+        broadcastItemChanged(item, runner.plan);
+        void runner.pump();
+      },
+      beforeQueue: async () => broadcastItemsRemoved(await (await storePromise).pruneDone(MAX_KEPT_RESULTS)),
+      startCompressing: import.meta.env.FIREFOX ? compressHere : openOffscreenCompressor,
+    });
     const runnerPromise = storePromise.then(
       (store) =>
         new QueueRunner({
@@ -40,7 +72,11 @@ export default defineBackground({
           hasOriginAccess: (url) => browser.permissions.contains({ origins: [`${new URL(url).origin}/*`] }),
           notify: broadcastItemChanged,
           onPlanChange: broadcastPlanChanged,
-          onPendingChange: keepAlive.update,
+          onPendingChange(uploads, wakeAt) {
+            pending.uploads = uploads;
+            pending.wakeAt = wakeAt;
+            publishPending();
+          },
         }),
     );
     // Every wake (startup, alarm, message, menu click) starts this module
@@ -53,6 +89,9 @@ export default defineBackground({
     });
     // The panel and popup read destinations only as these summaries, which hold no secret.
     keepDestinationSummaries();
+    // Originals whose page did not link up again once this worker started are orphans.
+    void originals.recount();
+    setTimeout(() => void originals.adoptOrphans(), ORPHAN_GRACE_MS);
     // A listener here is what makes Chrome start the worker when the browser
     // starts, so a batch cut off by a browser restart goes on by itself.
     browser.runtime.onStartup.addListener(() => {});
@@ -74,7 +113,9 @@ export default defineBackground({
     // the countdown line shows it, and an item already waiting gets the new pause.
     paceSetting.watch(() => void runnerPromise.then((runner) => runner.pump()));
     browser.alarms.onAlarm.addListener((alarm) => {
-      if (alarm.name === WAKE_ALARM) void runnerPromise.then((runner) => runner.pump());
+      if (alarm.name !== WAKE_ALARM) return;
+      void runnerPromise.then((runner) => runner.pump());
+      void originals.adoptOrphans();
     });
 
     // Every handler sits behind the guard (utils/message-guard.ts): it runs only for
@@ -90,6 +131,13 @@ export default defineBackground({
       void runner.pump();
       return forDisplay(item);
     });
+    messages.on('queue/add-original', async ({ data, sender }) => {
+      await originals.addOriginal(data, sourceOf(sender.tab));
+    });
+    messages.on('queue/add-compressed', async ({ data }) => forDisplay(await originals.addCompressed(data)));
+    messages.on('queue/drop-original', async ({ data }) => originals.drop(data.id));
+    messages.on('originals/claim', async ({ data }) => originals.claim(data.owner));
+    messages.on('originals/set-aside', async ({ data }) => originals.setAside(data.id, data.reason));
     messages.on('queue/clear-finished', async () => {
       broadcastItemsRemoved(await (await storePromise).clearFinished());
     });
@@ -128,30 +176,53 @@ export default defineBackground({
       if (sender.tab?.id !== undefined) await sendMessage('panel/unmount', undefined, sender.tab.id);
     });
 
+    /** Firefox: the event page is a page, so it runs the compression workers itself, one run at a time. */
+    function compressHere(): Promise<void> {
+      compressingHere ??= import('@/utils/queue/compress-waiting')
+        .then(({ compressWaiting }) =>
+          compressWaiting({
+            claim: () => originals.claim(EVENT_PAGE_OWNER),
+            deliver: (compressed) => originals.addCompressed(compressed),
+            setAside: (id, reason) => originals.setAside(id, reason),
+          }),
+        )
+        .finally(() => {
+          compressingHere = undefined;
+        });
+      return compressingHere;
+    }
+
     async function addToQueue(handOver: HandOver, source: ItemSource): Promise<QueueItem> {
       // The guard already refused anything but a non-empty File (utils/message-rules/).
       const { file } = handOver;
-      const [destination, store] = await Promise.all([resolveDestination(handOver.destination), storePromise]);
+      const [destination, store] = await Promise.all([
+        resolveDestination(handOver.destination).catch((error: unknown) => {
+          throw new HandOverRefusedError('destination', error instanceof Error ? error.message : String(error));
+        }),
+        storePromise,
+      ]);
       broadcastItemsRemoved(await store.pruneDone(MAX_KEPT_RESULTS));
-      return store.add(
-        {
-          id: handOver.id,
-          name: file.name,
-          type: file.type,
-          originalSize: handOver.originalSize,
-          size: file.size,
-          width: handOver.width,
-          height: handOver.height,
-          destination,
-          destinationKey: destination.id,
-          idempotencyKey: crypto.randomUUID(),
-          status: 'queued',
-          attempts: 0,
-          createdAt: Date.now(),
-          source,
-        },
-        file,
-      );
+      return store
+        .add(
+          {
+            id: handOver.id,
+            name: file.name,
+            type: file.type,
+            originalSize: handOver.originalSize,
+            size: file.size,
+            width: handOver.width,
+            height: handOver.height,
+            destination,
+            destinationKey: destination.id,
+            idempotencyKey: crypto.randomUUID(),
+            status: 'queued',
+            attempts: 0,
+            createdAt: Date.now(),
+            source,
+          },
+          file,
+        )
+        .catch(refuseWhenFull);
     }
   },
 });

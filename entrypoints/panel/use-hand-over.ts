@@ -1,12 +1,15 @@
 import type { Dispatch, StateUpdater } from 'preact/hooks';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { linkToBackground } from '@/utils/background-link';
 import { type CompressedImage, CompressionError } from '@/utils/compress/compress-image';
 import { createCompressorPool } from '@/utils/compress/compressor-pool';
 import type { CompressionPlan } from '@/utils/compress/presets';
 import { formatBytes } from '@/utils/format';
+import { sendUntilAnswered } from '@/utils/hand-over';
 import { t } from '@/utils/i18n';
 import { type DestinationChoice, sendMessage } from '@/utils/messages';
 import { keepNewest, type PanelRow, updateRow } from '@/utils/queue-view/panel-rows';
+import { describeHandOverFailure } from './hand-over-failure';
 
 export interface HandOverSources {
   setRows: Dispatch<StateUpdater<PanelRow[]>>;
@@ -26,13 +29,17 @@ interface Sendable {
   width: number;
   height: number;
   destination: DestinationChoice | null;
+  /** Its original is stored as waiting (queue/add-original): the compressed file alone completes it. */
+  originalKept?: boolean;
 }
 
 /**
- * From files to queue items: compresses (up to the pool's limit at once) and
- * hands each image to the background as soon as it is ready and every
- * earlier one was, so the queue keeps the order the user chose and uploading
- * starts while the rest compress. `addFiles` and `sendHeld` are the same
+ * From files to queue items: hands each original over at once (from then on
+ * the queue is answerable for it, docs/architecture.md#where-hand-over-begins),
+ * compresses (up to the pool's limit at once) and hands each compressed image
+ * over as soon as it is ready and every earlier one was, so the queue keeps
+ * the order the user chose and uploading starts while the rest compress.
+ * Every hand-over is sent again while the worker is away (idempotent by id). `addFiles` and `sendHeld` are the same
  * functions for the panel's whole life (a paste listener set up once and
  * memoized rows call them).
  */
@@ -44,7 +51,16 @@ export function useHandOver(sources: HandOverSources): {
   latest.current = sources;
   // Made once: its workers start on the first image and live as long as the panel.
   const [pool] = useState(createCompressorPool);
-  useEffect(() => () => pool.dispose(), []);
+  // Brings a stopped worker back while work is pending, and tells the background this panel
+  // still compresses the originals it handed over (utils/background-link.ts).
+  const [link] = useState(() => linkToBackground());
+  useEffect(
+    () => () => {
+      pool.dispose();
+      link.close();
+    },
+    [],
+  );
   // Every hand-over waits for the one before it: the queue's order is the order of this chain.
   const handingOver = useRef<Promise<void>>(Promise.resolve());
   const inOrder = (step: () => Promise<void>) => {
@@ -54,18 +70,54 @@ export function useHandOver(sources: HandOverSources): {
     latest.current.setRows((current) => updateRow(current, id, patch));
 
   /** The one step that gives an image to the background's queue. */
-  async function handOver({ id, originalSize, file, width, height, destination }: Sendable) {
+  async function handOver({ id, originalSize, file, width, height, destination, originalKept }: Sendable) {
     if (!destination) {
       update(id, { phase: 'error', error: t('errorHandOver', t('noDestinationChosen')) });
       return;
     }
     try {
-      const item = await sendMessage('queue/add', { destination, id, file, originalSize, width, height });
+      // Sent again while the worker is away (stopped mid-reply, or starting): idempotent by id.
+      const item = await sendUntilAnswered(() =>
+        originalKept
+          ? sendMessage('queue/add-compressed', { id, file, width, height })
+          : sendMessage('queue/add', { destination, id, file, originalSize, width, height }),
+      );
       latest.current.setRows((current) => keepNewest(current, item));
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      update(id, { phase: 'error', error: t('errorHandOver', reason) });
+      update(id, {
+        phase: 'error',
+        error: describeHandOverFailure(error),
+        sendable: { file, width, height, action: 'try-again' },
+      });
     }
+  }
+
+  /**
+   * Hands the original over before it is compressed. False when it could not
+   * be kept: the compressed image is then handed over whole (queue/add),
+   * which names the refusal in its row.
+   */
+  async function keepOriginal(
+    id: string,
+    file: File,
+    plan: Promise<CompressionPlan>,
+    destination: DestinationChoice | null,
+  ): Promise<boolean> {
+    if (!destination || file.size === 0) return false;
+    try {
+      const resolved = await plan;
+      await sendUntilAnswered(() =>
+        sendMessage('queue/add-original', { id, file, plan: resolved, destination, owner: link.id }),
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** This panel keeps the image (held, or unreadable) until the user's word: the queue need not. */
+  function dropOriginal(id: string) {
+    void sendUntilAnswered(() => sendMessage('queue/drop-original', { id })).catch(() => {});
   }
 
   async function afterCompression(
@@ -73,6 +125,7 @@ export function useHandOver(sources: HandOverSources): {
     original: File,
     compressed: CompressedImage,
     destination: DestinationChoice | null,
+    originalKept: boolean,
   ) {
     const summary = {
       size: compressed.file.size,
@@ -83,6 +136,7 @@ export function useHandOver(sources: HandOverSources): {
     };
     if (compressed.overCapBytes !== undefined) {
       // Never sent silently over the cap: the row waits for the user's word.
+      if (originalKept) dropOriginal(id);
       update(id, {
         phase: 'held',
         progress: undefined,
@@ -100,7 +154,7 @@ export function useHandOver(sources: HandOverSources): {
       compressed: summary,
     });
     const { file, width, height } = compressed;
-    await handOver({ id, originalSize: original.size, file, width, height, destination });
+    await handOver({ id, originalSize: original.size, file, width, height, destination, originalKept });
   }
 
   function showCompressionError(id: string, original: File, error: unknown) {
@@ -123,8 +177,10 @@ export function useHandOver(sources: HandOverSources): {
     latest.current.setRows((current) => [...current, ...drafts]);
     const plan = latest.current.compressionPlan();
     const destination = latest.current.destination();
+    link.ensure();
     drafts.forEach((draft, index) => {
       const original = files[index] as File;
+      const originalKept = keepOriginal(draft.id, original, plan, destination);
       const compressed = plan.then((resolved) =>
         pool.compress(original, resolved, (progress) => update(draft.id, { progress })),
       );
@@ -135,8 +191,12 @@ export function useHandOver(sources: HandOverSources): {
       );
       inOrder(async () => {
         const settled = await outcome;
-        if ('error' in settled) showCompressionError(draft.id, original, settled.error);
-        else await afterCompression(draft.id, original, settled.result, destination);
+        const kept = await originalKept;
+        if ('error' in settled) {
+          // The row shows the problem and what the user can still do; the queue keeps nothing unsendable.
+          if (kept) dropOriginal(draft.id);
+          showCompressionError(draft.id, original, settled.error);
+        } else await afterCompression(draft.id, original, settled.result, destination, kept);
       });
     });
   }, []);

@@ -7,7 +7,15 @@ import { BUILT_EXTENSION_DIR } from '../../scripts/lib/browser';
  * Every permission Cadence asks for at install, in one place (README
  * "Permissions" says why each is needed). A new one must be added here on purpose.
  */
-const EXPECTED_PERMISSIONS = ['activeTab', 'alarms', 'contextMenus', 'scripting', 'storage', 'unlimitedStorage'];
+const EXPECTED_PERMISSIONS = [
+  'activeTab',
+  'alarms',
+  'contextMenus',
+  'offscreen',
+  'scripting',
+  'storage',
+  'unlimitedStorage',
+];
 
 interface Manifest {
   permissions?: string[];

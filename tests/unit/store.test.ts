@@ -1,6 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
 import { openQueueStore, QueueFullError } from '@/utils/queue/store';
+import type { WaitingOriginal } from '@/utils/queue/waiting-original';
+import { makeSnapshot } from '../factories/destination';
 import { makeQueueItem, withoutSeq } from '../factories/queue-item';
+
+function makeOriginal(id: string, createdAt: number): WaitingOriginal {
+  return {
+    id,
+    file: new File(['original bytes'], `${id}.jpg`, { type: 'image/jpeg' }),
+    plan: { kind: 'original', keepMetadata: false },
+    destination: makeSnapshot(),
+    source: {},
+    owner: 'panel-1',
+    createdAt,
+  };
+}
 
 const freshStore = () => openQueueStore(`test-${crypto.randomUUID()}`);
 
@@ -22,14 +36,45 @@ describe('queue store (IndexedDB)', () => {
     expect(new Uint8Array(await (blob as Blob).arrayBuffer())).toEqual(bytes);
   });
 
-  it('refuses a second item with the same id and keeps the first intact', async () => {
+  it('a second hand-over with the same id gets the first item back and stores nothing twice', async () => {
     const store = await freshStore();
-    await store.add(withoutSeq(makeQueueItem({ id: 'dup', name: 'original.jpg' })), new Blob(['a']));
-    await expect(
-      store.add(withoutSeq(makeQueueItem({ id: 'dup', name: 'other.jpg' })), new Blob(['b'])),
-    ).rejects.toThrow();
+    const first = await store.add(withoutSeq(makeQueueItem({ id: 'dup', name: 'original.jpg' })), new Blob(['a']));
+    const again = await store.add(withoutSeq(makeQueueItem({ id: 'dup', name: 'other.jpg' })), new Blob(['b']));
+    expect(again).toEqual(first);
+    expect(await store.list()).toHaveLength(1);
     expect((await store.get('dup'))?.name).toBe('original.jpg');
     expect(await (await store.getBlob('dup'))?.text()).toBe('a');
+  });
+
+  it('keeps an original until its compressed version is stored, then drops it in the same step', async () => {
+    const store = await freshStore();
+    expect(await store.addOriginal(makeOriginal('w', 1))).toBe(true);
+    expect(await store.countOriginals()).toBe(1);
+    expect(await (await store.getOriginal('w'))?.file.text()).toBe('original bytes');
+    await store.add(withoutSeq(makeQueueItem({ id: 'w' })), new Blob(['small']));
+    expect(await store.countOriginals()).toBe(0);
+    expect(await (await store.getBlob('w'))?.text()).toBe('small');
+  });
+
+  it('takes an original once: not again, and not for an id already queued', async () => {
+    const store = await freshStore();
+    expect(await store.addOriginal(makeOriginal('twice', 1))).toBe(true);
+    expect(await store.addOriginal(makeOriginal('twice', 2))).toBe(false);
+    expect((await store.getOriginal('twice'))?.createdAt).toBe(1);
+    await store.add(withoutSeq(makeQueueItem({ id: 'queued' })), new Blob(['q']));
+    expect(await store.addOriginal(makeOriginal('queued', 3))).toBe(false);
+    expect(await store.countOriginals()).toBe(1);
+  });
+
+  it('lists originals in the order they were added, and updates and drops them', async () => {
+    const store = await freshStore();
+    await store.addOriginal(makeOriginal('late', 20));
+    await store.addOriginal(makeOriginal('early', 10));
+    expect((await store.listOriginals()).map((original) => original.id)).toEqual(['early', 'late']);
+    await store.updateOriginal('late', { owner: 'offscreen', setAside: 'over-cap' });
+    expect(await store.getOriginal('late')).toMatchObject({ owner: 'offscreen', setAside: 'over-cap' });
+    await store.dropOriginal('early');
+    expect((await store.listOriginals()).map((original) => original.id)).toEqual(['late']);
   });
 
   it('updates a row in place and deletes bytes on request', async () => {

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { OUTPUT_FORMATS, TRANSPARENT_AS } from '../compress/presets';
 import { destinationSchema, nameValueSchema } from '../destinations/schema';
 import { count, list, MAX_HANDOVER_BYTES, MAX_IMAGE_SIDE, noData, type ReceiverRules, shortText, text } from './common';
 import { highlightFormData } from './content-script';
@@ -36,6 +37,31 @@ const handOver = v.strictObject({
   destination: destinationChoice,
 });
 
+const imageSide = v.pipe(count, v.maxValue(MAX_IMAGE_SIDE));
+
+const compressionPlan = v.variant('kind', [
+  v.strictObject({ kind: v.literal('original'), keepMetadata: v.boolean() }),
+  v.strictObject({
+    kind: v.literal('compress'),
+    keepMetadata: v.boolean(),
+    transparentAs: v.picklist(TRANSPARENT_AS),
+    maxSide: v.pipe(count, v.minValue(1), v.maxValue(MAX_IMAGE_SIDE)),
+    maxBytes: v.pipe(count, v.minValue(1)),
+    format: v.picklist(OUTPUT_FORMATS),
+    quality: v.pipe(v.number(), v.minValue(0.01), v.maxValue(1)),
+  }),
+]);
+
+const originalHandOver = v.strictObject({
+  id: shortText,
+  file: handedOverFile,
+  plan: compressionPlan,
+  destination: destinationChoice,
+  owner: shortText,
+});
+
+const compressedHandOver = v.strictObject({ id: shortText, file: handedOverFile, width: imageSide, height: imageSide });
+
 const queueCommand = v.variant('kind', [
   v.strictObject({ kind: v.literal('pause') }),
   v.strictObject({ kind: v.literal('resume') }),
@@ -52,6 +78,14 @@ export const BACKGROUND_RULES = {
     data: v.strictObject({ token: shortText }),
   },
   'queue/add': { accept: { background: ['panel'] }, data: handOver },
+  'queue/add-original': { accept: { background: ['panel'] }, data: originalHandOver },
+  'queue/add-compressed': { accept: { background: ['panel', 'offscreen'] }, data: compressedHandOver },
+  'queue/drop-original': { accept: { background: ['panel'] }, data: v.strictObject({ id: shortText }) },
+  'originals/claim': { accept: { background: ['offscreen'] }, data: v.strictObject({ owner: shortText }) },
+  'originals/set-aside': {
+    accept: { background: ['offscreen'] },
+    data: v.strictObject({ id: shortText, reason: text }),
+  },
   'queue/get': { accept: { background: ['panel', 'popup'] }, data: noData },
   'panel/open': {
     accept: { background: ['popup'] },

@@ -15,6 +15,8 @@ export type SenderContext =
   | 'unclaimed-panel'
   | 'popup'
   | 'options'
+  /** The offscreen document that compresses images whose panel went away (Chrome). */
+  | 'offscreen'
   /** Our content script, running in a web page. */
   | 'content-script'
   /** A web page, another extension, or any page of ours not listed above. */

@@ -19,8 +19,11 @@ export interface PanelRow {
   /** Compression progress, 0-1, while compressing. */
   progress?: number;
   error?: string;
-  /** A file the user may still send: over the size cap ('held'), or the original of an image the browser cannot read. */
-  sendable?: { file: File; width: number; height: number; action: 'send-anyway' | 'send-original' };
+  /**
+   * A file the user may still send: over the size cap ('held'), the original of an image the
+   * browser cannot read, or one whose hand-over was refused ('try-again').
+   */
+  sendable?: { file: File; width: number; height: number; action: 'send-anyway' | 'send-original' | 'try-again' };
   item?: QueueItem;
 }
 

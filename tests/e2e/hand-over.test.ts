@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ReceivedUpload } from '../../scripts/receiver';
+import { type Harness, makeSamples, openConfiguredPanel, smallPhotos, startHarness } from './harness';
+import { controlServiceWorker } from './worker-control';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How many queue items each file became: one Idempotency-Key per item, whatever the resends. */
+function itemsPerFile(uploads: readonly ReceivedUpload[]): Map<string, number> {
+  const keys = new Map<string, Set<string>>();
+  for (const upload of uploads) {
+    const seen = keys.get(upload.filename) ?? new Set<string>();
+    seen.add(upload.idempotencyKey ?? 'missing');
+    keys.set(upload.filename, seen);
+  }
+  return new Map([...keys].map(([name, set]) => [name, set.size]));
+}
+
+describe('nothing the user added is lost on the way to the queue', () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness();
+  });
+  afterEach(async () => {
+    await harness?.dispose();
+  });
+
+  it('the worker stopped at the moment of each of 5 hand-overs: 20 of 20 arrive, each queued once', async () => {
+    const samples = await makeSamples(harness, smallPhotos(20, 'handover'));
+    const worker = await controlServiceWorker(harness.browser);
+    const { panel, frame } = await openConfiguredPanel(harness, 0.3);
+    // Paused, so no upload is in flight when the worker stops: any second upload of a file is a second item.
+    await panel.locator('[data-testid=pause]').click();
+    await panel.locator('[data-testid=resume]').waitFor();
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+
+    const caught = new Set<string>();
+    for (let stop = 0; stop < 5; stop += 1) {
+      await worker.waitUntilRunning();
+      // The next row the user sees handing over, caught inside the panel the moment it shows.
+      const id = await frame.evaluate(
+        (already) =>
+          new Promise<string | null>((resolve) => {
+            const find = () =>
+              [...document.querySelectorAll('[data-status=handing-over]')]
+                .map((row) => row.getAttribute('data-item-id') ?? '')
+                .find((candidate) => !already.includes(candidate));
+            const found = find();
+            if (found) return resolve(found);
+            const observer = new MutationObserver(() => {
+              const next = find();
+              if (!next) return;
+              observer.disconnect();
+              resolve(next);
+            });
+            observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+            setTimeout(() => {
+              observer.disconnect();
+              resolve(null);
+            }, 20_000);
+          }),
+        [...caught],
+      );
+      if (id === null) break;
+      await worker.stop();
+      caught.add(id);
+    }
+    expect(caught.size).toBe(5);
+
+    await expect
+      .poll(() => panel.locator('[data-status=compressing], [data-status=handing-over]').count(), { timeout: 60_000 })
+      .toBe(0);
+    // A real refusal would be an error row; a worker that went away is not one.
+    expect(await panel.locator('[data-status=error]').count()).toBe(0);
+    await panel.locator('[data-testid=resume]').click();
+    const uploads = await harness.receiver.waitUntil((replied) => itemsPerFile(replied).size >= samples.length, 90_000);
+    await sleep(1_000);
+    const perFile = itemsPerFile(harness.receiver.uploads);
+    expect([...perFile.keys()].sort()).toEqual(samples.map((sample) => sample.name).sort());
+    expect([...perFile.values()].every((items) => items === 1)).toBe(true);
+    expect(uploads.length).toBeGreaterThanOrEqual(samples.length);
+    expect(harness.receiver.uploads).toHaveLength(samples.length);
+    await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 10_000 }).toBe(samples.length);
+    await worker.dispose();
+  }, 240_000);
+
+  it('20 photos added and the tab closed 1 s later: 20 of 20 arrive', async () => {
+    // Big enough that most are still compressing when the tab goes.
+    const specs = smallPhotos(20, 'closed').map((spec) => ({ ...spec, width: 3200, height: 2400 }));
+    const samples = await makeSamples(harness, specs);
+    const { page, panel } = await openConfiguredPanel(harness, 0.3);
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    await sleep(1_000);
+    const stillCompressing = await panel.locator('[data-status=compressing]').count();
+    await page.close();
+    // Otherwise the test proves nothing: the panel had finished before it went.
+    expect(stillCompressing).toBeGreaterThan(0);
+
+    await harness.receiver.waitUntil((replied) => itemsPerFile(replied).size >= samples.length, 120_000);
+    const perFile = itemsPerFile(harness.receiver.uploads);
+    expect([...perFile.keys()].sort()).toEqual(samples.map((sample) => sample.name).sort());
+    expect([...perFile.values()].every((items) => items === 1)).toBe(true);
+    // Compressed, not sent as the originals: each well under its original size.
+    for (const upload of harness.receiver.uploads) {
+      const original = samples.find((sample) => sample.name === upload.filename);
+      expect(upload.size, upload.filename).toBeLessThan((original?.size ?? 0) * 0.8);
+    }
+  }, 240_000);
+
+  it('the worker stopped mid-upload with the panel open: the upload is sent again within 5 s', async () => {
+    const samples = await makeSamples(harness, smallPhotos(3, 'revive'));
+    const worker = await controlServiceWorker(harness.browser);
+    const { panel } = await openConfiguredPanel(harness, 0.3);
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    await harness.receiver.waitForUploads(1);
+    // Hold the second reply so the worker is stopped while that upload is in flight.
+    harness.receiver.faults.holdReplyMs = 20_000;
+    const interrupted = await new Promise<ReceivedUpload>((resolve) =>
+      harness.receiver.events.once('received', resolve),
+    );
+    await worker.stop();
+    const stoppedAt = Date.now();
+    harness.receiver.faults.holdReplyMs = 0;
+
+    // Nobody but the open panel can wake it this soon: the alarm backstop is 30 s away.
+    const resent = await harness.receiver.waitUntil(
+      (replied) =>
+        replied.some((upload) => upload.idempotencyKey === interrupted.idempotencyKey && upload.arrivedAt > stoppedAt),
+      45_000,
+    );
+    const again = resent.find(
+      (upload) => upload.idempotencyKey === interrupted.idempotencyKey && upload.arrivedAt > stoppedAt,
+    ) as ReceivedUpload;
+    expect(again.arrivedAt - stoppedAt).toBeLessThan(5_000);
+    await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 20_000 }).toBe(samples.length);
+    await worker.dispose();
+  }, 120_000);
+});
