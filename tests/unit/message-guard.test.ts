@@ -32,6 +32,7 @@ const senders = {
   claimedPanel: { id, url: `${base}panel.html`, tab: tab(3), frameId: 7, documentId: claimedDocument },
   pageFramedPanel: { id, url: `${base}panel.html`, tab: tab(3), frameId: 8, documentId: 'framed-by-the-page' },
   popup: { id, url: `${base}popup.html` },
+  offscreen: { id, url: `${base}offscreen.html` },
   options: { id, url: `${base}options.html`, tab: tab(4) },
   contentScript: { id, url: 'https://shop.example/upload', tab: tab(3), frameId: 0 },
   webPage: { url: 'https://evil.example/', tab: tab(3), origin: 'https://evil.example' },
@@ -55,6 +56,24 @@ const handOver = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+const originalHandOver = (overrides: Record<string, unknown> = {}) => ({
+  id: 'row-1',
+  file: image(),
+  plan: {
+    kind: 'compress',
+    keepMetadata: false,
+    transparentAs: 'webp',
+    maxSide: 2048,
+    maxBytes: 1_000_000,
+    format: 'auto',
+    quality: 0.8,
+  },
+  destination: { kind: 'saved', id: 'dest-1' },
+  owner: 'page-1',
+  ...overrides,
+});
+const compressedHandOver = { id: 'row-1', file: image(), width: 640, height: 480 };
+
 const admit = (receiver: ReceiverContext, type: string, data: unknown, sender: Sender) =>
   admitMessage(MESSAGE_RULES, receiver, type as keyof ProtocolMap, data, sender, environment);
 
@@ -65,6 +84,7 @@ describe('who sent a message', () => {
     { case: 'a panel.html a page framed', sender: senders.pageFramedPanel, context: 'unclaimed-panel' },
     { case: 'the popup', sender: senders.popup, context: 'popup' },
     { case: 'the options page', sender: senders.options, context: 'options' },
+    { case: 'the offscreen document', sender: senders.offscreen, context: 'offscreen' },
     { case: 'our content script', sender: senders.contentScript, context: 'content-script' },
     { case: 'a web page', sender: senders.webPage, context: 'foreign' },
     { case: 'another extension', sender: senders.otherExtension, context: 'foreign' },
@@ -101,6 +121,17 @@ describe('the background accepts each message only from the contexts meant to se
     { type: 'queue/add', data: handOver(), sender: senders.pageFramedPanel, accepted: false },
     { type: 'queue/add', data: handOver(), sender: senders.webPage, accepted: false },
     { type: 'queue/clear-finished', data: undefined, sender: senders.pageFramedPanel, accepted: false },
+    { type: 'queue/add-original', data: originalHandOver(), sender: senders.claimedPanel, accepted: true },
+    { type: 'queue/add-original', data: originalHandOver(), sender: senders.pageFramedPanel, accepted: false },
+    { type: 'queue/add-original', data: originalHandOver(), sender: senders.offscreen, accepted: false },
+    { type: 'queue/add-compressed', data: compressedHandOver, sender: senders.claimedPanel, accepted: true },
+    { type: 'queue/add-compressed', data: compressedHandOver, sender: senders.offscreen, accepted: true },
+    { type: 'queue/add-compressed', data: compressedHandOver, sender: senders.popup, accepted: false },
+    { type: 'queue/add-compressed', data: compressedHandOver, sender: senders.contentScript, accepted: false },
+    { type: 'queue/drop-original', data: { id: 'row-1' }, sender: senders.pageFramedPanel, accepted: false },
+    { type: 'originals/claim', data: { owner: 'o' }, sender: senders.offscreen, accepted: true },
+    { type: 'originals/claim', data: { owner: 'o' }, sender: senders.claimedPanel, accepted: false },
+    { type: 'originals/set-aside', data: { id: 'row-1', reason: 'r' }, sender: senders.popup, accepted: false },
     { type: 'panel/claim', data: { token: 't' }, sender: senders.pageFramedPanel, accepted: true },
     { type: 'panel/claim', data: { token: 't' }, sender: senders.contentScript, accepted: false },
     { type: 'panel/open', data: { tabId: 3 }, sender: senders.popup, accepted: true },
@@ -169,6 +200,19 @@ describe('data of the wrong shape never reaches a handler', () => {
     const refused = fromPanel('queue/add', data);
     await expect(refused).rejects.toThrow(MessageRefusedError);
     await expect(refused).rejects.toThrow(new RegExp(`"queue/add": ${where}`));
+  });
+
+  it.each([
+    { case: 'a plan of an unknown kind', data: originalHandOver({ plan: { kind: 'shrink' } }), where: 'plan' },
+    {
+      case: 'a plan with a quality above 1',
+      data: originalHandOver({ plan: { ...originalHandOver().plan, quality: 5 } }),
+      where: 'plan.quality',
+    },
+    { case: 'an original that arrived as {}', data: originalHandOver({ file: {} }), where: 'file' },
+    { case: 'no owner', data: originalHandOver({ owner: undefined }), where: 'owner' },
+  ])('queue/add-original: $case', async ({ data, where }) => {
+    await expect(fromPanel('queue/add-original', data)).rejects.toThrow(new RegExp(`"queue/add-original": ${where}`));
   });
 
   it('a file over the hand-over limit is refused without reading it', async () => {
