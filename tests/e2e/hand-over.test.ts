@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReceivedUpload } from '../../scripts/receiver';
-import { type Harness, makeSamples, openConfiguredPanel, smallPhotos, startHarness } from './harness';
+import {
+  type Harness,
+  makeSamples,
+  openConfiguredPanel,
+  openOptions,
+  smallPhotos,
+  startHarness,
+  waitUntilHandedOver,
+} from './harness';
 import { controlServiceWorker } from './worker-control';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -105,6 +113,31 @@ describe('nothing the user added is lost on the way to the queue', () => {
       const original = samples.find((sample) => sample.name === upload.filename);
       expect(upload.size, upload.filename).toBeLessThan((original?.size ?? 0) * 0.8);
     }
+    // The offscreen document that compressed them closes once it is done, and no original is left stored.
+    const options = await openOptions(harness);
+    await expect
+      .poll(
+        () =>
+          options.evaluate(async () => {
+            const offscreen = await chrome.runtime.getContexts({
+              contextTypes: ['OFFSCREEN_DOCUMENT' as chrome.runtime.ContextType],
+            });
+            const db = await new Promise<IDBDatabase>((resolve, reject) => {
+              const request = indexedDB.open('cadence');
+              request.onsuccess = () => resolve(request.result);
+              request.onerror = () => reject(request.error);
+            });
+            const originals = await new Promise<number>((resolve, reject) => {
+              const request = db.transaction('originals').objectStore('originals').count();
+              request.onsuccess = () => resolve(request.result);
+              request.onerror = () => reject(request.error);
+            });
+            db.close();
+            return { offscreen: offscreen.length, originals };
+          }),
+        { timeout: 10_000 },
+      )
+      .toEqual({ offscreen: 0, originals: 0 });
   }, 240_000);
 
   it('the worker stopped mid-upload with the panel open: the upload is sent again within 5 s', async () => {
@@ -133,6 +166,30 @@ describe('nothing the user added is lost on the way to the queue', () => {
     ) as ReceivedUpload;
     expect(again.arrivedAt - stoppedAt).toBeLessThan(5_000);
     await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 20_000 }).toBe(samples.length);
+    await worker.dispose();
+  }, 120_000);
+
+  it('the worker stopped mid-upload with only the options page open: the upload is sent again within 5 s', async () => {
+    const samples = await makeSamples(harness, smallPhotos(3, 'options'));
+    const worker = await controlServiceWorker(harness.browser);
+    const { page, panel } = await openConfiguredPanel(harness, 0.3);
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    await waitUntilHandedOver(panel);
+    await page.close();
+    await openOptions(harness);
+    await harness.receiver.waitForUploads(1);
+    harness.receiver.faults.holdReplyMs = 20_000;
+    const interrupted = await new Promise<ReceivedUpload>((resolve) =>
+      harness.receiver.events.once('received', resolve),
+    );
+    await worker.stop();
+    const stoppedAt = Date.now();
+    harness.receiver.faults.holdReplyMs = 0;
+
+    const resentAgain = (upload: ReceivedUpload) =>
+      upload.idempotencyKey === interrupted.idempotencyKey && upload.arrivedAt > stoppedAt;
+    const resent = await harness.receiver.waitUntil((replied) => replied.some(resentAgain), 45_000);
+    expect((resent.find(resentAgain) as ReceivedUpload).arrivedAt - stoppedAt).toBeLessThan(5_000);
     await worker.dispose();
   }, 120_000);
 });
