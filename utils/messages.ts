@@ -67,6 +67,22 @@ export interface ClaimedOriginal {
   plan: CompressionPlan;
 }
 
+/**
+ * An orphaned original the offscreen document could not make ready to send
+ * without a person: it becomes a failed item the user can retry (popup,
+ * panel), never an upload nobody agreed to.
+ */
+export interface NotCompressed {
+  id: string;
+  /** over-cap: `file` is the smallest attempt, over the size cap; unreadable: the original is kept as it is. */
+  problem: 'over-cap' | 'unreadable';
+  /** The compressed file, for over-cap. */
+  file?: File;
+  width: number;
+  height: number;
+  detail: string;
+}
+
 /** An item changed state; sent by the background the moment it happens. */
 export interface ItemChanged {
   item: QueueItem;
@@ -110,8 +126,8 @@ export interface ProtocolMap {
    * compressing, now owned by the asking page; null when none is left.
    */
   'originals/claim'(request: { owner: string }): ClaimedOriginal | null;
-  /** offscreen -> background. This original could not be compressed to be sent (over the cap, unreadable): keep it, unsent. */
-  'originals/set-aside'(request: { id: string; reason: string }): void;
+  /** offscreen -> background. This original could not be made ready to send: store it as a failed item, unsent. */
+  'originals/not-compressed'(report: NotCompressed): void;
   /** panel, popup -> background. The batch as the store has it now. */
   'queue/get'(): QueueSnapshot;
   /** popup -> background. Mount the panel in that tab (the popup's "Upload on this page"). */

@@ -137,7 +137,7 @@ export default defineBackground({
     messages.on('queue/add-compressed', async ({ data }) => forDisplay(await originals.addCompressed(data)));
     messages.on('queue/drop-original', async ({ data }) => originals.drop(data.id));
     messages.on('originals/claim', async ({ data }) => originals.claim(data.owner));
-    messages.on('originals/set-aside', async ({ data }) => originals.setAside(data.id, data.reason));
+    messages.on('originals/not-compressed', async ({ data }) => void (await originals.notCompressed(data)));
     messages.on('queue/clear-finished', async () => {
       broadcastItemsRemoved(await (await storePromise).clearFinished());
     });
@@ -183,7 +183,7 @@ export default defineBackground({
           compressWaiting({
             claim: () => originals.claim(EVENT_PAGE_OWNER),
             deliver: (compressed) => originals.addCompressed(compressed),
-            setAside: (id, reason) => originals.setAside(id, reason),
+            notCompressed: (report) => originals.notCompressed(report),
           }),
         )
         .finally(() => {

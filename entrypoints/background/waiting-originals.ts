@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { HandOverRefusedError, refuseWhenFull } from '@/utils/hand-over';
-import type { ClaimedOriginal, CompressedHandOver, OriginalHandOver } from '@/utils/messages';
+import type { ClaimedOriginal, CompressedHandOver, NotCompressed, OriginalHandOver } from '@/utils/messages';
 import type { QueueStore } from '@/utils/queue/store';
 import type { ItemSource, QueueItem } from '@/utils/queue/types';
 import type { WaitingOriginal } from '@/utils/queue/waiting-original';
@@ -30,8 +30,52 @@ export interface WaitingOriginalsEffects {
  */
 export function createWaitingOriginals(effects: WaitingOriginalsEffects) {
   async function recount(): Promise<void> {
-    const originals = await (await effects.store).listOriginals();
-    effects.onWaitingChange(originals.some((original) => original.setAside === undefined));
+    effects.onWaitingChange((await (await effects.store).countOriginals()) > 0);
+  }
+
+  /**
+   * The queue item made from a waiting original, stored with `file` in its
+   * place (the original dropped in the same transaction). Idempotent: an item
+   * already stored under this id is returned as it is.
+   */
+  async function fromOriginal(
+    id: string,
+    file: File,
+    outcome: Pick<QueueItem, 'width' | 'height' | 'status' | 'failureKind' | 'error'>,
+  ): Promise<QueueItem> {
+    const store = await effects.store;
+    const stored = await store.get(id);
+    if (stored) return stored;
+    const original = await store.getOriginal(id);
+    if (!original) {
+      // Another page's hand-over of the same image may have just stored it.
+      const raced = await store.get(id);
+      if (raced) return raced;
+      throw new HandOverRefusedError('gone', 'the image is no longer waiting to be queued');
+    }
+    await effects.beforeQueue();
+    const item = await store
+      .add(
+        {
+          id,
+          name: file.name,
+          type: file.type,
+          originalSize: original.file.size,
+          size: file.size,
+          ...outcome,
+          destination: original.destination,
+          destinationKey: original.destination.id,
+          idempotencyKey: crypto.randomUUID(),
+          attempts: 0,
+          createdAt: Date.now(),
+          source: original.source,
+        },
+        file,
+      )
+      .catch(refuseWhenFull);
+    await effects.onQueued(item);
+    await recount();
+    return item;
   }
 
   return {
@@ -58,42 +102,30 @@ export function createWaitingOriginals(effects: WaitingOriginalsEffects) {
     },
 
     async addCompressed(compressed: CompressedHandOver): Promise<QueueItem> {
+      const { file, width, height } = compressed;
+      return fromOriginal(compressed.id, file, { width, height, status: 'queued' });
+    },
+
+    /** An orphan the offscreen document could not make ready: a failed item, sent only when the user retries it. */
+    async notCompressed(report: NotCompressed): Promise<QueueItem> {
+      const { id, problem, width, height, detail } = report;
       const store = await effects.store;
-      const stored = await store.get(compressed.id);
-      if (stored) return stored;
-      const original = await store.getOriginal(compressed.id);
-      if (!original) {
-        // Another page's hand-over of the same image may have just stored it.
-        const raced = await store.get(compressed.id);
-        if (raced) return raced;
+      const file = report.file ?? (await store.getOriginal(id))?.file;
+      if (!file) {
+        const stored = await store.get(id);
+        if (stored) return stored;
         throw new HandOverRefusedError('gone', 'the image is no longer waiting to be queued');
       }
-      await effects.beforeQueue();
-      const { file, width, height } = compressed;
-      const item = await store
-        .add(
-          {
-            id: original.id,
-            name: file.name,
-            type: file.type,
-            originalSize: original.file.size,
-            size: file.size,
-            width,
-            height,
-            destination: original.destination,
-            destinationKey: original.destination.id,
-            idempotencyKey: crypto.randomUUID(),
-            status: 'queued',
-            attempts: 0,
-            createdAt: Date.now(),
-            source: original.source,
-          },
-          file,
-        )
-        .catch(refuseWhenFull);
-      await effects.onQueued(item);
-      await recount();
-      return item;
+      return fromOriginal(id, file, {
+        width,
+        height,
+        status: 'failed',
+        failureKind: 'file',
+        error:
+          problem === 'over-cap'
+            ? `Over the size cap once compressed (${detail}): not sent without your word. Retry sends it anyway.`
+            : `Could not be compressed (${detail}). Retry sends the original as it is.`,
+      });
     },
 
     async drop(id: string): Promise<void> {
@@ -101,16 +133,11 @@ export function createWaitingOriginals(effects: WaitingOriginalsEffects) {
       await recount();
     },
 
-    async setAside(id: string, reason: string): Promise<void> {
-      await (await effects.store).updateOriginal(id, { setAside: reason });
-      await recount();
-    },
-
     /** The next original nobody alive is compressing, now `owner`'s. */
     async claim(owner: string): Promise<ClaimedOriginal | null> {
       const store = await effects.store;
       const next = (await store.listOriginals()).find(
-        (original) => original.setAside === undefined && original.owner !== owner && !effects.isLive(original.owner),
+        (original) => original.owner !== owner && !effects.isLive(original.owner),
       );
       if (!next) return null;
       await store.updateOriginal(next.id, { owner });
@@ -120,8 +147,7 @@ export function createWaitingOriginals(effects: WaitingOriginalsEffects) {
     /** Has orphans compressed, if there are any. */
     async adoptOrphans(): Promise<void> {
       const originals = await (await effects.store).listOriginals();
-      const orphaned = originals.some((original) => original.setAside === undefined && !effects.isLive(original.owner));
-      if (orphaned) await effects.startCompressing();
+      if (originals.some((original) => !effects.isLive(original.owner))) await effects.startCompressing();
     },
   };
 }

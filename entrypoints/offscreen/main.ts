@@ -11,7 +11,7 @@ const link = linkToBackground();
 void compressWaiting({
   claim: () => sendUntilAnswered(() => sendMessage('originals/claim', { owner: link.id })),
   deliver: (compressed) => sendUntilAnswered(() => sendMessage('queue/add-compressed', compressed)),
-  setAside: (id, reason) => sendUntilAnswered(() => sendMessage('originals/set-aside', { id, reason })),
+  notCompressed: (report) => sendUntilAnswered(() => sendMessage('originals/not-compressed', report)),
 }).finally(() => {
   link.close();
   window.close();

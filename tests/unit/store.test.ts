@@ -71,8 +71,8 @@ describe('queue store (IndexedDB)', () => {
     await store.addOriginal(makeOriginal('late', 20));
     await store.addOriginal(makeOriginal('early', 10));
     expect((await store.listOriginals()).map((original) => original.id)).toEqual(['early', 'late']);
-    await store.updateOriginal('late', { owner: 'offscreen', setAside: 'over-cap' });
-    expect(await store.getOriginal('late')).toMatchObject({ owner: 'offscreen', setAside: 'over-cap' });
+    await store.updateOriginal('late', { owner: 'offscreen' });
+    expect(await store.getOriginal('late')).toMatchObject({ owner: 'offscreen' });
     await store.dropOriginal('early');
     expect((await store.listOriginals()).map((original) => original.id)).toEqual(['late']);
   });

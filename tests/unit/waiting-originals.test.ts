@@ -137,14 +137,33 @@ describe('waiting originals: the queue is answerable for an image from the momen
     expect(seen.compressing).toBe(1);
   });
 
-  it('an original set aside (over the cap, unreadable) is kept, not given out, and no longer keeps work pending', async () => {
-    const { store, originals, seen } = await desk([]);
-    await originals.addOriginal(original('big'), {});
-    await originals.setAside('big', 'over-cap');
-    expect(seen.waiting.at(-1)).toBe(false);
-    expect(await originals.claim('offscreen-1')).toBeNull();
-    await originals.adoptOrphans();
-    expect(seen.compressing).toBe(0);
-    expect(await store.getOriginal('big')).toMatchObject({ setAside: 'over-cap' });
-  });
+  it.each([
+    {
+      problem: 'over-cap' as const,
+      file: new File(['still big'], 'big.jpg', { type: 'image/jpeg' }),
+      stored: 'still big',
+      words: /Over the size cap.*not sent without your word/,
+    },
+    {
+      problem: 'unreadable' as const,
+      file: undefined,
+      stored: 'original big'.repeat(50),
+      words: /Retry sends the original/,
+    },
+  ])(
+    'an orphan that cannot be sent without a person ($problem) becomes a failed item, sent only on Retry',
+    async ({ problem, file, stored, words }) => {
+      const { store, originals, seen } = await desk([]);
+      await originals.addOriginal(original('big'), {});
+      const item = await originals.notCompressed({ id: 'big', problem, file, width: 0, height: 0, detail: 'why' });
+      expect(item).toMatchObject({ status: 'failed', failureKind: 'file' });
+      // Not retried by itself: only the user's Retry sends it.
+      expect(item.autoRetries ?? 0).toBe(0);
+      expect(item.error).toMatch(words);
+      expect(await (await store.getBlob('big'))?.text()).toBe(stored);
+      expect(await store.countOriginals()).toBe(0);
+      expect(seen.waiting.at(-1)).toBe(false);
+      expect(seen.queued).toEqual([item]);
+    },
+  );
 });

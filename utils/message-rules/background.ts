@@ -82,9 +82,16 @@ export const BACKGROUND_RULES = {
   'queue/add-compressed': { accept: { background: ['panel', 'offscreen'] }, data: compressedHandOver },
   'queue/drop-original': { accept: { background: ['panel'] }, data: v.strictObject({ id: shortText }) },
   'originals/claim': { accept: { background: ['offscreen'] }, data: v.strictObject({ owner: shortText }) },
-  'originals/set-aside': {
+  'originals/not-compressed': {
     accept: { background: ['offscreen'] },
-    data: v.strictObject({ id: shortText, reason: text }),
+    data: v.strictObject({
+      id: shortText,
+      problem: v.picklist(['over-cap', 'unreadable']),
+      file: v.optional(handedOverFile),
+      width: imageSide,
+      height: imageSide,
+      detail: text,
+    }),
   },
   'queue/get': { accept: { background: ['panel', 'popup'] }, data: noData },
   'panel/open': {

@@ -1,12 +1,12 @@
 import { createCompressorPool, PARALLEL_COMPRESSIONS } from '../compress/compressor-pool';
-import type { ClaimedOriginal, CompressedHandOver } from '../messages';
+import type { ClaimedOriginal, CompressedHandOver, NotCompressed } from '../messages';
 
 export interface CompressWaitingEffects {
   /** The next orphaned original, now this page's; null when none is left. */
   claim(): Promise<ClaimedOriginal | null>;
   deliver(compressed: CompressedHandOver): Promise<unknown>;
-  /** It could not be made ready to send (over the cap, unreadable): kept unsent. */
-  setAside(id: string, reason: string): Promise<unknown>;
+  /** It could not be made ready to send without a person (over the cap, unreadable). */
+  notCompressed(report: NotCompressed): Promise<unknown>;
 }
 
 /**
@@ -20,11 +20,16 @@ export async function compressWaiting(effects: CompressWaitingEffects): Promise<
     for (let original = await effects.claim(); original; original = await effects.claim()) {
       try {
         const result = await pool.compress(original.file, original.plan, () => {});
-        // Never sent silently over the cap: without a person to ask, it waits unsent.
-        if (result.overCapBytes !== undefined) await effects.setAside(original.id, 'over-cap');
-        else await effects.deliver({ id: original.id, file: result.file, width: result.width, height: result.height });
+        const { file, width, height } = result;
+        // Never sent silently over the cap: without a person to ask, it waits as a failed item.
+        if (result.overCapBytes === undefined) await effects.deliver({ id: original.id, file, width, height });
+        else {
+          const detail = `${file.size} bytes, the cap is ${result.overCapBytes} bytes`;
+          await effects.notCompressed({ id: original.id, problem: 'over-cap', file, width, height, detail });
+        }
       } catch (error) {
-        await effects.setAside(original.id, error instanceof Error ? error.message : String(error));
+        const detail = error instanceof Error ? error.message : String(error);
+        await effects.notCompressed({ id: original.id, problem: 'unreadable', width: 0, height: 0, detail });
       }
     }
   }

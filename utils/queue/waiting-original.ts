@@ -23,9 +23,4 @@ export interface WaitingOriginal {
   /** The Cadence page compressing it (its background link's id); another takes over once that page is gone. */
   owner: string;
   createdAt: number;
-  /**
-   * Why no page could compress it (over the size cap, unreadable): it is
-   * kept, not sent, and waits for the user's word.
-   */
-  setAside?: string;
 }
