@@ -78,7 +78,7 @@ describe('the queue survives the service worker being stopped', () => {
     await worker.stop();
     harness.receiver.faults.holdReplyMs = 0;
 
-    // The stopped worker has nobody to wake it but its alarm backstop (30 s at most).
+    // The open panel links up with the stopped worker again and so starts it (hand-over.test.ts times it).
     await harness.receiver.waitUntil(
       (replied) =>
         distinctKeys(samples.length)(replied) &&
@@ -126,7 +126,7 @@ describe('the queue survives the service worker being stopped', () => {
     expect(groups.size, `seed ${seed}`).toBe(samples.length);
     expect(new Set(uploads.map((upload) => upload.filename)).size).toBe(samples.length);
     // Every body is in, but the last stop may have caught an upload whose reply never reached the
-    // worker (sent again once the 30 s backstop alarm wakes it), or a finish stored but not yet
+    // worker (sent again once the open panel brings the worker back), or a finish stored but not yet
     // announced (the woken worker's queue/resync has the panel read the store again).
     await expect
       .poll(() => panel.locator('[data-status=done]').count(), { timeout: 60_000, message: `seed ${seed}` })
