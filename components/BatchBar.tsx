@@ -36,6 +36,11 @@ export function BatchBar({
         <strong data-testid="batch-done" data-done={counts.done} data-total={total}>
           {t('batchDone', String(counts.done), String(total))}
         </strong>
+        {counts.unconfirmed > 0 && (
+          <span class="muted" data-testid="batch-unconfirmed" data-unconfirmed={counts.unconfirmed}>
+            {t('batchUnconfirmed', String(counts.unconfirmed))}
+          </span>
+        )}
         <span data-testid="batch-saved" data-bytes={saved}>
           {t('batchSaved', formatBytes(saved))}
         </span>

@@ -17,6 +17,7 @@ const STATUS_TEXT: Record<RowStatus, MessageKey> = {
   queued: 'statusQueued',
   uploading: 'statusUploading',
   done: 'statusDone',
+  unconfirmed: 'statusUnconfirmed',
   failed: 'statusFailed',
   cancelled: 'statusCancelled',
 };
@@ -54,6 +55,8 @@ const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
   'reply-never-finished': 'problemReplyNeverFinished',
   'closed-mid-reply': 'problemClosedMidReply',
   'reply-too-large': 'problemReplyTooLarge',
+  'signed-out': 'problemSignedOut',
+  'form-error': 'problemFormError',
 };
 
 /**
@@ -159,7 +162,7 @@ export const ItemRow = memo(function ItemRow({
             {item?.problem ? (
               // The reply's own failure by name; the server's words follow, as text only.
               <>
-                <span data-testid="item-problem">{t(PROBLEM_TEXT[item.problem])}</span>
+                <span data-testid="item-problem">{t(PROBLEM_TEXT[item.problem], siteOf(item.destination.url))}</span>
                 {item.excerpt && (
                   <>
                     {' · '}
@@ -231,6 +234,15 @@ export const ItemRow = memo(function ItemRow({
     </li>
   );
 });
+
+/** The site a row's destination is on, as a person names it (its host). */
+function siteOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
 
 function chipDetailText(detail: ChipDetail): string {
   switch (detail.kind) {

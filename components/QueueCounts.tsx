@@ -16,6 +16,12 @@ export function QueueCounts({ counts }: { counts: Counts }) {
         <dt>{t('countDone')}</dt>
         <dd>{counts.done}</dd>
       </div>
+      {counts.unconfirmed > 0 && (
+        <div data-count="unconfirmed">
+          <dt>{t('countUnconfirmed')}</dt>
+          <dd>{counts.unconfirmed}</dd>
+        </div>
+      )}
       <div data-count="failed">
         <dt>{t('countFailed')}</dt>
         <dd>{counts.failed}</dd>

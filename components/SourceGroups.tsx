@@ -24,6 +24,11 @@ export function SourceGroups({ groups }: { groups: SourceGroup[] }) {
           <div class="source-line">
             <strong>{t('batchDone', String(group.counts.done), String(group.total))}</strong>
             {group.savedBytes > 0 && <span class="muted">{t('batchSaved', formatBytes(group.savedBytes))}</span>}
+            {group.counts.unconfirmed > 0 && (
+              <span class="muted" data-testid="source-unconfirmed">
+                {t('batchUnconfirmed', String(group.counts.unconfirmed))}
+              </span>
+            )}
             {group.counts.failed > 0 && (
               <span class="field-error">{t('sourceFailed', String(group.counts.failed))}</span>
             )}

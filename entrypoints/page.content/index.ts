@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { createIframeUi } from 'wxt/utils/content-script-ui/iframe';
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { findUploadForms } from '@/utils/destinations/page-form';
+import { findUploadForms, findUploadTargets } from '@/utils/destinations/page-form';
 import { guardedReceiver } from '@/utils/message-guard';
 import { CONTENT_SCRIPT_RULES } from '@/utils/message-rules/content-script';
 import { handTokenToPanel, takePanelToken } from './panel-token';
@@ -63,14 +63,12 @@ export default defineContentScript({
       highlighted.form.removeAttribute('data-cadence-chosen-form');
       highlighted = undefined;
     };
-    const uploadFormElements = () =>
-      [...document.querySelectorAll('form')].filter((form) => form.querySelector('input[type=file][name]'));
     // Only the background may ask (utils/message-rules/content-script.ts); the page cannot reach this listener at all.
     const messages = guardedReceiver('content-script', CONTENT_SCRIPT_RULES);
     const stopFinding = messages.on('page/find-forms', () => findUploadForms(document));
     const stopHighlighting = messages.on('page/highlight-form', ({ data }) => {
       unhighlight();
-      const form = data.index === null ? undefined : uploadFormElements()[data.index];
+      const form = data.index === null ? undefined : findUploadTargets(document)[data.index]?.form;
       if (!form) return;
       highlighted = { form, outline: form.style.outline, offset: form.style.outlineOffset };
       form.style.outline = '3px solid #2b6cb0';

@@ -12,7 +12,14 @@ import type { DestinationSummary } from '@/utils/destination-summary';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import { type DestinationChoice, sendMessage } from '@/utils/messages';
-import { countByStatus, countsKey, IDLE_PLAN, type QueueCommand, type QueuePlan } from '@/utils/queue/types';
+import {
+  countByStatus,
+  countsKey,
+  finishedCount,
+  IDLE_PLAN,
+  type QueueCommand,
+  type QueuePlan,
+} from '@/utils/queue/types';
 import { mergeItem, mergeSnapshot, type PanelRow } from '@/utils/queue-view/panel-rows';
 import { bytesSaved } from '@/utils/queue-view/row-chip';
 import { panelSettingsOpenSetting } from '@/utils/settings';
@@ -146,7 +153,7 @@ export function App() {
             type="button"
             data-testid="clear-finished"
             disabled={
-              counts.done + counts.failed + counts.cancelled === 0 &&
+              finishedCount(counts) === 0 &&
               !rows.some((row) => !row.item && row.phase === 'error')
             }
             onClick={() => {

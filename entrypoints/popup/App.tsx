@@ -19,6 +19,7 @@ import { sendMessage } from '@/utils/messages';
 import {
   countByStatus,
   countsKey,
+  finishedCount,
   IDLE_PLAN,
   type QueueCommand,
   type QueueItem,
@@ -139,7 +140,7 @@ export function App() {
           <button
             type="button"
             data-testid="clear-finished"
-            disabled={counts.done + counts.failed + counts.cancelled === 0}
+            disabled={finishedCount(counts) === 0}
             onClick={() => void sendMessage('queue/clear-finished', undefined)}
           >
             {t('clearFinished')}

@@ -271,8 +271,15 @@ function pageForm() {
     label: 'Upload',
     action: 'https://shop.example/upload',
     method: 'POST',
+    enctype: 'multipart/form-data',
+    charset: 'utf-8',
     fileField: 'image',
-    fields: [{ name: 'csrf', value: 'abc' }],
+    fileInput: 0,
+    parts: [
+      { name: 'csrf', value: 'abc' },
+      { name: 'image', file: { input: 0, multiple: false, accept: 'image/*' } },
+    ],
+    fillable: [{ part: 0, label: 'Caption', kind: 'text', options: [], required: true }],
   };
 }
 

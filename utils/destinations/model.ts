@@ -17,8 +17,18 @@ export interface NameValue {
 }
 
 export type DestinationBody =
-  /** The file in `fileField`, plus text fields. */
-  | { kind: 'multipart'; fileField: string; fields: NameValue[] }
+  /**
+   * The file in `fileField`, plus text fields. A page form keeps the browser's
+   * order: `fileAt` and each `at` are positions among all the parts sent (the
+   * file last when absent); its other file inputs go empty, as a browser sends them.
+   */
+  | {
+      kind: 'multipart';
+      fileField: string;
+      fields: NameValue[];
+      fileAt?: number;
+      emptyFileFields?: { name: string; at: number }[];
+    }
   /** The file is the whole body, its MIME type the `Content-Type`. */
   | { kind: 'binary' }
   /** A JSON document; `{base64}` is the file. Substituted values are JSON-escaped. */
@@ -79,6 +89,17 @@ export interface DestinationSnapshot extends DestinationSpec {
    * in items queued by an earlier version) follows the global settings.
    */
   pacing?: Pace | null;
+  /** Set when the page itself is the destination: see PageBinding. */
+  page?: PageBinding;
+}
+
+/**
+ * The page the panel is on is the destination (its upload form; its own
+ * uploader): the upload uses that tab's session, so the item is bound to the
+ * tab it came from (`QueueItem.source.tabId`).
+ */
+export interface PageBinding {
+  kind: 'form' | 'uploader';
 }
 
 export const PAGE_FORM_ID = 'page-form';

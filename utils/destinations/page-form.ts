@@ -1,56 +1,92 @@
-import { type DestinationSnapshot, isHttpUrl, type NameValue, PAGE_FORM_ID } from './model';
+import { type FillableField, type FormPart, readSubmission } from './form-data-set';
+import { type DestinationSnapshot, isHttpUrl, PAGE_FORM_ID } from './model';
 
-/** An upload form found on a page: what "this page's upload form" sends to. */
+/**
+ * An upload form found on a page, with one of its file inputs: what "this
+ * page's upload form" sends to, one image per post, as the browser would
+ * submit it with its default button.
+ */
 export interface PageForm {
-  /** Position among the page's upload forms, to highlight the chosen one. */
+  /** Position among the page's upload targets, to highlight the chosen one. */
   index: number;
   /** What the user recognises the form by: its heading, legend, id or action. */
   label: string;
-  /** Absolute action URL (the page's URL when the form has none). */
+  /** Absolute action URL (the page's URL when the form has none; the submit button's formaction wins). */
   action: string;
   method: string;
+  enctype: string;
+  /** The encoding the browser would send its text in ("utf-8", "euc-kr"). */
+  charset: string;
+  /** The name of the file input the images go into. */
   fileField: string;
-  /** The form's other fields, hidden tokens included, as the page would submit them. */
-  fields: NameValue[];
+  /** Which of the form's file inputs that is (FormPart's `file.input`). */
+  fileInput: number;
+  /** The form data set, in order: hidden tokens and the submit button's name and value included. */
+  parts: FormPart[];
+  /** Fields a person fills in for the batch; the panel shows them before anything is sent. */
+  fillable: FillableField[];
+}
+
+/** A file input in a form, in the page or a same-origin frame: one target of "this page's upload form". */
+export interface UploadTarget {
+  form: HTMLFormElement;
+  input: HTMLInputElement;
+  /** Its position among the form's file inputs. */
+  fileInput: number;
 }
 
 /**
- * Reads every `<form>` that holds an `<input type=file>`. Runs in the
- * content script; reads only the page.
+ * Every named file input of every form, in the page and in the frames the
+ * page's own scripts could reach (same origin), in document order. Runs in
+ * the content script; reads only the page.
  */
-export function findUploadForms(root: Document): PageForm[] {
-  const forms: PageForm[] = [];
-  for (const form of root.querySelectorAll('form')) {
-    const fileInput = form.querySelector<HTMLInputElement>('input[type=file][name]');
-    if (!fileInput) continue;
-    const fields: NameValue[] = [];
-    for (const element of form.elements) {
-      if (
-        !(
-          element instanceof HTMLInputElement ||
-          element instanceof HTMLSelectElement ||
-          element instanceof HTMLTextAreaElement
-        )
-      )
-        continue;
-      if (!element.name || element.disabled || element === fileInput) continue;
-      if (element instanceof HTMLInputElement) {
-        if (['file', 'submit', 'button', 'reset', 'image'].includes(element.type)) continue;
-        if ((element.type === 'checkbox' || element.type === 'radio') && !element.checked) continue;
-      }
-      fields.push({ name: element.name, value: element.value });
+export function findUploadTargets(root: Document): UploadTarget[] {
+  const targets: UploadTarget[] = [];
+  for (const doc of documentsIn(root)) {
+    for (const form of doc.querySelectorAll('form')) {
+      const inputs = [...doc.querySelectorAll('input')].filter((input) => input.type === 'file' && input.form === form);
+      inputs.forEach((input, fileInput) => {
+        if (input.name && !input.hasAttribute('disabled')) targets.push({ form, input, fileInput });
+      });
     }
-    forms.push({
-      index: forms.length,
-      label: labelOf(form),
-      // `form.action` is already absolute (the page URL when the attribute is missing).
-      action: form.action,
-      method: (form.getAttribute('method') ?? 'get').toUpperCase(),
-      fileField: fileInput.name,
-      fields,
-    });
   }
-  return forms;
+  return targets;
+}
+
+/** The page's upload forms, one entry per file input (a form with two file inputs is two choices). */
+export function findUploadForms(root: Document): PageForm[] {
+  const targets = findUploadTargets(root);
+  return targets.map(({ form, input, fileInput }, index) => {
+    const submission = readSubmission(form);
+    const several = targets.filter((target) => target.form === form).length > 1;
+    return {
+      index,
+      label: several ? `${labelOf(form)} · ${input.labels?.[0]?.textContent?.trim() || input.name}` : labelOf(form),
+      action: submission.action,
+      method: submission.method,
+      enctype: submission.enctype,
+      charset: submission.charset,
+      fileField: input.name,
+      fileInput,
+      parts: submission.parts,
+      fillable: submission.fillable,
+    };
+  });
+}
+
+/** The document and every same-origin frame in it, frames' frames included. */
+function documentsIn(root: Document): Document[] {
+  const docs = [root];
+  for (const frame of root.querySelectorAll<HTMLIFrameElement | HTMLFrameElement>('iframe, frame')) {
+    let inner: Document | null = null;
+    try {
+      inner = frame.contentDocument;
+    } catch {
+      // Another origin: its forms are not this page's to read.
+    }
+    if (inner) docs.push(...documentsIn(inner));
+  }
+  return docs;
 }
 
 function labelOf(form: HTMLFormElement): string {
@@ -66,30 +102,52 @@ function labelOf(form: HTMLFormElement): string {
 }
 
 /**
- * How a page form is sent: a multipart POST to its action with its fields,
- * with the site's cookies, as the browser would submit it. The reply is
- * usually an HTML page, so success is the status and there is no URL
- * template. Returns an Error when the form cannot upload.
+ * How a page form is sent: the form data set as a multipart POST to its
+ * action, the image in the chosen file input, the other file inputs empty
+ * (as a browser sends them), with the site's cookies. The reply is usually
+ * an HTML page, read by form-reply.ts. Returns an Error naming why the form
+ * cannot carry a file the way a browser would send it.
  */
 export function snapshotFromPageForm(form: PageForm): DestinationSnapshot | Error {
   if (!isHttpUrl(form.action)) return new Error('the form does not send to an http(s) address');
   if (form.method !== 'POST') return new Error(`the form is sent with ${form.method}, which cannot carry a file`);
-  if (!form.fileField) return new Error('the form has no named file field');
+  if (form.enctype.toLowerCase() !== 'multipart/form-data') {
+    return new Error(`the form is sent as ${form.enctype}: a browser would send only the file's name`);
+  }
+  const chosen = form.parts.find((part) => 'file' in part && part.file.input === form.fileInput);
+  if (!form.fileField || !chosen || chosen.name !== form.fileField)
+    return new Error('the form has no named file field');
+  if (
+    form.charset !== 'utf-8' &&
+    form.parts.some((part) => 'value' in part && /[^ -~\t\r\n]/.test(part.name + part.value))
+  ) {
+    return new Error(`the form sends its text as ${form.charset.toUpperCase()}, which Cadence cannot write`);
+  }
+  const missing = form.fillable.find((field) => {
+    const part = form.parts[field.part];
+    return field.required && part !== undefined && 'value' in part && !part.value.trim();
+  });
+  if (missing) return new Error(`fill in "${missing.label}" first`);
+  const fields: { name: string; value: string }[] = [];
+  const emptyFileFields: { name: string; at: number }[] = [];
+  let fileAt = 0;
+  form.parts.forEach((part, at) => {
+    if (!('file' in part)) fields.push({ name: part.name, value: escapeTemplateText(part.value) });
+    else if (part === chosen) fileAt = at;
+    else emptyFileFields.push({ name: part.name, at });
+  });
   return {
     id: PAGE_FORM_ID,
     name: form.label,
     url: escapeTemplateText(form.action),
     method: 'POST',
-    body: {
-      kind: 'multipart',
-      fileField: form.fileField,
-      fields: form.fields.map((field) => ({ name: field.name, value: escapeTemplateText(field.value) })),
-    },
+    body: { kind: 'multipart', fileField: form.fileField, fields, fileAt, emptyFileFields },
     headers: [],
     sendCookies: true,
     reply: { url: '', thumbnailUrl: '', deletionUrl: '', errorMessage: '' },
     successStatuses: '2xx',
     pacing: null,
+    page: { kind: 'form' },
   };
 }
 

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { list, shortText, text } from '../bounded-schemas';
+import { count, list, shortText, text } from '../bounded-schemas';
 import { TRANSPARENT_AS } from '../compress/presets';
 import { storedPaceSchema } from '../pacing/pace';
 import { HTTP_METHODS } from './model';
@@ -17,7 +17,14 @@ import { HTTP_METHODS } from './model';
 export const nameValueSchema = v.object({ name: text, value: text });
 
 export const destinationBodySchema = v.variant('kind', [
-  v.object({ kind: v.literal('multipart'), fileField: text, fields: list(nameValueSchema) }),
+  v.object({
+    kind: v.literal('multipart'),
+    fileField: text,
+    fields: list(nameValueSchema),
+    // A page form's order and its empty file inputs (model.ts DestinationBody).
+    fileAt: v.optional(count),
+    emptyFileFields: v.optional(list(v.object({ name: text, at: count }))),
+  }),
   v.object({ kind: v.literal('binary') }),
   v.object({ kind: v.literal('json'), template: text }),
   v.object({ kind: v.literal('form-urlencoded'), fields: list(nameValueSchema) }),
@@ -49,4 +56,5 @@ export const destinationSnapshotSchema = v.object({
   id: shortText,
   name: text,
   pacing: v.optional(v.nullable(storedPaceSchema)),
+  page: v.optional(v.object({ kind: v.picklist(['form', 'uploader']) })),
 });

@@ -6,13 +6,33 @@ import { highlightFormData } from './content-script';
 
 /** What the service worker accepts, and from which of the extension's own contexts. */
 
+const formPart = v.union([
+  v.strictObject({ name: text, value: text }),
+  v.strictObject({
+    name: text,
+    file: v.strictObject({ input: count, multiple: v.boolean(), accept: text }),
+  }),
+]);
+
 const pageForm = v.strictObject({
   index: count,
   label: text,
   action: text,
   method: shortText,
+  enctype: shortText,
+  charset: shortText,
   fileField: text,
-  fields: list(nameValueSchema),
+  fileInput: count,
+  parts: list(formPart),
+  fillable: list(
+    v.strictObject({
+      part: count,
+      label: text,
+      kind: v.picklist(['text', 'textarea', 'select']),
+      options: list(v.strictObject({ value: text, label: text })),
+      required: v.boolean(),
+    }),
+  ),
 });
 
 const destinationChoice = v.variant('kind', [

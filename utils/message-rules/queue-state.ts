@@ -25,6 +25,8 @@ const replyProblem = v.picklist([
   'reply-never-finished',
   'closed-mid-reply',
   'reply-too-large',
+  'signed-out',
+  'form-error',
 ]);
 
 const itemSource = v.object({
@@ -52,6 +54,7 @@ export const queueItem = v.object({
   finishedAt: v.optional(time),
   httpStatus: v.optional(count),
   resultUrl: v.optional(text),
+  unconfirmed: v.optional(v.boolean()),
   thumbnailUrl: v.optional(text),
   deletionUrl: v.optional(text),
   error: v.optional(text),

@@ -7,7 +7,8 @@ import type { QueueItem } from '../queue/types';
  * row never jumps or doubles.
  */
 export type DraftPhase = 'compressing' | 'handing-over' | 'held' | 'error';
-export type RowStatus = DraftPhase | QueueItem['status'];
+/** `unconfirmed`: done, but the site's reply did not say it kept the file (QueueItem.unconfirmed). */
+export type RowStatus = DraftPhase | QueueItem['status'] | 'unconfirmed';
 
 export interface PanelRow {
   id: string;
@@ -28,6 +29,7 @@ export interface PanelRow {
 }
 
 export function rowStatus(row: PanelRow): RowStatus {
+  if (row.item?.status === 'done' && row.item.unconfirmed) return 'unconfirmed';
   return row.item?.status ?? row.phase;
 }
 
@@ -84,6 +86,7 @@ const CHANGING_FIELDS = [
   'finishedAt',
   'httpStatus',
   'resultUrl',
+  'unconfirmed',
   'thumbnailUrl',
   'deletionUrl',
   'error',

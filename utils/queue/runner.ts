@@ -243,6 +243,7 @@ export class QueueRunner {
         ...common,
         status: 'done',
         resultUrl: outcome.resultUrl,
+        unconfirmed: outcome.unconfirmed,
         thumbnailUrl: outcome.thumbnailUrl,
         deletionUrl: outcome.deletionUrl,
         error: undefined,

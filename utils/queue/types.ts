@@ -30,7 +30,9 @@ export type FailureKind =
  * - sign-in-required (401), forbidden (403), too-large-for-server (413);
  * - reply-never-finished: the status arrived, the rest of the reply did not within the reply timeout;
  * - closed-mid-reply: the connection closed before the reply was whole;
- * - reply-too-large: the reply went past MAX_REPLY_BYTES and was cut off.
+ * - reply-too-large: the reply went past MAX_REPLY_BYTES and was cut off;
+ * - signed-out: a page form's post came back as the site's sign-in page;
+ * - form-error: a page form's post came back as the form again, with the site's error message.
  */
 export type ReplyProblem =
   | 'html-page'
@@ -41,7 +43,9 @@ export type ReplyProblem =
   | 'too-large-for-server'
   | 'reply-never-finished'
   | 'closed-mid-reply'
-  | 'reply-too-large';
+  | 'reply-too-large'
+  | 'signed-out'
+  | 'form-error';
 
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-gap.ts). */
 export interface AttemptRecord {
@@ -84,6 +88,12 @@ export interface QueueItem {
   finishedAt?: number;
   httpStatus?: number;
   resultUrl?: string;
+  /**
+   * Done, but the site's reply did not say it kept the file (a page form
+   * answered with a page that neither names the file nor shows an error):
+   * shown as "Sent; not confirmed by the site", never as plain "Done".
+   */
+  unconfirmed?: boolean;
   thumbnailUrl?: string;
   deletionUrl?: string;
   error?: string;
@@ -172,20 +182,28 @@ export interface QueueSnapshot {
 export interface QueueCounts {
   queued: number;
   uploading: number;
+  /** Done and confirmed by the site's reply. */
   done: number;
+  /** Done, but not confirmed by the site (QueueItem.unconfirmed). */
+  unconfirmed: number;
   failed: number;
   cancelled: number;
 }
 
 /** The counts as one comparable value: changes exactly when a count does. */
 export function countsKey(counts: QueueCounts): string {
-  return `${counts.queued}/${counts.uploading}/${counts.done}/${counts.failed}/${counts.cancelled}`;
+  return `${counts.queued}/${counts.uploading}/${counts.done}/${counts.unconfirmed}/${counts.failed}/${counts.cancelled}`;
 }
 
-export function countByStatus(items: readonly Pick<QueueItem, 'status'>[]): QueueCounts {
-  const counts: QueueCounts = { queued: 0, uploading: 0, done: 0, failed: 0, cancelled: 0 };
-  for (const item of items) counts[item.status] += 1;
+export function countByStatus(items: readonly Pick<QueueItem, 'status' | 'unconfirmed'>[]): QueueCounts {
+  const counts: QueueCounts = { queued: 0, uploading: 0, done: 0, unconfirmed: 0, failed: 0, cancelled: 0 };
+  for (const item of items) counts[item.status === 'done' && item.unconfirmed ? 'unconfirmed' : item.status] += 1;
   return counts;
+}
+
+/** Rows that will not change by themselves any more: done (confirmed or not), failed, cancelled. */
+export function finishedCount(counts: QueueCounts): number {
+  return counts.done + counts.unconfirmed + counts.failed + counts.cancelled;
 }
 
 /** What the user can do to the queue from the panel or the popup. */

@@ -36,7 +36,8 @@ export interface ResultRecord {
   name: string;
   originalSize: number;
   size: number;
-  status: QueueItem['status'];
+  /** `unconfirmed`: sent, but the site's reply did not say it kept the file (never counted as done). */
+  status: QueueItem['status'] | 'unconfirmed';
   httpStatus: number | null;
   url: string | null;
   thumbnailUrl: string | null;
@@ -58,7 +59,7 @@ export function toResultRecords(items: readonly QueueItem[]): ResultRecord[] {
       name: item.name,
       originalSize: item.originalSize,
       size: item.size,
-      status: item.status,
+      status: item.status === 'done' && item.unconfirmed ? 'unconfirmed' : item.status,
       httpStatus: item.httpStatus ?? null,
       url: item.resultUrl ?? null,
       thumbnailUrl: item.thumbnailUrl ?? null,

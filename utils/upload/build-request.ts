@@ -46,8 +46,19 @@ export async function buildUploadRequest(item: UploadItem, blob: Blob, options: 
   switch (shape.kind) {
     case 'multipart': {
       const form = new FormData();
-      for (const field of shape.fields) form.append(field.name, render(field.value));
-      form.append(shape.fileField, blob, item.name);
+      const empties = shape.emptyFileFields ?? [];
+      const fileAt = shape.fileAt ?? shape.fields.length + empties.length;
+      const fields = shape.fields.values();
+      for (let at = 0; at <= shape.fields.length + empties.length; at++) {
+        const empty = empties.find((candidate) => candidate.at === at);
+        // What a browser sends for a file input left empty: no name, no bytes, a generic type.
+        if (empty) form.append(empty.name, new File([], '', { type: 'application/octet-stream' }));
+        else if (at === fileAt) form.append(shape.fileField, blob, item.name);
+        else {
+          const field = fields.next().value;
+          if (field) form.append(field.name, render(field.value));
+        }
+      }
       body = form;
       break;
     }

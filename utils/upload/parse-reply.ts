@@ -1,11 +1,20 @@
-import { type DestinationSpec, isSuccessStatus } from '../destinations/model';
+import { type DestinationSnapshot, type DestinationSpec, isSuccessStatus } from '../destinations/model';
 import { parseTemplate, renderTemplate, type TemplateContext, TemplateError } from '../destinations/template';
 import type { FailureKind, ReplyProblem } from '../queue/types';
+import { htmlText, judgeFormReply } from './form-reply';
 import type { ReplyInfo } from './read-reply';
 
 /** How one upload ended, as the queue records it and "Test destination" shows it. */
 export type UploadOutcome =
-  | { ok: true; httpStatus: number; resultUrl?: string; thumbnailUrl?: string; deletionUrl?: string }
+  | {
+      ok: true;
+      httpStatus: number;
+      resultUrl?: string;
+      thumbnailUrl?: string;
+      deletionUrl?: string;
+      /** Sent and answered with success, but the reply does not say the file was kept. */
+      unconfirmed?: boolean;
+    }
   | {
       ok: false;
       kind: FailureKind;
@@ -26,16 +35,10 @@ export const NO_URL_IN_REPLY = 'uploaded, but no URL in the reply';
 /** One line of at most EXCERPT_LENGTH characters; an HTML page is reduced to its text (title first). */
 export function excerpt(text: string, contentType = ''): string {
   const html = /html/i.test(contentType) || looksLikeHtml(text);
-  const readable = html
-    ? text
-        .replace(/<(script|style)\b[\s\S]*?(<\/\1\s*>|$)/gi, ' ')
-        .replace(/<[^>]*>?/g, ' ')
-        .replace(/&(nbsp|amp|lt|gt|quot|#39);/g, (_, name: string) => HTML_ENTITIES[name] ?? ' ')
-    : text;
+  const readable = html ? htmlText(text) : text;
   return readable.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
 }
 
-const HTML_ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
 
 function looksLikeHtml(text: string): boolean {
   return /^\s*<(!doctype html|html|head|body|title|meta|div|p|h1)\b/i.test(text);
@@ -52,6 +55,8 @@ export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
   'reply-never-finished': 'Reply never finished',
   'closed-mid-reply': 'Connection closed mid-reply',
   'reply-too-large': 'Reply too large',
+  'signed-out': 'Signed out of the site: sign in, then Retry',
+  'form-error': 'The site showed its form again with an error',
 };
 
 const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
@@ -66,7 +71,12 @@ const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
  * error message is. A success whose URL template finds nothing is an error
  * by name, not a silent success.
  */
-export function parseReply(spec: DestinationSpec, reply: ReplyInfo, filename = '', now = 0): UploadOutcome {
+export function parseReply(
+  spec: DestinationSpec & Pick<DestinationSnapshot, 'page'>,
+  reply: ReplyInfo,
+  filename = '',
+  now = 0,
+): UploadOutcome {
   const context: TemplateContext = {
     filename,
     reply: { body: reply.body, headers: reply.headers, url: reply.url },
@@ -93,6 +103,34 @@ export function parseReply(spec: DestinationSpec, reply: ReplyInfo, filename = '
       ...(bodyExcerpt ? { excerpt: bodyExcerpt } : {}),
       ...(retryAfterAt === undefined ? {} : { retryAfterAt }),
     };
+  }
+  // A page form answers with a page: what it says decides, not the status (form-reply.ts).
+  if (spec.page?.kind === 'form' && spec.body.kind === 'multipart') {
+    const verdict = judgeFormReply(reply, spec.body.fileField, filename);
+    switch (verdict.kind) {
+      case 'confirmed':
+        return { ok: true, httpStatus: status };
+      case 'unconfirmed':
+        return { ok: true, httpStatus: status, unconfirmed: true };
+      case 'signed-out':
+        return {
+          ok: false,
+          kind: 'unreadable',
+          httpStatus: status,
+          problem: 'signed-out',
+          error: PROBLEM_NAMES['signed-out'],
+          ...(verdict.pageText ? { excerpt: verdict.pageText } : {}),
+        };
+      case 'form-error':
+        return {
+          ok: false,
+          kind: 'unreadable',
+          httpStatus: status,
+          problem: 'form-error',
+          error: `${PROBLEM_NAMES['form-error']}: ${verdict.message}`,
+          excerpt: verdict.message,
+        };
+    }
   }
   const resultUrl = read(spec.reply.url);
   if (resultUrl instanceof TemplateError) {
