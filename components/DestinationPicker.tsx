@@ -10,6 +10,7 @@ import type { PageForm } from '@/utils/destinations/page-form';
 import { t } from '@/utils/i18n';
 import { type DestinationChoice, sendMessage } from '@/utils/messages';
 import { activeDestinationIdSetting } from '@/utils/settings';
+import { type FieldValues, missingField, PageFormFields, withFieldValues } from './PageFormFields';
 
 const FORM_PREFIX = 'form:';
 
@@ -31,6 +32,8 @@ export function DestinationPicker({
   const [selected, setSelected] = useState('');
   const [access, setAccess] = useState<'checking' | 'granted' | 'missing'>('checking');
   const [refused, setRefused] = useState(false);
+  // What the person filled into the chosen form's fields, for the whole batch.
+  const [fieldValues, setFieldValues] = useState<FieldValues>({});
   // Bumped when permissions change elsewhere (e.g. granted in the options page), to check again.
   const [permissionsRevision, setPermissionsRevision] = useState(0);
 
@@ -70,6 +73,11 @@ export function DestinationPicker({
   const form = selected.startsWith(FORM_PREFIX) ? forms[Number(selected.slice(FORM_PREFIX.length))] : undefined;
   const destination = form ? undefined : destinations.find((candidate) => candidate.id === selected);
   const targetUrl = form?.action ?? destination?.accessUrl;
+  /** The chosen form as it will be sent; null while a field it needs is empty (nothing is taken until then). */
+  const formChoice = (): DestinationChoice | null =>
+    form && missingField(form, fieldValues) === undefined
+      ? { kind: 'page-form', form: withFieldValues(form, fieldValues) }
+      : null;
 
   useEffect(() => {
     setRefused(false);
@@ -84,16 +92,17 @@ export function DestinationPicker({
       if (!current) return;
       setAccess(granted ? 'granted' : 'missing');
       if (!granted) onChange(null);
-      else if (form) onChange({ kind: 'page-form', form });
+      else if (form) onChange(formChoice());
       else if (destination) onChange({ kind: 'saved', id: destination.id }, destination);
     });
     return () => {
       current = false;
     };
-  }, [selected, targetUrl, form, destination, permissionsRevision]);
+  }, [selected, targetUrl, form, destination, permissionsRevision, fieldValues]);
 
   function choose(value: string) {
     setSelected(value);
+    setFieldValues({});
     const index = value.startsWith(FORM_PREFIX) ? Number(value.slice(FORM_PREFIX.length)) : null;
     void sendMessage('page/highlight-form', { index }).catch(() => {});
     if (index === null && value) void activeDestinationIdSetting.setValue(value);
@@ -113,7 +122,7 @@ export function DestinationPicker({
     void requestAccess(targetUrl).then((granted) => {
       setRefused(!granted);
       setAccess(granted ? 'granted' : 'missing');
-      if (granted && form) onChange({ kind: 'page-form', form });
+      if (granted && form) onChange(formChoice());
       else if (granted && destination) onChange({ kind: 'saved', id: destination.id }, destination);
     });
   }
@@ -162,6 +171,13 @@ export function DestinationPicker({
         <p class="muted" data-testid="page-form-note">
           {t('pageFormNote')}
         </p>
+      )}
+      {form && (
+        <PageFormFields
+          form={form}
+          values={fieldValues}
+          onInput={(part, value) => setFieldValues((values) => ({ ...values, [part]: value }))}
+        />
       )}
       {!form && forms.length > 0 && (
         <p class="page-form-offer">

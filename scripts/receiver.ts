@@ -590,8 +590,14 @@ const REPLY_VARIANTS: Record<string, (upload: ReceivedUpload, origin: string) =>
 };
 
 /** A form target answers with an HTML page, as web apps do. */
-function formReply(): VariantReply {
-  return { status: 200, contentType: 'text/html; charset=utf-8', body: '<!doctype html><p>Thanks, uploaded.</p>' };
+/** The page a site shows after a form upload: it names the file, which is what confirms it (form-reply.ts). */
+function formReply(upload: ReceivedUpload): VariantReply {
+  const name = upload.filename.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+  return {
+    status: 200,
+    contentType: 'text/html; charset=utf-8',
+    body: `<!doctype html><p>Thanks, uploaded ${name}.</p>`,
+  };
 }
 
 function sendReply(response: ServerResponse, reply: VariantReply): void {
