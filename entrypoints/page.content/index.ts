@@ -4,6 +4,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { findUploadForms, findUploadTargets } from '@/utils/destinations/page-form';
 import { guardedReceiver } from '@/utils/message-guard';
 import { CONTENT_SCRIPT_RULES } from '@/utils/message-rules/content-script';
+import { watchPanelMoves } from './move-watch';
 import { handTokenToPanel, takePanelToken } from './panel-token';
 import { placePanel } from './placement';
 
@@ -30,6 +31,8 @@ export default defineContentScript({
     window.cadencePanel?.unmount();
 
     let stopPlacing: Promise<() => void> | undefined;
+    let movesPort: MessagePort | undefined;
+    let stopWatchingMoves = () => {};
     const ui = createIframeUi(ctx, {
       page: '/panel.html',
       position: 'inline',
@@ -43,11 +46,12 @@ export default defineContentScript({
         // whose origin is not the one the panel document runs in.
         const panelOrigin = `chrome-extension://${browser.runtime.id}`;
         iframe.allow = `clipboard-read ${panelOrigin}; clipboard-write ${panelOrigin}`;
-        handTokenToPanel(iframe, panelToken);
+        movesPort = handTokenToPanel(iframe, panelToken);
       },
       onMount(wrapper, iframe) {
         iframe.title = 'Cadence';
         stopPlacing = placePanel(wrapper, iframe, { onEscape: () => closePanel() });
+        if (movesPort) stopWatchingMoves = watchPanelMoves(wrapper, iframe, movesPort);
       },
     });
     ui.mount();
@@ -79,6 +83,7 @@ export default defineContentScript({
 
     function closePanel() {
       void stopPlacing?.then((stop) => stop());
+      stopWatchingMoves();
       ui.remove();
       unhighlight();
       window.cadencePanel = undefined;

@@ -15,7 +15,14 @@ export const CLAIM_TIMEOUT_MS = 5000;
  * not a valid token is simply not claimed.
  */
 export function watchPanelClaim(
-  { onClaimed, onUnclaimed }: { onClaimed(): void; onUnclaimed(): void },
+  {
+    onClaimed,
+    onUnclaimed,
+  }: {
+    /** `moves`: the port the content script tells of the frame's moves on (handed over with the token). */
+    onClaimed(moves: MessagePort | undefined): void;
+    onUnclaimed(): void;
+  },
   timeoutMs = CLAIM_TIMEOUT_MS,
 ): void {
   let claimed = false;
@@ -38,7 +45,7 @@ export function watchPanelClaim(
       claimed = true;
       clearTimeout(timer);
       window.removeEventListener('message', onWindowMessage);
-      onClaimed();
+      onClaimed(event.ports[0]);
     }, claimFailed);
   }
   window.addEventListener('message', onWindowMessage);

@@ -104,6 +104,11 @@ export function panelIn(page: Page): FrameLocator {
   return page.frameLocator('[data-cadence-panel] iframe');
 }
 
+/** Waits until the panel takes presses: shown as itself and unmoved for a moment (visibility-guard.ts). */
+export async function waitUntilSteady(panel: FrameLocator, timeout = 10_000): Promise<void> {
+  await panel.locator(':root[data-steady]').waitFor({ state: 'attached', timeout });
+}
+
 /**
  * Opens the real toolbar popup (`chrome.action.openPopup()`) and hands it to
  * `use`. Playwright does not surface the popup, so puppeteer attaches to the
@@ -150,6 +155,8 @@ export async function openPanelFromPopup(launched: LaunchedBrowser, page: Page):
   });
   const panel = panelIn(page);
   await panel.locator('main').waitFor({ timeout: 10_000 });
+  // A press counts once the panel has been shown, unmoved, for a moment (visibility-guard.ts), as a person's would.
+  await waitUntilSteady(panel);
   // The pace and preset fields live in the folded "Settings" section; it stays open once opened.
   const settings = panel.locator('[data-testid=panel-settings]');
   await settings.waitFor();

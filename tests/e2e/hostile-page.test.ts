@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Frame } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPanelFromPopup, readPopupCounts } from '../../scripts/lib/browser';
+import { openPanelFromPopup, readPopupCounts, waitUntilSteady } from '../../scripts/lib/browser';
 import {
   addDestination,
   type Harness,
@@ -303,7 +303,58 @@ describe('a hostile page cannot drive or read the panel', () => {
     }
     // Shown as itself again, the same click works, and the notice says so in the user's language.
     expect(await frame.evaluate(() => getComputedStyle(document.documentElement, '::after').content)).toBe('none');
+    // A press counts once it has been shown as itself for a moment (as a person's click comes).
+    await waitUntilSteady(panel);
     await clickResume();
+    const uploads = await harness.receiver.waitForUploads(2, 20_000);
+    expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => sample.name));
+  });
+
+  it('a page that slides the panel under the pointer between the two presses of a double-click on a decoy gets neither press', async () => {
+    const samples = await makeSamples(harness, smallPhotos(2, 'slid'));
+    const { page, panel } = await openConfiguredPanel(harness, 0.3);
+    await panel.locator('[data-testid=pause]').click();
+    await panel.locator('[data-testid=resume]').waitFor();
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    await waitUntilHandedOver(panel);
+    const resume = await panel.locator('[data-testid=resume]').boundingBox();
+    const wrapper = await page.locator('[data-cadence-panel]').boundingBox();
+    if (!resume || !wrapper) throw new Error('no Resume button');
+    // A decoy far from the panel. Its first press's release moves the (fully visible) panel so
+    // that Resume sits under the pointer: the second press would land on it.
+    const decoy = { x: 120, y: 120 };
+    await page.evaluate(
+      ({ decoy, offset }) => {
+        const button = document.createElement('button');
+        button.textContent = 'Double-click to play';
+        button.style.cssText = `position:fixed;left:${decoy.x - 80}px;top:${decoy.y - 20}px;width:160px;height:40px`;
+        document.body.append(button);
+        button.addEventListener('mouseup', () => {
+          const panel = document.querySelector<HTMLElement>('[data-cadence-panel]');
+          if (!panel) return;
+          panel.style.left = `${decoy.x - offset.x}px`;
+          panel.style.top = `${decoy.y - offset.y}px`;
+        });
+      },
+      { decoy, offset: { x: resume.x + resume.width / 2 - wrapper.x, y: resume.y + resume.height / 2 - wrapper.y } },
+    );
+    await page.mouse.move(decoy.x, decoy.y);
+    await page.mouse.down();
+    await page.mouse.up();
+    // A person's double-click: the second press about 120 ms after the first.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    // The panel did slide under the pointer: this press is on Resume.
+    const slid = await panel.locator('[data-testid=resume]').boundingBox();
+    expect(
+      slid && Math.abs(slid.x + slid.width / 2 - decoy.x) < 2 && Math.abs(slid.y + slid.height / 2 - decoy.y) < 2,
+    ).toBe(true);
+    await page.mouse.down({ clickCount: 2 });
+    await page.mouse.up({ clickCount: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(harness.receiver.requests).toHaveLength(0);
+    expect(await panel.locator('[data-testid=resume]').count()).toBe(1);
+    // Left where it is, the panel takes a deliberate click again.
+    await page.mouse.click(decoy.x, decoy.y);
     const uploads = await harness.receiver.waitForUploads(2, 20_000);
     expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => sample.name));
   });

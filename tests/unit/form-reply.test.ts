@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newDestination, snapshotOf } from '@/utils/destinations/model';
-import { parseUploadResponse, type ReplyInfo } from '@/utils/upload/request';
+import { parseReply as parseUploadResponse } from '@/utils/upload/parse-reply';
+import type { ReplyInfo } from '@/utils/upload/read-reply';
 
 const pageForm = {
   ...snapshotOf(newDestination({ url: 'https://blog.example/wp-admin/media-new.php' })),
