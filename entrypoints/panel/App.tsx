@@ -152,10 +152,7 @@ export function App() {
           <button
             type="button"
             data-testid="clear-finished"
-            disabled={
-              finishedCount(counts) === 0 &&
-              !rows.some((row) => !row.item && row.phase === 'error')
-            }
+            disabled={finishedCount(counts) === 0 && !rows.some((row) => !row.item && row.phase === 'error')}
             onClick={() => {
               // Drafts that failed before hand-over exist only here.
               setRows((current) => current.filter((row) => row.item || row.phase !== 'error'));

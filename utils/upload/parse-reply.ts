@@ -39,7 +39,6 @@ export function excerpt(text: string, contentType = ''): string {
   return readable.replace(/\s+/g, ' ').trim().slice(0, EXCERPT_LENGTH);
 }
 
-
 function looksLikeHtml(text: string): boolean {
   return /^\s*<(!doctype html|html|head|body|title|meta|div|p|h1)\b/i.test(text);
 }
