@@ -11,7 +11,7 @@ import {
   type NameValue,
   validateDestination,
 } from '@/utils/destinations/model';
-import { type MessageKey, t } from '@/utils/i18n';
+import { type MessageKey, t, tl } from '@/utils/i18n';
 import { type DestinationTestResult, sendMessage } from '@/utils/messages';
 import { paceProblems } from '@/utils/pacing/pace';
 import { DestinationPacingFields } from './DestinationPacingFields';
@@ -279,8 +279,8 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
       {problems.length > 0 && (
         <ul class="field-error" data-testid="destination-problems">
           {problems.map((problem) => (
-            <li key={`${problem.field}:${problem.message}`}>
-              {problem.field}: {problem.message}
+            <li key={`${problem.field}:${problem.message}`} data-field={problem.field}>
+              {tl(problem.fieldText)}: {tl(problem.text)}
             </li>
           ))}
         </ul>

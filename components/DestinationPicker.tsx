@@ -6,8 +6,9 @@ import {
   watchDestinationSummaries,
 } from '@/utils/destination-summary';
 import { hasAccess, originLabel, requestAccess } from '@/utils/destinations/access';
-import type { PageForm } from '@/utils/destinations/page-form';
-import { t } from '@/utils/i18n';
+import { type PageForm, snapshotFromPageForm } from '@/utils/destinations/page-form';
+import { t, tl } from '@/utils/i18n';
+import { LocalizedError } from '@/utils/localized';
 import { type DestinationChoice, sendMessage } from '@/utils/messages';
 import { activeDestinationIdSetting } from '@/utils/settings';
 import { type FieldValues, missingField, PageFormFields, withFieldValues } from './PageFormFields';
@@ -74,9 +75,14 @@ export function DestinationPicker({
   const destination = form ? undefined : destinations.find((candidate) => candidate.id === selected);
   const targetUrl = form?.action ?? destination?.accessUrl;
   /** The chosen form as it will be sent; null while a field it needs is empty (nothing is taken until then). */
+  const filledForm = form && withFieldValues(form, fieldValues);
+  // Why this form cannot be sent as a browser would (a GET form, a charset Cadence cannot write);
+  // a required field left empty is said by the fields themselves.
+  const formRefusal =
+    form && missingField(form, fieldValues) === undefined && filledForm ? snapshotFromPageForm(filledForm) : undefined;
   const formChoice = (): DestinationChoice | null =>
-    form && missingField(form, fieldValues) === undefined
-      ? { kind: 'page-form', form: withFieldValues(form, fieldValues) }
+    filledForm && missingField(filledForm, {}) === undefined && !(formRefusal instanceof LocalizedError)
+      ? { kind: 'page-form', form: filledForm }
       : null;
 
   useEffect(() => {
@@ -170,6 +176,11 @@ export function DestinationPicker({
       {form && (
         <p class="muted" data-testid="page-form-note">
           {t('pageFormNote')}
+        </p>
+      )}
+      {formRefusal instanceof LocalizedError && (
+        <p class="field-error" role="alert" data-testid="page-form-refused">
+          {tl(formRefusal.localized)}
         </p>
       )}
       {form && (

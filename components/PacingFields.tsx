@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { tl } from '@/utils/i18n';
 import { DEFAULT_PACE, type Pace, type PaceMode, paceProblems } from '@/utils/pacing/pace';
 import { readPace, updatePace } from '@/utils/settings';
 import { type PacingInputField, PacingInputs } from './PacingInputs';
@@ -23,7 +24,7 @@ export function PacingFields() {
   /** Saves the change when the changed field passes the pace's one check; shows what is wrong otherwise. */
   function save(patch: Partial<Pace>) {
     const problem = paceProblems({ ...pace, ...patch }).find(({ key }) => key in patch);
-    if (problem) return setError(problem.message);
+    if (problem) return setError(tl(problem.text));
     setError(undefined);
     setPace((current) => ({ ...current, ...patch }));
     void updatePace(patch);

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useSetting } from '@/hooks/use-setting';
-import { t } from '@/utils/i18n';
+import { t, tl } from '@/utils/i18n';
+import { LocalizedError } from '@/utils/localized';
 import { parseWholeNumber, REPLY_TIMEOUT_LIMITS, replyTimeoutMsSetting } from '@/utils/settings';
 
 /**
@@ -17,7 +18,7 @@ export function ReplyTimeoutField() {
   function save(text: string) {
     setTyped(text);
     const parsed = parseWholeNumber(text, REPLY_TIMEOUT_LIMITS.minSeconds, REPLY_TIMEOUT_LIMITS.maxSeconds);
-    setError(parsed instanceof Error ? parsed.message : undefined);
+    setError(parsed instanceof LocalizedError ? tl(parsed.localized) : undefined);
     if (!(parsed instanceof Error)) void saveMs(parsed * 1000);
   }
 

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useSetting } from '@/hooks/use-setting';
-import { t } from '@/utils/i18n';
+import { t, tl } from '@/utils/i18n';
+import { LocalizedError } from '@/utils/localized';
 import { paceSetting, parseDelaySeconds, updatePace } from '@/utils/settings';
 import { PacingFields } from './PacingFields';
 
@@ -16,7 +17,7 @@ export function SettingsForm() {
   function saveDelay(text: string) {
     setTyped(text);
     const parsed = parseDelaySeconds(text);
-    setError(parsed instanceof Error ? parsed.message : undefined);
+    setError(parsed instanceof LocalizedError ? tl(parsed.localized) : undefined);
     if (!(parsed instanceof Error)) void updatePace({ delayMs: parsed });
   }
 

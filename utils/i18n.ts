@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
-import type english from '@/public/_locales/en/messages.json';
 import { type LanguageChoice, languageSetting } from './locale/language-setting';
+import type { Localized, MessageKey } from './localized';
 
-export type MessageKey = keyof typeof english;
+export type { MessageKey } from './localized';
 
 /** One entry of a `_locales/<lang>/messages.json`. */
 export interface LocaleMessage {
@@ -24,6 +24,11 @@ export function t(key: MessageKey, ...substitutions: string[]): string {
     return entry ? formatMessage(entry, substitutions) : key;
   }
   return browser.i18n.getMessage(key, substitutions) || key;
+}
+
+/** A message given as a key and its substitutions (utils/localized.ts), in the user's language. */
+export function tl(message: Localized): string {
+  return t(message.key, ...(message.substitutions ?? []).map((part) => (typeof part === 'string' ? part : tl(part))));
 }
 
 /** The locale the messages are shown in (e.g. "ko"), for dates and numbers that match the text. */

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, isPresetId, type PresetId } from './compress/presets';
 import { type Destination, newDestination } from './destinations/model';
+import { LocalizedError, localized } from './localized';
 import type { GlobalPace } from './pacing/destination-pace';
 import { DEFAULT_PACE, type Pace, paceSchema } from './pacing/pace';
 
@@ -212,34 +213,39 @@ export async function readGlobalPace(): Promise<GlobalPace & { replyTimeoutMs: n
 }
 
 /** A whole number typed by a user, within limits. */
-export function parseWholeNumber(text: string, min: number, max: number): number | Error {
+export function parseWholeNumber(text: string, min: number, max: number): number | LocalizedError {
   const value = Number(text.trim());
   if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    return new Error(`must be a whole number from ${min} to ${max}`);
+    return new LocalizedError(
+      `must be a whole number from ${min} to ${max}`,
+      localized('settingWholeNumber', String(min), String(max)),
+    );
   }
   return value;
 }
 
 /** Accepts a delay typed by a user in seconds; the range is the pace's one check (paceSchema). */
-export function parseDelaySeconds(text: string): number | Error {
+export function parseDelaySeconds(text: string): number | LocalizedError {
   const seconds = Number(text.trim());
   if (text.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
-    return new Error('delay must be a number of seconds, 0 or more');
+    return new LocalizedError('delay must be a number of seconds, 0 or more', localized('settingDelayNumber'));
   }
   const ms = Math.round(seconds * 1000);
-  return v.is(paceSchema.entries.delayMs, ms) ? ms : new Error('delay must be at most 600 seconds');
+  return v.is(paceSchema.entries.delayMs, ms)
+    ? ms
+    : new LocalizedError('delay must be at most 600 seconds', localized('paceProblemDelay'));
 }
 
 /** Only http(s) destinations: anything else could not be fetched or would leak. */
-export function parseDestinationUrl(text: string): URL | Error {
+export function parseDestinationUrl(text: string): URL | LocalizedError {
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    return new Error('not a URL');
+    return new LocalizedError('not a URL', localized('settingNotUrl'));
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return new Error('only http and https destinations are supported');
+    return new LocalizedError('only http and https destinations are supported', localized('problemUrlScheme'));
   }
   return url;
 }

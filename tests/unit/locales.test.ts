@@ -30,13 +30,13 @@ function sourceFiles(): { file: string; text: string }[] {
 const KEYS_USED_BY_COMPUTED_NAME: readonly string[] = [];
 
 /**
- * A key is used when a source calls `t('key'` (or picks it inside the call), when the manifest names
+ * A key is used when a source calls `t('key'` or `localized('key'` (or picks it inside the call), when the manifest names
  * `__MSG_key__`, or when it is a quoted literal in a file that types it as a
  * `MessageKey` (the status and preset label maps).
  */
 function isUsed(key: string, files: { text: string }[]): boolean {
   // Also a key chosen inside the call: t(folded ? 'panelExpand' : 'panelCollapse').
-  const call = new RegExp(`\\bt\\([^)]*['"\`]${key}['"\`]`);
+  const call = new RegExp(`\\b(t|localized)\\([^)]*['"\`]${key}['"\`]`);
   const literal = new RegExp(`['"\`]${key}['"\`]`);
   return files.some(
     ({ text }) =>

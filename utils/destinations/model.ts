@@ -1,4 +1,5 @@
 import type { TransparentAs } from '../compress/presets';
+import { type Localized, LocalizedError, localized, type MessageKey } from '../localized';
 import type { Pace } from '../pacing/pace';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
@@ -129,12 +130,14 @@ export function snapshotOf(destination: Destination): DestinationSnapshot {
 }
 
 /** Parses "2xx, 301, 400-404" into ranges. Returns an Error naming the bad piece. */
-export function parseSuccessStatuses(text: string): [number, number][] | Error {
+export function parseSuccessStatuses(text: string): [number, number][] | LocalizedError {
   const pieces = text
     .split(',')
     .map((piece) => piece.trim().toLowerCase())
     .filter(Boolean);
-  if (pieces.length === 0) return new Error('list at least one status (e.g. 2xx)');
+  if (pieces.length === 0) {
+    return new LocalizedError('list at least one status (e.g. 2xx)', localized('problemNoStatuses'));
+  }
   const ranges: [number, number][] = [];
   for (const piece of pieces) {
     const family = /^([1-5])xx$/.exec(piece);
@@ -143,7 +146,12 @@ export function parseSuccessStatuses(text: string): [number, number][] | Error {
     if (family) ranges.push([Number(family[1]) * 100, Number(family[1]) * 100 + 99]);
     else if (range && Number(range[1]) <= Number(range[2])) ranges.push([Number(range[1]), Number(range[2])]);
     else if (single) ranges.push([Number(single[1]), Number(single[1])]);
-    else return new Error(`"${piece}" is not a status, a range (200-204) or a family (2xx)`);
+    else {
+      return new LocalizedError(
+        `"${piece}" is not a status, a range (200-204) or a family (2xx)`,
+        localized('problemBadStatus', piece),
+      );
+    }
   }
   return ranges;
 }
@@ -175,54 +183,93 @@ export function originPattern(url: string): string | undefined {
 }
 
 /** The request URL with sample values, to check it is an http(s) URL whatever the templates give. */
-export function resolveSampleUrl(url: string): URL | Error {
+export function resolveSampleUrl(url: string): URL | LocalizedError {
   const rendered = renderSource(url, 'request', { filename: 'sample.jpg', mimetype: 'image/jpeg', random: () => 0 });
   if (rendered instanceof TemplateError) return rendered;
-  if (!isHttpUrl(rendered)) return new Error('the URL must start with http:// or https://');
+  if (!isHttpUrl(rendered)) {
+    return new LocalizedError('the URL must start with http:// or https://', localized('problemUrlScheme'));
+  }
   return new URL(rendered);
 }
 
 export interface DestinationProblem {
-  /** Which field, e.g. "url", "header Authorization", "reply.url". */
+  /** Which field, e.g. "url", "header Authorization", "reply.url" (for logs and tests). */
   field: string;
+  /** What is wrong, in English (for logs and tests). */
   message: string;
+  /** The field as the editor names it, in the user's language. */
+  fieldText: Localized;
+  /** What is wrong, in the user's language. */
+  text: Localized;
 }
+
+/** The editor's own label for each field a problem can be about. */
+const FIELD_TEXT: Record<string, MessageKey> = {
+  name: 'destinationName',
+  url: 'destinationUrl',
+  method: 'destinationMethod',
+  'body.fileField': 'fieldNameLabel',
+  'body.fields': 'destinationFields',
+  'body.template': 'destinationJsonTemplate',
+  'reply.url': 'replyUrl',
+  'reply.thumbnailUrl': 'replyThumbnailUrl',
+  'reply.deletionUrl': 'replyDeletionUrl',
+  'reply.errorMessage': 'replyErrorMessage',
+  successStatuses: 'successStatuses',
+};
 
 /** Every problem that would stop a destination from working, for the options page. Empty when it is usable. */
 export function validateDestination(destination: DestinationSpec & { name?: string }): DestinationProblem[] {
   const problems: DestinationProblem[] = [];
-  const check = (field: string, source: string, scope: TemplateScope) => {
+  const add = (field: string, fieldText: Localized, message: string, text: Localized) =>
+    problems.push({ field, message, fieldText, text });
+  const named = (field: string) => localized(FIELD_TEXT[field] ?? 'destinationName');
+  const header = (name: string) => localized('problemFieldHeader', name);
+  const check = (field: string, fieldText: Localized, source: string, scope: TemplateScope) => {
     const parsed = parseTemplate(source, scope);
-    if (parsed instanceof TemplateError) problems.push({ field, message: parsed.message });
+    if (parsed instanceof TemplateError) add(field, fieldText, parsed.message, parsed.localized);
   };
   if (destination.name !== undefined && !destination.name.trim())
-    problems.push({ field: 'name', message: 'give it a name' });
+    add('name', named('name'), 'give it a name', localized('problemNoName'));
   const url = resolveSampleUrl(destination.url);
-  if (url instanceof Error) problems.push({ field: 'url', message: url.message });
+  if (url instanceof LocalizedError) add('url', named('url'), url.message, url.localized);
   if (!(HTTP_METHODS as readonly string[]).includes(destination.method)) {
-    problems.push({ field: 'method', message: `method must be one of ${HTTP_METHODS.join(', ')}` });
+    const methods = HTTP_METHODS.join(', ');
+    add('method', named('method'), `method must be one of ${methods}`, localized('problemMethod', methods));
   }
-  for (const header of destination.headers) {
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(header.name)) {
-      problems.push({ field: `header ${header.name}`, message: 'not a valid header name' });
+  for (const { name, value } of destination.headers) {
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(name)) {
+      add(`header ${name}`, header(name), 'not a valid header name', localized('problemHeaderName'));
     }
-    check(`header ${header.name}`, header.value, 'request');
+    check(`header ${name}`, header(name), value, 'request');
     // The body sets it (a multipart boundary, the file's type, JSON): a second one would break the body.
-    if (/^content-type$/i.test(header.name)) {
-      problems.push({ field: `header ${header.name}`, message: 'Content-Type is set from the body type; remove it' });
+    if (/^content-type$/i.test(name)) {
+      add(
+        `header ${name}`,
+        header(name),
+        'Content-Type is set from the body type; remove it',
+        localized('problemContentTypeHeader'),
+      );
     }
   }
+  const field = (name: string) => localized('problemFieldField', name);
   const { body } = destination;
   if (body.kind === 'multipart') {
-    if (!body.fileField.trim()) problems.push({ field: 'body.fileField', message: 'name the file field' });
-    for (const field of body.fields) check(`field ${field.name}`, field.value, 'request');
+    if (!body.fileField.trim())
+      add('body.fileField', named('body.fileField'), 'name the file field', localized('problemNoFileField'));
+    for (const { name, value } of body.fields) check(`field ${name}`, field(name), value, 'request');
   } else if (body.kind === 'form-urlencoded') {
-    for (const field of body.fields) check(`field ${field.name}`, field.value, 'request');
-    if (!body.fields.some((field) => field.value.includes('{base64}'))) {
-      problems.push({ field: 'body.fields', message: 'one field must carry the file as {base64}' });
+    for (const { name, value } of body.fields) check(`field ${name}`, field(name), value, 'request');
+    if (!body.fields.some(({ value }) => value.includes('{base64}'))) {
+      add(
+        'body.fields',
+        named('body.fields'),
+        'one field must carry the file as {base64}',
+        localized('problemNoBase64Field'),
+      );
     }
   } else if (body.kind === 'json') {
-    check('body.template', body.template, 'request');
+    check('body.template', named('body.template'), body.template, 'request');
     const sample = renderSource(
       body.template,
       'request',
@@ -235,18 +282,21 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
       try {
         JSON.parse(sample);
       } catch (error) {
-        problems.push({
-          field: 'body.template',
-          message: `not valid JSON: ${error instanceof Error ? error.message : ''}`,
-        });
+        add(
+          'body.template',
+          named('body.template'),
+          `not valid JSON: ${error instanceof Error ? error.message : ''}`,
+          localized('problemInvalidJson'),
+        );
       }
     }
   }
   for (const key of ['url', 'thumbnailUrl', 'deletionUrl', 'errorMessage'] as const) {
-    check(`reply.${key}`, destination.reply[key], 'reply');
+    check(`reply.${key}`, named(`reply.${key}`), destination.reply[key], 'reply');
   }
   const statuses = parseSuccessStatuses(destination.successStatuses);
-  if (statuses instanceof Error) problems.push({ field: 'successStatuses', message: statuses.message });
+  if (statuses instanceof LocalizedError)
+    add('successStatuses', named('successStatuses'), statuses.message, statuses.localized);
   return problems;
 }
 

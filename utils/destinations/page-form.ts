@@ -1,3 +1,4 @@
+import { type Localized, LocalizedError, localized } from '../localized';
 import { type FillableField, type FormPart, readSubmission } from './form-data-set';
 import { type DestinationSnapshot, isHttpUrl, PAGE_FORM_ID } from './model';
 
@@ -108,26 +109,42 @@ function labelOf(form: HTMLFormElement): string {
  * an HTML page, read by form-reply.ts. Returns an Error naming why the form
  * cannot carry a file the way a browser would send it.
  */
-export function snapshotFromPageForm(form: PageForm): DestinationSnapshot | Error {
-  if (!isHttpUrl(form.action)) return new Error('the form does not send to an http(s) address');
-  if (form.method !== 'POST') return new Error(`the form is sent with ${form.method}, which cannot carry a file`);
+export function snapshotFromPageForm(form: PageForm): DestinationSnapshot | LocalizedError {
+  const refuse = (message: string, text: Localized) => new LocalizedError(message, text);
+  if (!isHttpUrl(form.action)) {
+    return refuse('the form does not send to an http(s) address', localized('pageFormNotHttp'));
+  }
+  if (form.method !== 'POST') {
+    return refuse(
+      `the form is sent with ${form.method}, which cannot carry a file`,
+      localized('pageFormMethod', form.method),
+    );
+  }
   if (form.enctype.toLowerCase() !== 'multipart/form-data') {
-    return new Error(`the form is sent as ${form.enctype}: a browser would send only the file's name`);
+    return refuse(
+      `the form is sent as ${form.enctype}: a browser would send only the file's name`,
+      localized('pageFormEnctype', form.enctype),
+    );
   }
   const chosen = form.parts.find((part) => 'file' in part && part.file.input === form.fileInput);
-  if (!form.fileField || !chosen || chosen.name !== form.fileField)
-    return new Error('the form has no named file field');
+  if (!form.fileField || !chosen || chosen.name !== form.fileField) {
+    return refuse('the form has no named file field', localized('pageFormNoFileField'));
+  }
   if (
     form.charset !== 'utf-8' &&
     form.parts.some((part) => 'value' in part && /[^ -~\t\r\n]/.test(part.name + part.value))
   ) {
-    return new Error(`the form sends its text as ${form.charset.toUpperCase()}, which Cadence cannot write`);
+    const charset = form.charset.toUpperCase();
+    return refuse(
+      `the form sends its text as ${charset}, which Cadence cannot write`,
+      localized('pageFormCharset', charset),
+    );
   }
   const missing = form.fillable.find((field) => {
     const part = form.parts[field.part];
     return field.required && part !== undefined && 'value' in part && !part.value.trim();
   });
-  if (missing) return new Error(`fill in "${missing.label}" first`);
+  if (missing) return refuse(`fill in "${missing.label}" first`, localized('pageFormFieldMissing', missing.label));
   const fields: { name: string; value: string }[] = [];
   const emptyFileFields: { name: string; at: number }[] = [];
   let fileAt = 0;

@@ -1,3 +1,4 @@
+import { type Localized, LocalizedError, localized, type MessageKey } from '../localized';
 /**
  * The template language of destinations, a subset of ShareX's custom
  * uploader syntax: `{name}` or `{name:argument}`, arguments split by `|`,
@@ -15,6 +16,16 @@ export const REQUEST_FUNCTIONS = ['filename', 'random', 'base64', 'mimetype'] as
 /** Values a reply template may use. */
 export const REPLY_FUNCTIONS = ['json', 'header', 'regex', 'response', 'responseurl', 'filename'] as const;
 /** ShareX functions Cadence knows but cannot run, with the reason shown to the user. */
+/** The same reasons, in the user's language. */
+const UNSUPPORTED_REASON_KEYS: Readonly<Record<string, MessageKey>> = {
+  xml: 'templateReasonXml',
+  input: 'templateReasonInput',
+  inputbox: 'templateReasonPrompt',
+  prompt: 'templateReasonPrompt',
+  select: 'templateReasonPrompt',
+  outputurl: 'templateReasonOutputUrl',
+};
+
 export const UNSUPPORTED_FUNCTIONS: Readonly<Record<string, string>> = {
   xml: 'XML replies cannot be read in the background (no XML parser in a service worker)',
   input: 'there is no text input when uploading images',
@@ -32,14 +43,15 @@ export interface ParsedTemplate {
   parts: TemplatePart[];
 }
 
-export class TemplateError extends Error {
+export class TemplateError extends LocalizedError {
   override name = 'TemplateError';
   constructor(
     message: string,
     /** 0-based character index in the template where the problem is. */
     readonly position: number,
+    localizedMessage: Localized,
   ) {
-    super(message);
+    super(message, localizedMessage);
   }
 }
 
@@ -85,25 +97,41 @@ export function parseTemplate(source: string, scope: TemplateScope): ParsedTempl
     const { name, args, end } = call;
     if (!allowed.includes(name)) {
       const reason = UNSUPPORTED_FUNCTIONS[name];
-      if (reason) return new TemplateError(`{${name}} is not supported: ${reason}`, index);
+      if (reason) {
+        return new TemplateError(
+          `{${name}} is not supported: ${reason}`,
+          index,
+          localized('templateUnsupported', name, localized(UNSUPPORTED_REASON_KEYS[name] ?? 'templateReasonPrompt')),
+        );
+      }
       const known = scope === 'request' ? REPLY_FUNCTIONS : REQUEST_FUNCTIONS;
       if ((known as readonly string[]).includes(name)) {
         return new TemplateError(
           `{${name}} cannot be used here (${scope === 'request' ? 'it reads the reply' : 'it belongs to the request'})`,
           index,
+          localized(scope === 'request' ? 'templateReadsReply' : 'templateBelongsToRequest', name),
         );
       }
-      return new TemplateError(`unknown value {${name}}`, index);
+      return new TemplateError(`unknown value {${name}}`, index, localized('templateUnknown', name));
     }
     const [min, max] = ARITY[name as FunctionName];
     if (args.length < min || args.length > max) {
       const expected =
         min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
-      return new TemplateError(`{${name}} takes ${expected} argument(s), got ${args.length}`, index);
+      const got = String(args.length);
+      return new TemplateError(
+        `{${name}} takes ${expected} argument(s), got ${args.length}`,
+        index,
+        min === max
+          ? localized('templateArityExact', name, String(min), got)
+          : max === Number.POSITIVE_INFINITY
+            ? localized('templateArityAtLeast', name, String(min), got)
+            : localized('templateArityRange', name, String(min), String(max), got),
+      );
     }
     if (name === 'regex') {
       const problem = checkRegex(args);
-      if (problem) return new TemplateError(problem, index);
+      if (problem) return new TemplateError(problem.message, index, problem.localized);
     }
     if (text) parts.push({ kind: 'text', text });
     text = '';
@@ -126,8 +154,12 @@ function readCall(source: string, start: number): { name: string; args: string[]
   if (source[index] === '}') return { name, args: [], end: index + 1 };
   if (source[index] !== ':') {
     return index >= source.length
-      ? new TemplateError(`{${name} is not closed with "}"`, start)
-      : new TemplateError(`unexpected "${source[index]}" after {${name}`, index);
+      ? new TemplateError(`{${name} is not closed with "}"`, start, localized('templateNotClosed', name))
+      : new TemplateError(
+          `unexpected "${source[index]}" after {${name}`,
+          index,
+          localized('templateUnexpected', source[index] ?? '', name),
+        );
   }
   index += 1;
   const args: string[] = [];
@@ -141,7 +173,7 @@ function readCall(source: string, start: number): { name: string; args: string[]
       continue;
     }
     if (char === '{' && /[a-z]/i.test(source[index + 1] ?? '')) {
-      return new TemplateError('templates inside templates are not supported', index);
+      return new TemplateError('templates inside templates are not supported', index, localized('templateNested'));
     }
     if (char === '|') {
       args.push(current);
@@ -156,17 +188,22 @@ function readCall(source: string, start: number): { name: string; args: string[]
     current += char;
     index += 1;
   }
-  return new TemplateError(`{${name}:... is not closed with "}"`, start);
+  return new TemplateError(`{${name}:... is not closed with "}"`, start, localized('templateArgsNotClosed', name));
 }
 
-function checkRegex(args: string[]): string | undefined {
+function checkRegex(args: string[]): LocalizedError | undefined {
   const [pattern = '', group] = args;
   try {
     new RegExp(pattern);
   } catch (error) {
-    return `{regex} pattern is not valid: ${error instanceof Error ? error.message : String(error)}`;
+    return new LocalizedError(
+      `{regex} pattern is not valid: ${error instanceof Error ? error.message : String(error)}`,
+      localized('templateRegexInvalid'),
+    );
   }
-  if (group !== undefined && group.trim() === '') return '{regex} group is empty (a number or a name)';
+  if (group !== undefined && group.trim() === '') {
+    return new LocalizedError('{regex} group is empty (a number or a name)', localized('templateRegexGroup'));
+  }
   return undefined;
 }
 

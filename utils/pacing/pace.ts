@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { amount, count } from '../bounded-schemas';
+import { type Localized, localized, type MessageKey } from '../localized';
 
 /**
  * The pace of uploads, one shape for the global setting, a destination's own
@@ -81,7 +82,19 @@ export interface PaceProblem {
   /** The name the destination editor shows it under. */
   field: string;
   message: string;
+  /** The field and the problem in the user's language. */
+  fieldText: Localized;
+  text: Localized;
 }
+
+/** Each field's label and its limits, in the user's language. */
+const PROBLEM_TEXT: Record<keyof Pace, [MessageKey, MessageKey]> = {
+  mode: ['modeLabel', 'paceProblemMode'],
+  delayMs: ['delayLabel', 'paceProblemDelay'],
+  concurrency: ['concurrencyLabel', 'paceProblemConcurrency'],
+  adaptiveFloorMs: ['floorLabel', 'paceProblemFloor'],
+  maxRetries: ['retriesLabel', 'paceProblemRetries'],
+};
 
 /** What is wrong with a pace, one problem per field; empty when usable. */
 export function paceProblems(pace: Pace): PaceProblem[] {
@@ -89,6 +102,13 @@ export function paceProblems(pace: Pace): PaceProblem[] {
   if (result.success) return [];
   return result.issues.map((issue) => {
     const key = issue.path?.[0]?.key as keyof Pace;
-    return { key, field: PROBLEM_FIELDS[key] ?? 'pacing', message: issue.message };
+    const [label, problem] = PROBLEM_TEXT[key] ?? ['modeLabel', 'paceProblemMode'];
+    return {
+      key,
+      field: PROBLEM_FIELDS[key] ?? 'pacing',
+      message: issue.message,
+      fieldText: localized(label),
+      text: localized(problem),
+    };
   });
 }
