@@ -116,7 +116,7 @@ export const ItemRow = memo(function ItemRow({
         <div class="thumb" aria-hidden="true" />
       )}
       <div class="item-main">
-        <div class="item-name" title={row.name}>
+        <div class="item-name" title={row.name} translate={false}>
           {item?.name ?? row.name}
         </div>
         <div class="item-sizes">
@@ -167,7 +167,7 @@ export const ItemRow = memo(function ItemRow({
                   <>
                     {' · '}
                     {t('replyExcerptLabel')}:{' '}
-                    <q class="excerpt" data-testid="item-excerpt">
+                    <q class="excerpt" data-testid="item-excerpt" translate={false}>
                       {item.excerpt}
                     </q>
                   </>

@@ -56,11 +56,13 @@ export function PageFormFields({
         };
         return (
           <div key={field.part} class="page-form-field">
-            <label htmlFor={props.id}>{field.label}</label>
+            <label htmlFor={props.id} translate={false}>
+              {field.label}
+            </label>
             {field.kind === 'select' ? (
               <select {...props} onChange={props.onInput}>
                 {field.options.map((option) => (
-                  <option key={option.value} value={option.value}>
+                  <option key={option.value} value={option.value} translate={false}>
                     {option.label}
                   </option>
                 ))}
