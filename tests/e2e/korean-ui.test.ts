@@ -20,7 +20,7 @@ const NAMES = [
 ];
 
 /** Runs of three or more Latin words in visible text, URLs, paths, {templates} and NAMES left out. */
-export function englishRuns(text: string): string[] {
+function englishRuns(text: string): string[] {
   let rest = text
     .replace(/\bhttps?:\/\/\S*/g, ' ')
     .replace(/(^|[\s(])\/[^\s)]*/g, ' ')

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { OUTPUT_FORMATS, TRANSPARENT_AS } from '../compress/presets';
-import { destinationSchema, nameValueSchema } from '../destinations/schema';
+import { destinationSchema } from '../destinations/schema';
 import { count, list, MAX_HANDOVER_BYTES, MAX_IMAGE_SIDE, noData, type ReceiverRules, shortText, text } from './common';
 import { highlightFormData } from './content-script';
 
