@@ -198,8 +198,10 @@ export const ItemRow = memo(function ItemRow({
       </div>
       <div class="item-status">
         <span class={`chip chip-${status}`} data-testid="status-chip" data-detail={detail?.kind}>
-          {t(STATUS_TEXT[status])}
-          {detail && ` · ${chipDetailText(detail)}`}
+          {status === 'queued' && item?.pageGone
+            ? t(item.pageGone === 'closed' ? 'statusPageClosed' : 'statusPageLeft')
+            : t(STATUS_TEXT[status])}
+          {detail && !item?.pageGone && ` · ${chipDetailText(detail)}`}
           {/* Its place in line, counted by CSS (ui.css): no row re-renders when the line moves. */}
           {status === 'queued' && !detail && <span class="queue-position" data-testid="queue-position" />}
         </span>

@@ -109,6 +109,15 @@ export default defineBackground({
       );
     });
     browser.tabs.onRemoved.addListener((tabId) => void pendingImagesPromise.then((pending) => pending.dropTab(tabId)));
+    // An upload through the page itself (its form) needs that page: closing or leaving it
+    // holds its queued items by name until the user goes on from a panel on that site.
+    browser.tabs.onRemoved.addListener(
+      (tabId) => void runnerPromise.then((runner) => runner.pageGone(tabId, 'closed')),
+    );
+    browser.tabs.onUpdated.addListener((tabId, change) => {
+      // A new document in the tab (another page, or a reload): the panel and the page it sent through are gone.
+      if (change.status === 'loading') void runnerPromise.then((runner) => runner.pageGone(tabId, 'left'));
+    });
     // A pace changed in the panel, the popup or the options is planned with at once:
     // the countdown line shows it, and an item already waiting gets the new pause.
     paceSetting.watch(() => void runnerPromise.then((runner) => runner.pump()));
@@ -147,9 +156,13 @@ export default defineBackground({
       await runner.pump();
       return { items: (await store.list()).map(forDisplay), plan: runner.plan };
     });
-    messages.on('queue/control', async ({ data }) => {
+    messages.on('queue/control', async ({ data, sender }) => {
       const [store, runner] = await Promise.all([storePromise, runnerPromise]);
-      await runner.control(data);
+      // "Go on here": the panel's own tab and site (never a tab the panel names).
+      const { origin } = sourceOf(sender.tab);
+      if (data.kind === 'go-on-here' && sender.tab?.id !== undefined && origin) {
+        await runner.goOnHere(sender.tab.id, origin);
+      } else await runner.control(data);
       return { items: (await store.list()).map(forDisplay), plan: runner.plan };
     });
     messages.on('panel/open', async ({ data }) => {

@@ -18,6 +18,7 @@ import {
   finishedCount,
   IDLE_PLAN,
   type QueueCommand,
+  type QueueItem,
   type QueuePlan,
 } from '@/utils/queue/types';
 import { mergeItem, mergeSnapshot, type PanelRow } from '@/utils/queue-view/panel-rows';
@@ -147,6 +148,7 @@ export function App() {
             t('needDestination')
           )}
         </div>
+        <PageGoneNotice items={items} onCommand={onCommand} />
         <BatchBar items={items} plan={plan} counts={counts} onCommand={onCommand}>
           <DiagnosticsButton rows={rows} plan={plan} />
           <button
@@ -196,5 +198,23 @@ export function App() {
         </ul>
       )}
     </main>
+  );
+}
+
+/**
+ * Items sent through a page (its form) wait when that page was closed or
+ * left; a panel on the same site offers to go on through this tab (the
+ * background takes only the items of this tab's site).
+ */
+function PageGoneNotice({ items, onCommand }: { items: QueueItem[]; onCommand: (command: QueueCommand) => void }) {
+  const waiting = items.filter((item) => item.status === 'queued' && item.pageGone).length;
+  if (waiting === 0) return null;
+  return (
+    <div class="page-gone" role="status" data-testid="page-gone" data-waiting={waiting}>
+      <p>{t('pageGoneNotice', String(waiting))}</p>
+      <button type="button" class="primary" data-testid="go-on-here" onClick={() => onCommand({ kind: 'go-on-here' })}>
+        {t('goOnHere')}
+      </button>
+    </div>
   );
 }

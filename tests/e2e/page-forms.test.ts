@@ -106,4 +106,34 @@ describe("a site's own upload form, sent as the browser would, Done only when th
     expect(await panel.locator('[data-testid=batch-done]').getAttribute('data-done')).toBe('0');
     expect(await panel.locator('[data-status=done]').count()).toBe(0);
   });
+
+  it('closing the page pauses its batch by name, nothing lost; a panel on the site again goes on from there', async () => {
+    const samples = await makeSamples(harness, smallPhotos(3, 'tabbound'));
+    const { page, panel } = await openUploader();
+    await panel.locator('[data-testid=page-form-fields] input[data-field=caption]').fill('x');
+    // A long pause between uploads, so the tab is closed while two still wait.
+    await panel.locator('input[name=delay]').fill('5');
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    await expect.poll(() => site.media.length, { timeout: 30_000 }).toBe(1);
+    await page.close();
+    // Well past the pace's pause: nothing more is sent without the page.
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    expect(site.media).toHaveLength(1);
+
+    const { panel: again } = await openUploader();
+    const notice = again.locator('[data-testid=page-gone]');
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.getAttribute('data-waiting')).toBe('2');
+    const chips = again.locator('[data-testid=item-row][data-status=queued] [data-testid=status-chip]');
+    expect(await chips.allTextContents()).toEqual(['Paused: its page was closed', 'Paused: its page was closed']);
+    await again.locator('input[name=delay]').fill('0.3');
+    await notice.locator('[data-testid=go-on-here]').click();
+    await expect.poll(() => site.media.length, { timeout: 30_000 }).toBe(3);
+    expect(site.media.map((media) => media.filename.replace(/\.\w+$/, ''))).toEqual([
+      'tabbound-01',
+      'tabbound-02',
+      'tabbound-03',
+    ]);
+    await expect.poll(() => again.locator('[data-status=done]').count(), { timeout: 15_000 }).toBe(3);
+  });
 });

@@ -89,6 +89,7 @@ const queueCommand = v.variant('kind', [
   v.strictObject({ kind: v.literal('cancel-all') }),
   v.strictObject({ kind: v.literal('retry'), itemId: shortText }),
   v.strictObject({ kind: v.literal('retry-failed') }),
+  v.strictObject({ kind: v.literal('go-on-here') }),
 ]);
 
 export const BACKGROUND_RULES = {

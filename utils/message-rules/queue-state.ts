@@ -55,6 +55,7 @@ export const queueItem = v.object({
   httpStatus: v.optional(count),
   resultUrl: v.optional(text),
   unconfirmed: v.optional(v.boolean()),
+  pageGone: v.optional(v.picklist(['closed', 'left'])),
   thumbnailUrl: v.optional(text),
   deletionUrl: v.optional(text),
   error: v.optional(text),

@@ -87,6 +87,7 @@ const CHANGING_FIELDS = [
   'httpStatus',
   'resultUrl',
   'unconfirmed',
+  'pageGone',
   'thumbnailUrl',
   'deletionUrl',
   'error',

@@ -5,7 +5,14 @@ import { describePlan } from './plan';
 import { planRetry } from './retry';
 import { currentGapMs, decideNext } from './scheduler';
 import type { QueueStore } from './store';
-import { type AttemptRecord, IDLE_PLAN, type QueueCommand, type QueueItem, type QueuePlan } from './types';
+import {
+  type AttemptRecord,
+  IDLE_PLAN,
+  type PageGone,
+  type QueueCommand,
+  type QueueItem,
+  type QueuePlan,
+} from './types';
 
 export interface RunnerEffects extends SendEffects {
   store: QueueStore;
@@ -95,8 +102,37 @@ export class QueueRunner {
       case 'retry-failed':
         for (const item of await store.list()) if (item.status === 'failed') await this.retryByHand(item.id);
         break;
+      case 'go-on-here':
+        // Needs the panel's tab: the background calls goOnHere with it.
+        break;
     }
     await this.pump();
+  }
+
+  /**
+   * The tab a page-bound item is sent through was closed or went elsewhere:
+   * its queued items wait by name (an upload in flight finishes; it is sent).
+   */
+  async pageGone(tabId: number, why: PageGone): Promise<void> {
+    const { store } = this.effects;
+    for (const item of await store.list()) {
+      if (item.status !== 'queued' || !item.destination.page || item.source?.tabId !== tabId || item.pageGone) continue;
+      this.announce.push(await store.update(item.id, { pageGone: why }));
+    }
+    await this.pump();
+  }
+
+  /** Sends the waiting page-bound items of `origin` through `tabId` (a panel open on that site). Returns how many. */
+  async goOnHere(tabId: number, origin: string): Promise<number> {
+    const { store } = this.effects;
+    let count = 0;
+    for (const item of await store.list()) {
+      if (!item.pageGone || item.source?.origin !== origin) continue;
+      this.announce.push(await store.update(item.id, { pageGone: undefined, source: { ...item.source, tabId } }));
+      count += 1;
+    }
+    await this.pump();
+    return count;
   }
 
   private async cancel(id: string): Promise<void> {

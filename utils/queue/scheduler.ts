@@ -11,7 +11,7 @@ import type { QueueItem } from './types';
 
 export type SchedulerItem = Pick<
   QueueItem,
-  'id' | 'seq' | 'status' | 'startedAt' | 'finishedAt' | 'retryAt' | 'destinationKey' | 'attemptLog'
+  'id' | 'seq' | 'status' | 'startedAt' | 'finishedAt' | 'retryAt' | 'destinationKey' | 'attemptLog' | 'pageGone'
 >;
 
 /** How one destination is paced: its pace, with the adaptive floor spelled out as the whole adaptive rule. */
@@ -70,7 +70,8 @@ export function decideNext(
 ): SchedulerDecision {
   const { paused, policyFor } = asPacing(pacing);
   const inFlight = items.filter((item) => item.status === 'uploading').length;
-  const queued = items.filter((item) => item.status === 'queued').sort((a, b) => a.seq - b.seq);
+  // An item whose page is gone waits for the user (types.ts PageGone), like a paused one.
+  const queued = items.filter((item) => item.status === 'queued' && !item.pageGone).sort((a, b) => a.seq - b.seq);
   if (queued.length === 0) return inFlight > 0 ? { kind: 'busy', inFlight } : { kind: 'idle' };
   if (paused) return { kind: 'paused', inFlight };
 

@@ -109,6 +109,13 @@ export interface QueueItem {
   attemptLog?: AttemptRecord[];
   /** The tab and page the panel was on when it handed the item over: the popup groups batches by it. */
   source?: ItemSource;
+  /**
+   * Queued but not started, because the page it is sent through (its
+   * destination is the page itself: `destination.page`) was closed or left.
+   * Nothing is lost; the user goes on from a panel on the same site
+   * ({ kind: 'go-on-here' }), which binds the item to that tab.
+   */
+  pageGone?: PageGone;
 }
 
 /**
@@ -117,6 +124,9 @@ export interface QueueItem {
  * stored before it existed, and origin and title absent when the browser
  * did not give the tab's URL.
  */
+/** Why a page-bound item waits: its tab was closed, or went to another page. */
+export type PageGone = 'closed' | 'left';
+
 export interface ItemSource {
   tabId?: number;
   origin?: string;
@@ -213,4 +223,6 @@ export type QueueCommand =
   | { kind: 'cancel'; itemId: string }
   | { kind: 'cancel-all' }
   | { kind: 'retry'; itemId: string }
-  | { kind: 'retry-failed' };
+  | { kind: 'retry-failed' }
+  /** A panel on the site of items whose page was closed or left: send them through this tab. */
+  | { kind: 'go-on-here' };
