@@ -42,6 +42,9 @@ const GUARDED_EVENTS = [
   'dragover',
 ] as const;
 
+/** Pointer events that only tell where the frame is (never stopped). */
+const PLACE_EVENTS = ['pointermove', 'pointerover', 'pointerenter', 'mousemove', 'mouseover'] as const;
+
 /** The IntersectionObserver v2 parts lib.dom does not declare yet. */
 interface VisibilityEntry extends IntersectionObserverEntry {
   readonly isVisible?: boolean;
@@ -73,7 +76,22 @@ export function guardAgainstBorrowedClicks(doc: Document = document): BorrowedCl
   let movedAt = Number.NEGATIVE_INFINITY;
   const steady = (now: number) =>
     visibleSince !== null && now - visibleSince >= STEADY_MS && now - movedAt >= STEADY_MS;
+  // The frame's place as the panel's own pointer events show it: the same screen point has another
+  // client point once the frame moved. Known at once, in the panel's own thread, where the content
+  // script's word (watchMoves) comes by message and, on a loaded machine, may come after the press.
+  let lastOffset: { x: number; y: number } | undefined;
+  const notePlace = (event: Event) => {
+    if (!(event instanceof view.MouseEvent)) return;
+    const offset = { x: event.screenX - event.clientX, y: event.screenY - event.clientY };
+    if (lastOffset && (Math.abs(offset.x - lastOffset.x) > 2 || Math.abs(offset.y - lastOffset.y) > 2)) {
+      movedAt = view.performance.now();
+      markSteady();
+    }
+    lastOffset = offset;
+  };
+  for (const type of PLACE_EVENTS) view.addEventListener(type, notePlace, { capture: true, passive: true });
   const stop = (event: Event) => {
+    notePlace(event);
     const now = view.performance.now();
     if (visibleSince !== null && (!POINTER_EVENTS.has(event.type) || steady(now))) return;
     event.preventDefault();
@@ -123,6 +141,7 @@ export function guardAgainstBorrowedClicks(doc: Document = document): BorrowedCl
       observer.disconnect();
       movesPort?.close();
       for (const type of GUARDED_EVENTS) view.removeEventListener(type, stop, { capture: true });
+      for (const type of PLACE_EVENTS) view.removeEventListener(type, notePlace, { capture: true });
       root.removeAttribute('data-obscured');
     },
   };
