@@ -13,7 +13,7 @@ const VISIBILITY_CHECK_MS = 100;
 export const STEADY_MS = 500;
 
 /** Presses that land where the pointer is: what a page that moves or reveals the panel could borrow. */
-const POINTER_EVENTS: ReadonlySet<string> = new Set([
+const PRESS_EVENTS = [
   'click',
   'auxclick',
   'dblclick',
@@ -21,26 +21,13 @@ const POINTER_EVENTS: ReadonlySet<string> = new Set([
   'mouseup',
   'pointerdown',
   'pointerup',
-  'drop',
-  'dragover',
-]);
-
-/** Everything by which a user's hand could act on the panel without meaning to. */
-const GUARDED_EVENTS = [
-  'click',
-  'auxclick',
-  'dblclick',
-  'mousedown',
-  'mouseup',
-  'pointerdown',
-  'pointerup',
-  'keydown',
-  'keyup',
-  'keypress',
-  'paste',
   'drop',
   'dragover',
 ] as const;
+const POINTER_EVENTS: ReadonlySet<string> = new Set(PRESS_EVENTS);
+
+/** Everything by which a user's hand could act on the panel without meaning to. */
+const GUARDED_EVENTS = [...PRESS_EVENTS, 'keydown', 'keyup', 'keypress', 'paste'] as const;
 
 /** Pointer events that only tell where the frame is (never stopped). */
 const PLACE_EVENTS = ['pointermove', 'pointerover', 'pointerenter', 'mousemove', 'mouseover'] as const;
