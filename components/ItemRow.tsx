@@ -54,6 +54,9 @@ const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
   'reply-never-finished': 'problemReplyNeverFinished',
   'closed-mid-reply': 'problemClosedMidReply',
   'reply-too-large': 'problemReplyTooLarge',
+  'page-did-not-upload': 'problemPageDidNotUpload',
+  'page-showed-error': 'problemPageShowedError',
+  'page-unreachable': 'problemPageUnreachable',
 };
 
 /**

@@ -4,6 +4,7 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 import { findUploadForms } from '@/utils/destinations/page-form';
 import { guardedReceiver } from '@/utils/message-guard';
 import { CONTENT_SCRIPT_RULES } from '@/utils/message-rules/content-script';
+import { listenForPageUploaders } from './page-uploaders';
 import { handTokenToPanel, takePanelToken } from './panel-token';
 import { placePanel } from './placement';
 
@@ -68,6 +69,8 @@ export default defineContentScript({
     // Only the background may ask (utils/message-rules/content-script.ts); the page cannot reach this listener at all.
     const messages = guardedReceiver('content-script', CONTENT_SCRIPT_RULES);
     const stopFinding = messages.on('page/find-forms', () => findUploadForms(document));
+    // The page's own uploaders outlive the panel: a batch handed to them goes on with the panel closed.
+    ctx.onInvalidated(listenForPageUploaders(messages));
     const stopHighlighting = messages.on('page/highlight-form', ({ data }) => {
       unhighlight();
       const form = data.index === null ? undefined : uploadFormElements()[data.index];

@@ -79,9 +79,26 @@ export interface DestinationSnapshot extends DestinationSpec {
    * in items queued by an earlier version) follows the global settings.
    */
   pacing?: Pace | null;
+  /**
+   * Set when the destination is the page's own uploader (issue 14): the file
+   * is handed to that uploader in that tab, and the request spec above is
+   * not used.
+   */
+  pageUploader?: PageUploaderTarget;
+}
+
+/** "This page's uploader": which tab, and which of its uploaders (see utils/page-uploaders/find.ts). */
+export interface PageUploaderTarget {
+  tabId: number;
+  /** Its place in the page's list when it was chosen. */
+  index: number;
+  /** Its name in that list: the hand-over looks for it by name first, the page may have changed. */
+  label: string;
 }
 
 export const PAGE_FORM_ID = 'page-form';
+/** The id prefix of "this page's uploader" snapshots: `page-uploader:TAB:INDEX`. */
+export const PAGE_UPLOADER_ID = 'page-uploader';
 
 export function newDestination(overrides: Partial<Destination> = {}): Destination {
   return {

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { list, shortText, text } from '../bounded-schemas';
+import { count, list, shortText, text } from '../bounded-schemas';
 import { TRANSPARENT_AS } from '../compress/presets';
 import { storedPaceSchema } from '../pacing/pace';
 import { HTTP_METHODS } from './model';
@@ -49,4 +49,5 @@ export const destinationSnapshotSchema = v.object({
   id: shortText,
   name: text,
   pacing: v.optional(v.nullable(storedPaceSchema)),
+  pageUploader: v.optional(v.object({ tabId: count, index: count, label: text })),
 });

@@ -25,6 +25,9 @@ const replyProblem = v.picklist([
   'reply-never-finished',
   'closed-mid-reply',
   'reply-too-large',
+  'page-did-not-upload',
+  'page-showed-error',
+  'page-unreachable',
 ]);
 
 const itemSource = v.object({

@@ -30,7 +30,8 @@ export type FailureKind =
  * - sign-in-required (401), forbidden (403), too-large-for-server (413);
  * - reply-never-finished: the status arrived, the rest of the reply did not within the reply timeout;
  * - closed-mid-reply: the connection closed before the reply was whole;
- * - reply-too-large: the reply went past MAX_REPLY_BYTES and was cut off.
+ * - reply-too-large: the reply went past MAX_REPLY_BYTES and was cut off;
+ * - page-did-not-upload, page-showed-error, page-unreachable: the page's own uploader (issue 14).
  */
 export type ReplyProblem =
   | 'html-page'
@@ -41,7 +42,13 @@ export type ReplyProblem =
   | 'too-large-for-server'
   | 'reply-never-finished'
   | 'closed-mid-reply'
-  | 'reply-too-large';
+  | 'reply-too-large'
+  /** The page's own uploader (issue 14) made no request carrying the file within the set time. */
+  | 'page-did-not-upload'
+  /** The page's uploader showed an error for the file (its words are the excerpt). */
+  | 'page-showed-error'
+  /** The page the batch goes to is closed, navigated away or no longer answers. */
+  | 'page-unreachable';
 
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-gap.ts). */
 export interface AttemptRecord {

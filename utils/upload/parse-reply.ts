@@ -52,6 +52,9 @@ export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
   'reply-never-finished': 'Reply never finished',
   'closed-mid-reply': 'Connection closed mid-reply',
   'reply-too-large': 'Reply too large',
+  'page-did-not-upload': 'The page did not upload it',
+  'page-showed-error': 'The page showed an error for it',
+  'page-unreachable': 'The page is gone: open it again, then Retry',
 };
 
 const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
