@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchWithExtension } from './lib/browser';
 import { generateSampleImages } from './lib/sample-images';
-import { type BatchOutcome, dropDirectly, handOverThroughCadence } from './lib/site-drop';
+import { type BatchOutcome, dropDirectly, handOverThroughCadence, sitePhotos } from './lib/site-drop';
 import { SITE_UPLOADER_NAMES, SITE_UPLOADERS, type SiteUploader } from './lib/site-pages';
 import { startReceiver } from './receiver';
 
@@ -50,15 +50,7 @@ try {
     try {
       const page = await browser.context.newPage();
       await page.goto(`${receiver.origin}/`);
-      const specs = Array.from({ length: fileCount }, (_, index) => ({
-        name: `photo-${String(index + 1).padStart(2, '0')}.jpg`,
-        type: 'image/jpeg' as const,
-        width: 1000,
-        height: 750,
-        quality: 0.95,
-        grain: 30,
-        seed: index + 1,
-      }));
+      const specs = sitePhotos(fileCount);
       const paths = await generateSampleImages(page, path.join(scratch, uploader, 'photos'), specs);
       const names = specs.map((spec) => spec.name);
       if (rows.length === 0) {

@@ -8,6 +8,7 @@
 import type { Page } from 'playwright-core';
 import type { ReceivedUpload, Receiver } from '../receiver';
 import { type LaunchedBrowser, openPanelFromPopup } from './browser';
+import type { SampleImageSpec } from './sample-images';
 import type { SiteUploader } from './site-pages';
 
 /** The file input a person's "choose files" reaches on each test site. */
@@ -31,6 +32,19 @@ const SETTLED_IN_PAGE: Record<SiteUploader, string> = {
   uppy: 'siteUploader.getFiles().every((file) => file.progress.uploadComplete || file.error)',
   blueimp: `document.querySelectorAll('#files li').length >= Number(document.body.dataset.expected)`,
 };
+
+/** ~300-400 KB JPEGs (1000x750, grainy): big enough that the ingress cap keeps a library's uploads overlapping. */
+export function sitePhotos(count: number): SampleImageSpec[] {
+  return Array.from({ length: count }, (_, index) => ({
+    name: `photo-${String(index + 1).padStart(2, '0')}.jpg`,
+    type: 'image/jpeg' as const,
+    width: 1000,
+    height: 750,
+    quality: 0.95,
+    grain: 30,
+    seed: index + 1,
+  }));
+}
 
 export interface BatchOutcome {
   files: number;
@@ -110,6 +124,8 @@ export interface PanelRow {
   name: string;
   status: string;
   link: string;
+  /** The row's failure as shown (its problem's name, or the error text); '' when none. */
+  error: string;
 }
 
 /** Opens the site on a fresh tab, then the panel on it through the popup, with the site's uploader chosen and the pace set. */
@@ -153,6 +169,7 @@ export async function handOverThroughCadence(
         name: row.querySelector('.item-name')?.textContent ?? '',
         status: row.getAttribute('data-status') ?? '',
         link: row.querySelector('[data-testid=result-link]')?.getAttribute('href') ?? '',
+        error: row.querySelector('[data-testid=item-error]')?.textContent ?? '',
       })),
     );
   const deadline = Date.now() + timeoutMs;

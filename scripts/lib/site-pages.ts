@@ -198,10 +198,11 @@ const HOSTILE_SITE = `<h1>Free photo hosting</h1>
 window.received = [];
 window.heard = [];
 let channel = '';
+let forging = false;
 const realDispatch = EventTarget.prototype.dispatchEvent;
 EventTarget.prototype.dispatchEvent = function (event) {
   if (event instanceof CustomEvent && typeof event.detail === 'string') {
-    window.heard.push(event.type + ' ' + event.detail);
+    if (!forging) window.heard.push(event.type + ' ' + event.detail);
     if (event.type.startsWith('cadence')) channel = event.type;
   }
   return realDispatch.call(this, event);
@@ -209,8 +210,10 @@ EventTarget.prototype.dispatchEvent = function (event) {
 const forge = (name, size) => {
   if (!channel) return;
   const id = 'forged-' + Math.random();
+  forging = true;
   window.dispatchEvent(new CustomEvent(channel, { detail: JSON.stringify({ kind: 'start', id, files: [{ name, size }], url: '/upload' }) }));
   window.dispatchEvent(new CustomEvent(channel, { detail: JSON.stringify({ kind: 'end', id, status: 200, excerpt: '{"url":"https://evil.example/forged/' + name + '"}', error: '' }) }));
+  forging = false;
 };
 const others = (new URLSearchParams(location.search).get('forge') || '').split(',').filter(Boolean);
 const zone = document.getElementById('zone');

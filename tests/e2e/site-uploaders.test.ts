@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPanelFromPopup } from '../../scripts/lib/browser';
-import { dropDirectly, handOverThroughCadence } from '../../scripts/lib/site-drop';
+import { dropDirectly, handOverThroughCadence, sitePhotos } from '../../scripts/lib/site-drop';
 import { SITE_UPLOADERS } from '../../scripts/lib/site-pages';
 import { addDestination, type Harness, makeSamples, smallPhotos, startHarness } from './harness';
 
@@ -14,19 +14,6 @@ import { addDestination, type Harness, makeSamples, smallPhotos, startHarness } 
 const FAULTS = { resetBeyond: 2, ingressBytesPerSecond: 4_000_000 };
 const FILES = 30;
 
-/** ~300-400 KB JPEGs: big enough that the ingress cap keeps uploads overlapping. */
-function photos(count: number) {
-  return Array.from({ length: count }, (_, index) => ({
-    name: `photo-${String(index + 1).padStart(2, '0')}.jpg`,
-    type: 'image/jpeg' as const,
-    width: 1000,
-    height: 750,
-    quality: 0.95,
-    grain: 30,
-    seed: index + 1,
-  }));
-}
-
 let harness: Harness | undefined;
 afterEach(async () => {
   await harness?.dispose();
@@ -38,7 +25,7 @@ describe("Cadence paces the page's own uploader (real upload libraries from npm)
     '%s: 30 photos dropped directly lose some; through "Upload here" none, no resets, done in order with its links',
     async (uploader) => {
       harness = await startHarness({ faults: FAULTS });
-      const samples = await makeSamples(harness, photos(FILES));
+      const samples = await makeSamples(harness, sitePhotos(FILES));
       const names = samples.map((sample) => sample.name);
 
       const directPage = await harness.browser.context.newPage();
@@ -68,7 +55,9 @@ describe("Cadence paces the page's own uploader (real upload libraries from npm)
       expect(uploads.map((upload) => upload.filename)).toEqual(names);
       // Each row carries the link the site's reply gave for that very file.
       const urlByName = new Map(uploads.map((upload) => [upload.filename, upload.url]));
-      expect(cadence.rows).toEqual(names.map((name) => ({ name, status: 'done', link: urlByName.get(name) })));
+      expect(cadence.rows).toEqual(
+        names.map((name) => ({ name, status: 'done', link: urlByName.get(name), error: '' })),
+      );
       // One at a time: no upload started before the previous one ended.
       for (let index = 1; index < uploads.length; index += 1) {
         expect(uploads[index]?.arrivedAt).toBeGreaterThanOrEqual(uploads[index - 1]?.endedAt ?? 0);
