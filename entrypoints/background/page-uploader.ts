@@ -7,8 +7,13 @@ import { installUploadWatcher } from '@/utils/page-uploaders/request-watcher';
 import type { QueueItem } from '@/utils/queue/types';
 import { EXCERPT_LENGTH, PROBLEM_NAMES, type UploadOutcome } from '@/utils/upload/parse-reply';
 
-/** "The page did not upload it" once this long passed after the hand-over without a request carrying the file. */
-export const PAGE_UPLOAD_START_MS = 10_000;
+/**
+ * "The page did not upload it" once this long passed after the hand-over
+ * without a request carrying the file. Pages take their time: FilePond loads
+ * each file and animates its list before sending, and on a busy machine with
+ * 20 files in its list that took over 10 s.
+ */
+export const PAGE_UPLOAD_START_MS = 30_000;
 
 /**
  * The transport of "this page's uploader": instead of a fetch, the file goes

@@ -79,7 +79,7 @@ describe('an uploader that takes the file but sends nothing', () => {
     await panel.locator('[data-testid=page-uploader-note]').waitFor();
     await panel.locator('[data-testid=file-input]').setInputFiles(sample?.path ?? '');
     const row = panel.locator('[data-testid=item-row]');
-    await expect.poll(() => row.getAttribute('data-status'), { timeout: 40_000, interval: 300 }).toBe('failed');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000, interval: 300 }).toBe('failed');
     expect(await row.locator('[data-testid=item-error]').getAttribute('data-problem')).toBe('page-did-not-upload');
     // Uppy holds the file, waiting for a click on its own button: it was handed over, and not sent.
     expect(
