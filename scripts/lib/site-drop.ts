@@ -156,7 +156,7 @@ export async function handOverThroughCadence(
   uploader: SiteUploader,
   filePaths: readonly string[],
   names: readonly string[],
-  { timeoutMs = 180_000 } = {},
+  { timeoutMs = 420_000 } = {},
 ): Promise<BatchOutcome & { rows: PanelRow[]; uploads: ReceivedUpload[] }> {
   const { page, panel } = await openPanelOnSite(launched, receiver, uploader);
   const fromRequest = receiver.requests.length;

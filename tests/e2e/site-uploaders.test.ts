@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPanelFromPopup } from '../../scripts/lib/browser';
-import { dropDirectly, handOverThroughCadence, sitePhotos } from '../../scripts/lib/site-drop';
+import { openPanelFromPopup, readPopupCounts } from '../../scripts/lib/browser';
+import { dropDirectly, handOverThroughCadence, openPanelOnSite, sitePhotos } from '../../scripts/lib/site-drop';
 import { SITE_UPLOADERS } from '../../scripts/lib/site-pages';
 import { addDestination, type Harness, makeSamples, smallPhotos, startHarness } from './harness';
 
@@ -63,8 +63,9 @@ describe("Cadence paces the page's own uploader (real upload libraries from npm)
         expect(uploads[index]?.arrivedAt).toBeGreaterThanOrEqual(uploads[index - 1]?.endedAt ?? 0);
       }
     },
-    // FilePond takes 1.5-2 s of its own per file (it loads each file before sending it).
-    300_000,
+    // FilePond takes 1.5-2 s of its own per file on an idle machine (it loads and animates each
+    // file before sending it), and several times that on a loaded one as its list grows.
+    600_000,
   );
 });
 
@@ -88,6 +89,24 @@ describe('an uploader that takes the file but sends nothing', () => {
       ),
     ).toBe(1);
     expect(harness.receiver.requests).toEqual([]);
+  });
+});
+
+describe('the page is the uploader', () => {
+  it('closing its tab mid-batch pauses the queue; nothing fails, nothing is lost', async () => {
+    harness = await startHarness();
+    const samples = await makeSamples(harness, smallPhotos(6, 'closing'));
+    const { page, panel } = await openPanelOnSite(harness.browser, harness.receiver, 'dropzone', { delaySeconds: 1 });
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    await harness.receiver.waitForUploads(2, 60_000);
+    await page.close();
+    await expect
+      .poll(() => readPopupCounts(harness?.browser ?? fail()), { timeout: 30_000, interval: 1000 })
+      .toMatchObject({ failed: 0, queued: 6 - harness.receiver.uploads.length });
+    const paused = await harness.browser.serviceWorker.evaluate(
+      async () => (await chrome.storage.local.get('queuePaused')).queuePaused,
+    );
+    expect(paused).toBe(true);
   });
 });
 
@@ -167,3 +186,7 @@ describe("a hostile page's uploader (forged completion reports)", () => {
     ]);
   });
 });
+
+function fail(): never {
+  throw new Error('no harness');
+}
