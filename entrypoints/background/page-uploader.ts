@@ -29,12 +29,16 @@ export async function handToPageUploader(item: QueueItem, blob: Blob, signal: Ab
     const { channel, fresh } = await sendMessage('page/watch-uploads', undefined, tabId);
     if (fresh) {
       // The watcher runs in the page's own world, only in this tab, from the user's batch on (activeTab).
-      await browser.scripting.executeScript({
-        target: { tabId, allFrames: true },
-        world: 'MAIN',
-        func: installUploadWatcher,
-        args: [channel],
-      });
+      const inject = (allFrames: boolean) =>
+        browser.scripting.executeScript({
+          target: { tabId, allFrames },
+          world: 'MAIN',
+          func: installUploadWatcher,
+          args: [channel],
+        });
+      // Every frame, for uploaders in same-origin frames; a frame Cadence may not enter
+      // (another origin: an ad, a video) must not keep it from the page itself.
+      await inject(true).catch(() => inject(false));
     }
   } catch (error) {
     return unreachable(error);

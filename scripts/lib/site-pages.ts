@@ -143,6 +143,15 @@ $(function () {
 });
 </script>`,
       );
+    case 'framed':
+      // The uploader lives in a same-origin frame; beside it, a frame of another origin (localhost is not 127.0.0.1).
+      return page(
+        'Editor',
+        '',
+        `<h1>Editor</h1>
+<iframe id="media" src="/sites/dropzone.html" style="width:700px;height:300px"></iframe>
+<iframe id="ad" src="http://localhost:${search.get('port') ?? ''}/" style="width:300px;height:100px"></iframe>`,
+      );
     case 'hostile':
       return page('Free photo hosting', '', HOSTILE_SITE);
     default:

@@ -93,6 +93,25 @@ describe('an uploader that takes the file but sends nothing', () => {
 });
 
 describe('the page is the uploader', () => {
+  it('reaches an uploader in a same-origin frame, beside a frame of another origin', async () => {
+    harness = await startHarness();
+    const { receiver } = harness;
+    const samples = await makeSamples(harness, smallPhotos(3, 'framed'));
+    const page = await harness.browser.context.newPage();
+    await page.goto(`${receiver.origin}/sites/framed.html?port=${new URL(receiver.origin).port}`);
+    await page.frameLocator('#media').locator('.dz-message').waitFor();
+    const panel = await openPanelFromPopup(harness.browser, page);
+    await panel.locator('[data-testid=page-uploader-note]').waitFor();
+    await panel.locator('input[name=delay]').fill('0.3');
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    const uploads = await receiver.waitForUploads(3, 60_000);
+    expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => sample.name));
+    const rows = panel.locator('[data-testid=item-row]');
+    await expect
+      .poll(() => rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-status'))), { timeout: 30_000 })
+      .toEqual(['done', 'done', 'done']);
+  });
+
   it('closing its tab mid-batch pauses the queue; nothing fails, nothing is lost', async () => {
     harness = await startHarness();
     const samples = await makeSamples(harness, smallPhotos(6, 'closing'));
