@@ -127,12 +127,13 @@ describe('the page is the uploader', () => {
         { timeout: 30_000, interval: 500 },
       )
       .toBe(true);
-    // The rest wait, none failed: what the page did not store is queued again.
-    expect(await readPopupCounts(browser)).toMatchObject({
-      failed: 0,
-      uploading: 0,
-      queued: 6 - receiver.uploads.length,
-    });
+    // The rest wait, none failed. A file whose upload the closing cut off before its reply
+    // reached Cadence waits again too: its outcome is unknown, so it is not called done.
+    const counts = await readPopupCounts(browser);
+    expect(counts).toMatchObject({ failed: 0, uploading: 0 });
+    expect(counts.done + counts.queued).toBe(6);
+    expect(counts.done).toBeLessThanOrEqual(receiver.uploads.length);
+    expect(counts.queued).toBeGreaterThanOrEqual(6 - receiver.uploads.length);
   });
 });
 
