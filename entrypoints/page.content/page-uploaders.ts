@@ -104,10 +104,9 @@ export function listenForPageUploaders(messages: GuardedReceiver<typeof CONTENT_
   };
 }
 
+/** The element itself, or the nearest ancestor with a box. Not `instanceof HTMLElement`: a frame's elements have their own realm. */
 function visibleBox(target: UploaderTarget): HTMLElement | undefined {
   let element: Element | null = target.element;
-  while (element && element instanceof HTMLElement && element.getClientRects().length === 0) {
-    element = element.parentElement;
-  }
-  return element instanceof HTMLElement ? element : undefined;
+  while (element && element.getClientRects().length === 0) element = element.parentElement;
+  return element && 'style' in element ? (element as HTMLElement) : undefined;
 }
