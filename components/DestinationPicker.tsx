@@ -10,10 +10,12 @@ import { type PageForm, snapshotFromPageForm } from '@/utils/destinations/page-f
 import { t, tl } from '@/utils/i18n';
 import { LocalizedError } from '@/utils/localized';
 import { type DestinationChoice, sendMessage } from '@/utils/messages';
+import type { PageUploader } from '@/utils/page-uploaders/find';
 import { activeDestinationIdSetting } from '@/utils/settings';
 import { type FieldValues, missingField, PageFormFields, withFieldValues } from './PageFormFields';
 
 const FORM_PREFIX = 'form:';
+const UPLOADER_PREFIX = 'uploader:';
 
 /**
  * The panel's "Upload to": the configured destinations and this page's upload
@@ -30,6 +32,7 @@ export function DestinationPicker({
 }) {
   const [destinations, setDestinations] = useState<DestinationSummary[]>([]);
   const [forms, setForms] = useState<PageForm[]>([]);
+  const [uploaders, setUploaders] = useState<PageUploader[]>([]);
   const [selected, setSelected] = useState('');
   const [access, setAccess] = useState<'checking' | 'granted' | 'missing'>('checking');
   const [refused, setRefused] = useState(false);
@@ -54,25 +57,32 @@ export function DestinationPicker({
       readDestinationSummaries(),
       activeDestinationIdSetting.getValue(),
       sendMessage('page/find-forms', undefined).catch(() => [] as PageForm[]),
-    ]).then(([saved, activeId, pageForms]) => {
+      sendMessage('page/find-uploaders', undefined).catch(() => [] as PageUploader[]),
+    ]).then(([saved, activeId, pageForms, pageUploaders]) => {
       formsFound = pageForms;
       setDestinations(saved);
       setForms(pageForms);
+      setUploaders(pageUploaders);
       // The user's own destination stays the default: a page form is offered, never
       // chosen behind their back, unless there is nothing else to upload to.
       const savedChoice = saved.some((destination) => destination.id === activeId) ? activeId : saved[0]?.id;
       if (savedChoice) setSelected(savedChoice);
       else if (pageForms.length > 0) choose(`${FORM_PREFIX}0`);
+      else if (pageUploaders.length > 0) choose(`${UPLOADER_PREFIX}0`);
     });
     const stopWatching = watchDestinationSummaries(setDestinations);
     return () => {
       stopWatching();
       if (formsFound.length > 0) void sendMessage('page/highlight-form', { index: null }).catch(() => {});
+      void sendMessage('page/highlight-uploader', { index: null }).catch(() => {});
     };
   }, []);
 
   const form = selected.startsWith(FORM_PREFIX) ? forms[Number(selected.slice(FORM_PREFIX.length))] : undefined;
-  const destination = form ? undefined : destinations.find((candidate) => candidate.id === selected);
+  const uploader = selected.startsWith(UPLOADER_PREFIX)
+    ? uploaders[Number(selected.slice(UPLOADER_PREFIX.length))]
+    : undefined;
+  const destination = form || uploader ? undefined : destinations.find((candidate) => candidate.id === selected);
   const targetUrl = form?.action ?? destination?.accessUrl;
   /** The chosen form as it will be sent; null while a field it needs is empty (nothing is taken until then). */
   const filledForm = form && withFieldValues(form, fieldValues);
@@ -87,6 +97,12 @@ export function DestinationPicker({
 
   useEffect(() => {
     setRefused(false);
+    if (uploader) {
+      // The page sends with its own access: nothing for Cadence to be allowed.
+      setAccess('granted');
+      onChange({ kind: 'page-uploader', uploader });
+      return;
+    }
     if (targetUrl === undefined) {
       setAccess('missing');
       onChange(null);
@@ -104,14 +120,16 @@ export function DestinationPicker({
     return () => {
       current = false;
     };
-  }, [selected, targetUrl, form, destination, permissionsRevision, fieldValues]);
+  }, [selected, targetUrl, form, uploader, destination, permissionsRevision, fieldValues]);
 
   function choose(value: string) {
     setSelected(value);
     setFieldValues({});
     const index = value.startsWith(FORM_PREFIX) ? Number(value.slice(FORM_PREFIX.length)) : null;
     void sendMessage('page/highlight-form', { index }).catch(() => {});
-    if (index === null && value) void activeDestinationIdSetting.setValue(value);
+    const uploaderIndex = value.startsWith(UPLOADER_PREFIX) ? Number(value.slice(UPLOADER_PREFIX.length)) : null;
+    void sendMessage('page/highlight-uploader', { index: uploaderIndex }).catch(() => {});
+    if (index === null && uploaderIndex === null && value) void activeDestinationIdSetting.setValue(value);
   }
 
   /** One click: choose the first form and, in the same gesture, ask for its origin if needed. */
@@ -133,7 +151,12 @@ export function DestinationPicker({
     });
   }
 
-  const nothingToChoose = forms.length === 0 && destinations.length === 0;
+  /** Hovering an uploader in the panel outlines it on the page; leaving puts back the chosen one's outline. */
+  function outlineUploader(index: number | null) {
+    void sendMessage('page/highlight-uploader', { index: index ?? uploader?.index ?? null }).catch(() => {});
+  }
+
+  const nothingToChoose = forms.length === 0 && destinations.length === 0 && uploaders.length === 0;
   return (
     <div class="destination-picker">
       {nothingToChoose ? (
@@ -149,6 +172,15 @@ export function DestinationPicker({
                 {forms.map((pageForm) => (
                   <option key={pageForm.index} value={`${FORM_PREFIX}${pageForm.index}`}>
                     {t('pageFormOption', pageForm.label)}
+                  </option>
+                ))}
+              </optgroup>
+            )}
+            {uploaders.length > 0 && (
+              <optgroup label={t('pageUploadersGroup')}>
+                {uploaders.map((pageUploader) => (
+                  <option key={pageUploader.index} value={`${UPLOADER_PREFIX}${pageUploader.index}`}>
+                    {t('pageUploaderOption', pageUploader.label)}
                   </option>
                 ))}
               </optgroup>
@@ -189,6 +221,36 @@ export function DestinationPicker({
           values={fieldValues}
           onInput={(part, value) => setFieldValues((values) => ({ ...values, [part]: value }))}
         />
+      )}
+      {uploader && (
+        <p class="muted" data-testid="page-uploader-note">
+          {t('pageUploaderNote')}
+        </p>
+      )}
+      {!uploader && uploaders.length > 0 && (
+        <div class="page-uploader-offer" data-testid="page-uploaders">
+          <p>{t('pageUploadersOffer')}</p>
+          <ul>
+            {uploaders.map((pageUploader) => (
+              <li
+                key={pageUploader.index}
+                onMouseEnter={() => outlineUploader(pageUploader.index)}
+                onMouseLeave={() => outlineUploader(null)}
+              >
+                <span>{pageUploader.label}</span>{' '}
+                <button
+                  type="button"
+                  data-testid="use-page-uploader"
+                  onFocus={() => outlineUploader(pageUploader.index)}
+                  onBlur={() => outlineUploader(null)}
+                  onClick={() => choose(`${UPLOADER_PREFIX}${pageUploader.index}`)}
+                >
+                  {t('usePageUploader')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {!form && forms.length > 0 && (
         <p class="page-form-offer">

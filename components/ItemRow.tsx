@@ -57,6 +57,9 @@ const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
   'reply-too-large': 'problemReplyTooLarge',
   'signed-out': 'problemSignedOut',
   'form-error': 'problemFormError',
+  'page-did-not-upload': 'problemPageDidNotUpload',
+  'page-showed-error': 'problemPageShowedError',
+  'page-unreachable': 'problemPageUnreachable',
 };
 
 /**

@@ -33,6 +33,7 @@ import {
   parseReplyOption,
   parseStallOption,
 } from './lib/faults';
+import { serveSitePages } from './lib/site-pages';
 
 export interface ReceivedUpload {
   /** 1-based order of arrival. */
@@ -147,6 +148,8 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
       const allowed = (request.headers.cookie ?? '').split(/;\s*/).includes(formCookie);
       return allowed ? send(response, 200, COOKIE_IMAGE, 'image/png') : send(response, 403, 'no session', 'text/plain');
     }
+    // Test sites whose own uploader is an npm upload library (issue 14).
+    if (request.method === 'GET' && serveSitePages(url, response)) return;
     if (request.method === 'GET' && url.pathname === '/')
       return send(response, 200, listPage(uploads), 'text/html; charset=utf-8');
     if (request.method === 'GET' && url.pathname === '/uploads.json') {
@@ -584,6 +587,12 @@ const REPLY_VARIANTS: Record<string, (upload: ReceivedUpload, origin: string) =>
     contentType: 'text/plain',
     body: '',
     headers: { location: upload.url, 'access-control-expose-headers': 'Location' },
+  }),
+  /** jQuery File Upload's reply: `{ files: [{ name, size, url }] }`. */
+  '/upload/blueimp': (upload) => ({
+    status: 200,
+    contentType: 'application/json',
+    body: JSON.stringify({ files: [{ name: upload.filename, size: upload.size, url: upload.url }] }),
   }),
   /** A 200 that carries no URL at all. */
   '/upload/no-url': () => ({ status: 200, contentType: 'application/json', body: '{"ok":true}' }),

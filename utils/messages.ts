@@ -3,10 +3,26 @@ import type { CompressionPlan } from './compress/presets';
 import type { Destination } from './destinations/model';
 import type { PageForm } from './destinations/page-form';
 import type { PageImageResult } from './page-images/fetch-image';
+import type { PageUploader } from './page-uploaders/find';
+import type { PageUploadOutcome } from './page-uploaders/follow-upload';
 import type { QueueCommand, QueueItem, QueuePlan, QueueSnapshot } from './queue/types';
 
 /** Where a hand-over goes: a saved destination, or the upload form of the page the panel is on. */
-export type DestinationChoice = { kind: 'saved'; id: string } | { kind: 'page-form'; form: PageForm };
+export type DestinationChoice =
+  | { kind: 'saved'; id: string }
+  | { kind: 'page-form'; form: PageForm }
+  /** The page's own script-driven uploader: Cadence hands it the files at the pace (issue 14). */
+  | { kind: 'page-uploader'; uploader: PageUploader };
+
+/** The background hands one queued file to the page's uploader in the item's tab. */
+export interface UploaderHandOver {
+  /** Found again by label first (the page may have changed), then by index. */
+  label: string;
+  index: number;
+  file: File;
+  /** "The page did not upload it" once this long passed without a request carrying the file. */
+  startWithinMs: number;
+}
 
 /** What "Test destination" saw. */
 export interface DestinationTestResult {
@@ -148,6 +164,26 @@ export interface ProtocolMap {
   'page/find-forms'(): PageForm[];
   /** panel -> background -> content script. Outline the chosen form on the page; null removes the outline. */
   'page/highlight-form'(request: { index: number | null }): void;
+  /**
+   * panel -> background -> the tab's content script. The page's own
+   * uploaders (file inputs, drop zones), named as a person sees them.
+   */
+  'page/find-uploaders'(): PageUploader[];
+  /** panel -> background -> content script. Outline that uploader on the page; null removes the outline. */
+  'page/highlight-uploader'(request: { index: number | null }): void;
+  /**
+   * background -> the item's tab's content script. Starts (once per page) the
+   * watch of the page's upload requests; `fresh` when the background must now
+   * inject the watcher (request-watcher.ts) into the page under `channel`.
+   */
+  'page/watch-uploads'(): { channel: string; fresh: boolean };
+  /**
+   * background -> content script. Hand one file to the page's uploader and
+   * follow its request; resolves with what became of it.
+   */
+  'page/hand-to-uploader'(handOver: UploaderHandOver): PageUploadOutcome;
+  /** background -> content script. The batch for this page ended: remove the request watcher. */
+  'page/stop-watching'(): void;
   /** options -> background. Upload a small generated image to this (possibly unsaved) destination. */
   'destination/test'(destination: Destination): DestinationTestResult;
   /** background -> panel(s), popup. */

@@ -3,6 +3,8 @@ import { accessPatternFor, hasAccess, originLabel } from '@/utils/destinations/a
 import { type Destination, type DestinationSnapshot, snapshotOf } from '@/utils/destinations/model';
 import { snapshotFromPageForm } from '@/utils/destinations/page-form';
 import type { DestinationChoice, DestinationTestResult } from '@/utils/messages';
+import { snapshotFromPageUploader } from '@/utils/page-uploaders/snapshot';
+import type { ItemSource } from '@/utils/queue/types';
 import { destinationsSetting, replyTimeoutMsSetting } from '@/utils/settings';
 import { excerpt } from '@/utils/upload/parse-reply';
 import { sendUpload, setTimeoutTimer } from '@/utils/upload/send-request';
@@ -39,8 +41,17 @@ export const TEST_UPLOAD_TIMEOUT_MS = 30_000;
  * (so nothing is queued) when the destination is gone or Cadence has no
  * access to its origin: the panel checks that first and offers to ask.
  */
-export async function resolveDestination(choice: DestinationChoice): Promise<DestinationSnapshot> {
+export async function resolveDestination(choice: DestinationChoice, source?: ItemSource): Promise<DestinationSnapshot> {
   let snapshot: DestinationSnapshot;
+  if (choice.kind === 'page-uploader') {
+    // The page itself sends the file, with its own access: Cadence needs no permission for its origin.
+    // The tab is the sender's (sourceOf(sender.tab)), never one the panel names: a panel can hand files
+    // only to its own page.
+    if (source?.tabId === undefined) {
+      throw new Error("The page's uploader can be used only from the panel on that page");
+    }
+    return snapshotFromPageUploader(choice.uploader, source.tabId, source.origin);
+  }
   if (choice.kind === 'page-form') {
     const fromForm = snapshotFromPageForm(choice.form);
     if (fromForm instanceof Error) throw new Error(`This page's form cannot be used: ${fromForm.message}`);

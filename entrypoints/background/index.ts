@@ -15,6 +15,7 @@ import { createContextMenus, onContextMenuClick } from './context-menu';
 import { keepDestinationSummaries, resolveDestination, testDestination } from './destinations';
 import { createKeepAlive, WAKE_ALARM } from './keep-alive';
 import { createPageLinks } from './page-links';
+import { handToPageUploader, stopWatchingPage } from './page-uploader';
 import { claimPanel, isClaimedPanel } from './panel-claims';
 import { openPanelInTab } from './panel-injection';
 import { uploadImageFromPage } from './upload-image';
@@ -69,8 +70,12 @@ export default defineBackground({
           setPaused: (paused) => queuePausedSetting.setValue(paused),
           random: () => Math.random(),
           fetch: (request) => fetch(request),
+          handToPage: handToPageUploader,
           hasOriginAccess: (url) => browser.permissions.contains({ origins: [`${new URL(url).origin}/*`] }),
-          notify: broadcastItemChanged,
+          notify: (item, plan) => {
+            broadcastItemChanged(item, plan);
+            void followPageBatch(item);
+          },
           onPlanChange: broadcastPlanChanged,
           onPendingChange(uploads, wakeAt) {
             pending.uploads = uploads;
@@ -176,6 +181,14 @@ export default defineBackground({
     messages.on('page/highlight-form', async ({ data, sender }) => {
       if (sender.tab?.id !== undefined) await sendMessage('page/highlight-form', data, sender.tab.id);
     });
+    // The same for the page's own uploaders (issue 14): asked of the panel's own tab only.
+    messages.on('page/find-uploaders', async ({ sender }) => {
+      if (sender.tab?.id === undefined) return [];
+      return sendMessage('page/find-uploaders', undefined, sender.tab.id);
+    });
+    messages.on('page/highlight-uploader', async ({ data, sender }) => {
+      if (sender.tab?.id !== undefined) await sendMessage('page/highlight-uploader', data, sender.tab.id);
+    });
     messages.on('page-images/take', async ({ sender }) => {
       // Only the images right-clicked in the panel's own tab.
       if (sender.tab?.id === undefined) return [];
@@ -205,11 +218,35 @@ export default defineBackground({
       return compressingHere;
     }
 
+    /**
+     * A batch handed to a page's uploader needs the page. Closed or navigated
+     * away: the queue pauses and the item waits again (nothing lost; Resume
+     * once the page is open with Cadence on it). Nothing more queued for that
+     * page: its request watcher is removed.
+     */
+    async function followPageBatch(item: QueueItem): Promise<void> {
+      const target = item.destination.pageUploader;
+      if (!target || item.status === 'queued' || item.status === 'uploading') return;
+      if (item.status === 'failed' && item.problem === 'page-unreachable') {
+        const runner = await runnerPromise;
+        await runner.control({ kind: 'pause' });
+        await runner.control({ kind: 'retry', itemId: item.id });
+        return;
+      }
+      const items = await (await storePromise).list();
+      const more = items.some(
+        (other) =>
+          other.destination.pageUploader?.tabId === target.tabId &&
+          (other.status === 'queued' || other.status === 'uploading'),
+      );
+      if (!more) await stopWatchingPage(target.tabId);
+    }
+
     async function addToQueue(handOver: HandOver, source: ItemSource): Promise<QueueItem> {
       // The guard already refused anything but a non-empty File (utils/message-rules/).
       const { file } = handOver;
       const [destination, store] = await Promise.all([
-        resolveDestination(handOver.destination).catch((error: unknown) => {
+        resolveDestination(handOver.destination, source).catch((error: unknown) => {
           throw new HandOverRefusedError('destination', error instanceof Error ? error.message : String(error));
         }),
         storePromise,

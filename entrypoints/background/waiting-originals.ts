@@ -83,7 +83,7 @@ export function createWaitingOriginals(effects: WaitingOriginalsEffects) {
 
     async addOriginal(handOver: OriginalHandOver, source: ItemSource): Promise<void> {
       const [destination, store] = await Promise.all([
-        resolveDestination(handOver.destination).catch((error: unknown) => {
+        resolveDestination(handOver.destination, source).catch((error: unknown) => {
           throw new HandOverRefusedError('destination', error instanceof Error ? error.message : String(error));
         }),
         effects.store,

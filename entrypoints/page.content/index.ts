@@ -5,6 +5,7 @@ import { findUploadForms, findUploadTargets } from '@/utils/destinations/page-fo
 import { guardedReceiver } from '@/utils/message-guard';
 import { CONTENT_SCRIPT_RULES } from '@/utils/message-rules/content-script';
 import { watchPanelMoves } from './move-watch';
+import { listenForPageUploaders } from './page-uploaders';
 import { handTokenToPanel, takePanelToken } from './panel-token';
 import { placePanel } from './placement';
 
@@ -70,6 +71,8 @@ export default defineContentScript({
     // Only the background may ask (utils/message-rules/content-script.ts); the page cannot reach this listener at all.
     const messages = guardedReceiver('content-script', CONTENT_SCRIPT_RULES);
     const stopFinding = messages.on('page/find-forms', () => findUploadForms(document));
+    // The page's own uploaders outlive the panel: a batch handed to them goes on with the panel closed.
+    ctx.onInvalidated(listenForPageUploaders(messages));
     const stopHighlighting = messages.on('page/highlight-form', ({ data }) => {
       unhighlight();
       const form = data.index === null ? undefined : findUploadTargets(document)[data.index]?.form;

@@ -92,6 +92,12 @@ export interface DestinationSnapshot extends DestinationSpec {
   pacing?: Pace | null;
   /** Set when the page itself is the destination: see PageBinding. */
   page?: PageBinding;
+  /**
+   * Set when the destination is the page's own uploader (issue 14): the file
+   * is handed to that uploader in that tab, and the request spec above is
+   * not used.
+   */
+  pageUploader?: PageUploaderTarget;
 }
 
 /**
@@ -103,7 +109,18 @@ export interface PageBinding {
   kind: 'form' | 'uploader';
 }
 
+/** "This page's uploader": which tab, and which of its uploaders (see utils/page-uploaders/find.ts). */
+export interface PageUploaderTarget {
+  tabId: number;
+  /** Its place in the page's list when it was chosen. */
+  index: number;
+  /** Its name in that list: the hand-over looks for it by name first, the page may have changed. */
+  label: string;
+}
+
 export const PAGE_FORM_ID = 'page-form';
+/** The id prefix of "this page's uploader" snapshots: `page-uploader:TAB:INDEX`. */
+export const PAGE_UPLOADER_ID = 'page-uploader';
 
 export function newDestination(overrides: Partial<Destination> = {}): Destination {
   return {

@@ -57,4 +57,5 @@ export const destinationSnapshotSchema = v.object({
   name: text,
   pacing: v.optional(v.nullable(storedPaceSchema)),
   page: v.optional(v.object({ kind: v.picklist(['form', 'uploader']) })),
+  pageUploader: v.optional(v.object({ tabId: count, index: count, label: text })),
 });

@@ -1,8 +1,8 @@
 import * as v from 'valibot';
 import { OUTPUT_FORMATS, TRANSPARENT_AS } from '../compress/presets';
 import { destinationSchema } from '../destinations/schema';
-import { count, list, MAX_HANDOVER_BYTES, MAX_IMAGE_SIDE, noData, type ReceiverRules, shortText, text } from './common';
-import { highlightFormData } from './content-script';
+import { count, list, MAX_IMAGE_SIDE, noData, type ReceiverRules, shortText, text } from './common';
+import { handedOverFile, highlightFormData } from './content-script';
 
 /** What the service worker accepts, and from which of the extension's own contexts. */
 
@@ -35,18 +35,36 @@ const pageForm = v.strictObject({
   ),
 });
 
+const pageUploader = v.strictObject({
+  index: count,
+  label: text,
+  way: v.picklist(['input', 'drop']),
+  library: v.optional(text),
+  inFrame: v.boolean(),
+  multiple: v.boolean(),
+});
+
 const destinationChoice = v.variant('kind', [
   v.strictObject({ kind: v.literal('saved'), id: shortText }),
   v.strictObject({ kind: v.literal('page-form'), form: pageForm }),
+  v.strictObject({ kind: v.literal('page-uploader'), uploader: pageUploader }),
 ]);
 
-/** The compressed image itself, as structured clone delivers it: a real File, not empty, not absurdly large. */
-const handedOverFile = v.pipe(
-  v.instance(File),
-  v.check((file) => file.size > 0, 'the image is empty'),
-  v.check((file) => file.size <= MAX_HANDOVER_BYTES, 'the image is larger than a hand-over may be'),
-  v.check((file) => file.name.length <= 1000, 'the file name is too long'),
-);
+/**
+ * What the content script says became of a file handed to the page's
+ * uploader (follow-upload.ts): checked by the background before it is believed.
+ */
+export const pageUploadOutcome = v.variant('kind', [
+  v.strictObject({ kind: v.literal('uploaded'), status: count, link: v.optional(text), excerpt: text }),
+  v.strictObject({
+    kind: v.literal('failed'),
+    reason: v.picklist(['http', 'network', 'page-error']),
+    status: v.optional(count),
+    message: text,
+    excerpt: text,
+  }),
+  v.strictObject({ kind: v.literal('not-started') }),
+]);
 
 const handOver = v.strictObject({
   id: shortText,
@@ -125,6 +143,8 @@ export const BACKGROUND_RULES = {
   // The panel asks the background, which asks the panel's tab's content script.
   'page/find-forms': { accept: { background: ['panel'] }, data: noData },
   'page/highlight-form': { accept: { background: ['panel'] }, data: highlightFormData },
+  'page/find-uploaders': { accept: { background: ['panel'] }, data: noData },
+  'page/highlight-uploader': { accept: { background: ['panel'] }, data: highlightFormData },
   'destination/test': { accept: { background: ['options'] }, data: destinationSchema },
   'page-images/take': { accept: { background: ['panel'] }, data: noData },
 } as const satisfies ReceiverRules;

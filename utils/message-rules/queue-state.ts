@@ -27,6 +27,9 @@ const replyProblem = v.picklist([
   'reply-too-large',
   'signed-out',
   'form-error',
+  'page-did-not-upload',
+  'page-showed-error',
+  'page-unreachable',
 ]);
 
 const itemSource = v.object({

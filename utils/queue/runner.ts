@@ -1,6 +1,6 @@
 import { type GlobalPace, pacingFor, settingsFor, toPolicy } from '../pacing/destination-pace';
 import type { UploadOutcome } from '../upload/parse-reply';
-import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload } from '../upload/send-request';
+import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
 import { describePlan } from './plan';
 import { planRetry } from './retry';
 import { currentGapMs, decideNext } from './scheduler';
@@ -21,6 +21,12 @@ export interface RunnerEffects extends SendEffects {
   setPaused(paused: boolean): Promise<void>;
   /** In [0, 1): spreads retries in time. */
   random(): number;
+  /**
+   * The transport of "this page's uploader" (item.destination.pageUploader):
+   * hands the file to the page in its tab and resolves with what the page
+   * did. `signal` aborts with 'cancelled' or 'timed out'.
+   */
+  handToPage?(item: QueueItem, blob: Blob, signal: AbortSignal): Promise<UploadOutcome>;
   /** Called the moment an item changes state. */
   notify(item: QueueItem, plan: QueuePlan): void;
   /** Called when the plan changed without an item changing (pause, a hold ending, a slot freed). */
@@ -223,14 +229,17 @@ export class QueueRunner {
     let outcome: UploadOutcome;
     try {
       const blob = await store.getBlob(item.id);
-      outcome = blob
-        ? (
-            await sendUpload(item, blob, this.effects, {
-              cancel: controller.signal,
-              replyTimeoutMs: async () => (await this.effects.readPacing()).replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS,
-            })
-          ).outcome
-        : { ok: false, kind: 'file', error: 'The image data is missing from storage' };
+      outcome = !blob
+        ? { ok: false, kind: 'file', error: 'The image data is missing from storage' }
+        : item.destination.pageUploader
+          ? await this.handToPage(item, blob, controller)
+          : (
+              await sendUpload(item, blob, this.effects, {
+                cancel: controller.signal,
+                replyTimeoutMs: async () =>
+                  (await this.effects.readPacing()).replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS,
+              })
+            ).outcome;
     } catch (error) {
       outcome = { ok: false, kind: 'file', error: `Could not upload: ${String(error)}` };
     } finally {
@@ -242,6 +251,17 @@ export class QueueRunner {
       this.inFlight.delete(item.id);
     }
     await this.pump();
+  }
+
+  /** The same attempt through the page's own uploader, under the same upload timeout. */
+  private async handToPage(item: QueueItem, blob: Blob, controller: AbortController): Promise<UploadOutcome> {
+    if (!this.effects.handToPage) return { ok: false, kind: 'file', error: "No way to reach the page's uploader" };
+    const stopTimeout = this.effects.setTimer(() => controller.abort('timed out'), UPLOAD_TIMEOUT_MS);
+    try {
+      return await this.effects.handToPage(item, blob, controller.signal);
+    } finally {
+      stopTimeout();
+    }
   }
 
   /** Stores how the attempt ended: done, cancelled, queued again for a retry, or failed. */

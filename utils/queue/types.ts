@@ -33,6 +33,7 @@ export type FailureKind =
  * - reply-too-large: the reply went past MAX_REPLY_BYTES and was cut off;
  * - signed-out: a page form's post came back as the site's sign-in page;
  * - form-error: a page form's post came back as the form again, with the site's error message.
+ * - page-did-not-upload, page-showed-error, page-unreachable: the page's own uploader (issue 14).
  */
 export type ReplyProblem =
   | 'html-page'
@@ -45,7 +46,13 @@ export type ReplyProblem =
   | 'closed-mid-reply'
   | 'reply-too-large'
   | 'signed-out'
-  | 'form-error';
+  | 'form-error'
+  /** The page's own uploader (issue 14) made no request carrying the file within the set time. */
+  | 'page-did-not-upload'
+  /** The page's uploader showed an error for the file (its words are the excerpt). */
+  | 'page-showed-error'
+  /** The page the batch goes to is closed, navigated away or no longer answers. */
+  | 'page-unreachable';
 
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-gap.ts). */
 export interface AttemptRecord {

@@ -56,6 +56,9 @@ export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
   'reply-too-large': 'Reply too large',
   'signed-out': 'Signed out of the site: sign in, then Retry',
   'form-error': 'The site showed its form again with an error',
+  'page-did-not-upload': 'The page did not upload it',
+  'page-showed-error': 'The page showed an error for it',
+  'page-unreachable': 'The page is gone: open it again, then Retry',
 };
 
 const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {

@@ -1,0 +1,215 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { openPanelFromPopup, readPopupCounts } from '../../scripts/lib/browser';
+import { dropDirectly, handOverThroughCadence, openPanelOnSite, sitePhotos } from '../../scripts/lib/site-drop';
+import { SITE_UPLOADERS } from '../../scripts/lib/site-pages';
+import { addDestination, type Harness, makeSamples, smallPhotos, startHarness } from './harness';
+
+/**
+ * "Upload here" on pages whose own uploader is a real npm upload library
+ * (scripts/lib/site-pages.ts), uploading to the fault-injecting receiver:
+ * connections beyond 2 at once are reset, ingress is capped. Dropped into
+ * the uploader all at once, the batch loses files; handed over by Cadence at
+ * its pace, none.
+ */
+const FAULTS = { resetBeyond: 2, ingressBytesPerSecond: 4_000_000 };
+const FILES = 30;
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.dispose();
+  harness = undefined;
+});
+
+describe("Cadence paces the page's own uploader (real upload libraries from npm)", () => {
+  it.each(SITE_UPLOADERS)(
+    '%s: 30 photos dropped directly lose some; through "Upload here" none, no resets, done in order with its links',
+    async (uploader) => {
+      harness = await startHarness({ faults: FAULTS });
+      const samples = await makeSamples(harness, sitePhotos(FILES));
+      const names = samples.map((sample) => sample.name);
+
+      const directPage = await harness.browser.context.newPage();
+      const direct = await dropDirectly(
+        directPage,
+        harness.receiver,
+        uploader,
+        samples.map((sample) => sample.path),
+        names,
+      );
+      // Nothing of the direct batch may still run beside Cadence's.
+      await directPage.close();
+      expect(direct.resets, `${uploader} dropped directly: resets`).toBeGreaterThan(0);
+      expect(direct.lost, `${uploader} dropped directly: lost`).toBeGreaterThan(0);
+
+      const cadence = await handOverThroughCadence(
+        harness.browser,
+        harness.receiver,
+        uploader,
+        samples.map((sample) => sample.path),
+        names,
+      );
+      const { uploads } = cadence;
+      expect(cadence.resets).toBe(0);
+      expect(cadence.lost).toBe(0);
+      // Every file stored once, in the order the user gave them.
+      expect(uploads.map((upload) => upload.filename)).toEqual(names);
+      // Each row carries the link the site's reply gave for that very file.
+      const urlByName = new Map(uploads.map((upload) => [upload.filename, upload.url]));
+      expect(cadence.rows).toEqual(
+        names.map((name) => ({ name, status: 'done', link: urlByName.get(name), error: '' })),
+      );
+      // One at a time: no upload started before the previous one ended.
+      for (let index = 1; index < uploads.length; index += 1) {
+        expect(uploads[index]?.arrivedAt).toBeGreaterThanOrEqual(uploads[index - 1]?.endedAt ?? 0);
+      }
+    },
+    // FilePond takes 1.5-2 s of its own per file on an idle machine (it loads and animates each
+    // file before sending it), and several times that on a loaded one as its list grows.
+    600_000,
+  );
+});
+
+describe('an uploader that takes the file but sends nothing', () => {
+  it('Uppy waiting for its own Upload button: the row says "The page did not upload it", never "Done"', async () => {
+    harness = await startHarness();
+    const [sample] = await makeSamples(harness, smallPhotos(1, 'held'));
+    const page = await harness.browser.context.newPage();
+    await page.goto(`${harness.receiver.origin}/sites/uppy.html?autoProceed=0`);
+    await page.waitForFunction(() => 'siteUploader' in window);
+    const panel = await openPanelFromPopup(harness.browser, page);
+    await panel.locator('[data-testid=page-uploader-note]').waitFor();
+    await panel.locator('[data-testid=file-input]').setInputFiles(sample?.path ?? '');
+    const row = panel.locator('[data-testid=item-row]');
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000, interval: 300 }).toBe('failed');
+    expect(await row.locator('[data-testid=item-error]').getAttribute('data-problem')).toBe('page-did-not-upload');
+    // Uppy holds the file, waiting for a click on its own button: it was handed over, and not sent.
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { siteUploader: { getFiles(): unknown[] } }).siteUploader.getFiles().length,
+      ),
+    ).toBe(1);
+    expect(harness.receiver.requests).toEqual([]);
+  });
+});
+
+describe('the page is the uploader', () => {
+  it('reaches an uploader in a same-origin frame, beside a frame of another origin', async () => {
+    harness = await startHarness();
+    const { receiver } = harness;
+    const samples = await makeSamples(harness, smallPhotos(3, 'framed'));
+    const page = await harness.browser.context.newPage();
+    await page.goto(`${receiver.origin}/sites/framed.html?port=${new URL(receiver.origin).port}`);
+    await page.frameLocator('#media').locator('.dz-message').waitFor();
+    const panel = await openPanelFromPopup(harness.browser, page);
+    await panel.locator('[data-testid=page-uploader-note]').waitFor();
+    await panel.locator('input[name=delay]').fill('0.3');
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    const uploads = await receiver.waitForUploads(3, 60_000);
+    expect(uploads.map((upload) => upload.filename)).toEqual(samples.map((sample) => sample.name));
+    const rows = panel.locator('[data-testid=item-row]');
+    await expect
+      .poll(() => rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-status'))), { timeout: 30_000 })
+      .toEqual(['done', 'done', 'done']);
+  });
+
+  it('closing its tab mid-batch pauses the queue; nothing fails, nothing is lost', async () => {
+    harness = await startHarness();
+    const samples = await makeSamples(harness, smallPhotos(6, 'closing'));
+    const { page, panel } = await openPanelOnSite(harness.browser, harness.receiver, 'dropzone', { delaySeconds: 1 });
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+    await harness.receiver.waitForUploads(2, 60_000);
+    await page.close();
+    // The next hand-over finds no page: the queue pauses.
+    const { browser, receiver } = harness;
+    await expect
+      .poll(
+        () => browser.serviceWorker.evaluate(async () => (await chrome.storage.local.get('queuePaused')).queuePaused),
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
+    // The rest wait, none failed. A file whose upload the closing cut off before its reply
+    // reached Cadence waits again too: its outcome is unknown, so it is not called done.
+    const counts = await readPopupCounts(browser);
+    expect(counts).toMatchObject({ failed: 0, uploading: 0 });
+    expect(counts.done + counts.queued).toBe(6);
+    expect(counts.done).toBeLessThanOrEqual(receiver.uploads.length);
+    expect(counts.queued).toBeGreaterThanOrEqual(6 - receiver.uploads.length);
+  });
+});
+
+describe("a hostile page's uploader (forged completion reports)", () => {
+  it("can mislead only its own rows: never another destination's, never their files or header secret", async () => {
+    harness = await startHarness();
+    const { receiver } = harness;
+    const secret = 's3cret-token-0042';
+    await addDestination(harness, {
+      name: 'Secret API',
+      url: receiver.uploadUrl,
+      headers: `Authorization: Bearer ${secret}`,
+    });
+    const samples = await makeSamples(harness, [...smallPhotos(3, 'api'), ...smallPhotos(3, 'page')]);
+    const apiFiles = samples.filter((sample) => sample.name.startsWith('api'));
+    const pageFiles = samples.filter((sample) => sample.name.startsWith('page'));
+    const page = await harness.browser.context.newPage();
+    // The page forges completions for the API batch's names too, at every size up to 400 KB in 4 KB steps.
+    await page.goto(`${receiver.origin}/sites/hostile.html?forge=${apiFiles.map((file) => file.name).join(',')}`);
+    const panel = await openPanelFromPopup(harness.browser, page);
+    await panel.locator('input[name=delay]').fill('0.3');
+    const rows = panel.locator('[data-testid=item-row]');
+    const settled = (count: number) =>
+      expect
+        .poll(
+          () =>
+            rows.evaluateAll(
+              (all) => all.filter((row) => ['done', 'failed'].includes(row.getAttribute('data-status') ?? '')).length,
+            ),
+          { timeout: 60_000, interval: 300 },
+        )
+        .toBe(count);
+
+    // The user's own destination is the default; the page's uploader is only offered.
+    await expect.poll(() => panel.locator('select[name=destination] option:checked').textContent()).toBe('Secret API');
+    await panel.locator('[data-testid=file-input]').setInputFiles(apiFiles.map((file) => file.path));
+    await settled(3);
+    await panel.locator('[data-testid=use-page-uploader]').first().click();
+    await panel.locator('[data-testid=page-uploader-note]').waitFor();
+    await panel.locator('[data-testid=file-input]').setInputFiles(pageFiles.map((file) => file.path));
+    await settled(6);
+
+    const shown = await rows.evaluateAll((all) =>
+      all.map((row) => ({
+        name: row.querySelector('.item-name')?.textContent ?? '',
+        status: row.getAttribute('data-status'),
+        link: row.querySelector('[data-testid=result-link]')?.getAttribute('href') ?? '',
+      })),
+    );
+    const stored = new Map(receiver.uploads.map((upload) => [upload.filename, upload]));
+    // The API batch: sent by Cadence with its header, each row the receiver's own link.
+    for (const file of apiFiles) {
+      expect(stored.get(file.name)?.headers.authorization).toBe(`Bearer ${secret}`);
+      expect(shown.find((row) => row.name === file.name)).toEqual({
+        name: file.name,
+        status: 'done',
+        link: stored.get(file.name)?.url,
+      });
+    }
+    // The page got only the files handed to it, and heard nothing of the other batch or its secret.
+    const seen = await page.evaluate(() => {
+      const hostile = window as unknown as { received: string[]; heard: string[] };
+      return { received: hostile.received, heard: hostile.heard, html: document.documentElement.outerHTML };
+    });
+    expect(seen.received).toEqual(pageFiles.map((file) => file.name));
+    const everything = JSON.stringify(seen);
+    expect(everything).not.toContain(secret);
+    for (const file of apiFiles) expect(seen.heard.join('\n')).not.toContain(`"name":"${file.name}"`);
+    // Its own rows are where it can lie: the first was really uploaded, the others carry its forged link.
+    expect(shown.filter((row) => row.name.startsWith('page'))).toEqual([
+      { name: pageFiles[0]?.name, status: 'done', link: stored.get(pageFiles[0]?.name ?? '')?.url },
+      ...pageFiles.slice(1).map((file) => ({
+        name: file.name,
+        status: 'done',
+        link: `https://evil.example/forged/${file.name}`,
+      })),
+    ]);
+  });
+});
