@@ -27,12 +27,23 @@ function loadLibheif(): Promise<Libheif> {
   loading ??= import('libheif-js/libheif-wasm/libheif.js').then(
     ({ default: factory }) =>
       new Promise<Libheif>((resolve, reject) => {
-        const module = (factory as unknown as (options: object) => Libheif)({
+        // The runtime may finish starting before the factory has returned its module (the .wasm
+        // can come from cache at once), so settle when both have happened.
+        let started = false;
+        let module: Libheif | undefined;
+        const settle = () => {
+          if (started && module) resolve(module);
+        };
+        module = (factory as unknown as (options: object) => Libheif)({
           // The .wasm is bundled with the extension (no remote code).
           locateFile: () => libheifWasmUrl,
-          onRuntimeInitialized: () => resolve(module),
+          onRuntimeInitialized: () => {
+            started = true;
+            settle();
+          },
           onAbort: (reason: unknown) => reject(new Error(String(reason))),
         });
+        settle();
       }),
   );
   return loading;
