@@ -12,6 +12,7 @@
  * from a CDN (docs/decisions.md, "Compression"). `npm run bench:compress` measures both.
  */
 
+import { CompressionError, MAX_SOURCE_PIXELS } from './compression-error';
 import { type Encoder, encoderFor } from './encoders';
 import {
   extractExifSegment,
@@ -27,24 +28,7 @@ import { samplePerceptual, scoreEncoded } from './perceptual';
 import { type CompressionPlan, capLadder, fitWithin, MIN_QUALITY, orientedSize, outputTypeFor } from './presets';
 import { highestFittingQuality, searchQuality } from './quality-search';
 
-export type CompressionErrorCode =
-  | 'empty'
-  | 'not-image'
-  | 'unsupported-format'
-  | 'truncated'
-  | 'undecodable'
-  | 'undecodable-heic'
-  | 'too-large';
-
-export class CompressionError extends Error {
-  override name = 'CompressionError';
-  constructor(
-    readonly code: CompressionErrorCode,
-    readonly detail: string,
-  ) {
-    super(`${code}: ${detail}`);
-  }
-}
+export { CompressionError, type CompressionErrorCode } from './compression-error';
 
 /**
  * Why the original bytes are sent:
@@ -76,12 +60,7 @@ export interface CompressedImage {
  */
 export const ESTIMATE_MARGIN = 0.002;
 
-/**
- * Above this many pixels a full decode needs over 400 MB (4 bytes a pixel)
- * for one image, and two run at once: refused with a named error instead.
- * A 12000x8000 panorama (96 MP) still passes.
- */
-export const MAX_SOURCE_PIXELS = 100_000_000;
+export { MAX_SOURCE_PIXELS } from './compression-error';
 
 const EXTENSION_BY_TYPE: Record<string, string> = {
   'image/jpeg': 'jpg',

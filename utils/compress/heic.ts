@@ -5,7 +5,7 @@
  * the compress worker that needs it; the rest follows the path of any photo.
  */
 import libheifWasmUrl from 'libheif-js/libheif-wasm/libheif.wasm?url';
-import { CompressionError, MAX_SOURCE_PIXELS } from './compress-image';
+import { CompressionError, MAX_SOURCE_PIXELS } from './compression-error';
 import { heicExifOrientation, heicHasTransform } from './image-bytes';
 import { fitWithin, orientedSize } from './presets';
 
