@@ -24,7 +24,7 @@ import {
   stripJpegMetadata,
   stripPngMetadata,
 } from './image-bytes';
-import { samplePerceptual, scoreEncoded } from './perceptual';
+import { type PerceptualSample, samplePerceptual, scoreEncoded } from './perceptual';
 import { type CompressionPlan, capLadder, fitWithin, MIN_QUALITY, orientedSize, outputTypeFor } from './presets';
 import { highestFittingQuality, searchQuality } from './quality-search';
 
@@ -144,7 +144,8 @@ export async function compressImage(
     let quality = plan.quality;
     let search: CompressedImage['search'];
     if (lossy && plan.ssimTarget !== undefined) {
-      const found = await findQuality(full, encoder, plan.ssimTarget, plan.quality);
+      const sample = samplePerceptual(source, transparent && outputType === 'image/jpeg');
+      const found = await findQuality(sample, encoder, plan.ssimTarget, plan.quality);
       quality = found.quality;
       search = found;
     }
@@ -211,12 +212,11 @@ export async function compressImage(
 
 /** The lowest quality whose output meets `target` on the sampled tiles (plus the estimate's margin). */
 async function findQuality(
-  image: OffscreenCanvas,
+  sample: PerceptualSample,
   encoder: Encoder,
   target: number,
   start: number,
 ): Promise<NonNullable<CompressedImage['search']>> {
-  const sample = samplePerceptual(image);
   const scores = new Map<number, number>();
   const found = await searchQuality({
     target: target + ESTIMATE_MARGIN,

@@ -28,19 +28,27 @@ export interface PerceptualSample {
 }
 
 /**
- * Samples `image` (already at the output's size). An image not much bigger
- * than the mosaic is used whole.
+ * Samples `image` (the decoded source, already at the output's size), on
+ * white when the encoder will fill white (JPEG). Tiles come from the bitmap,
+ * not from the canvas about to be encoded: each draw from a canvas copies all
+ * of it first. An image not much bigger than the mosaic is used whole.
  */
-export function samplePerceptual(image: OffscreenCanvas): PerceptualSample {
+export function samplePerceptual(image: ImageBitmap, white: boolean): PerceptualSample {
   const { width, height } = image;
   const tiles = TILES_ACROSS * TILES_DOWN;
-  if (width * height <= 2 * tiles * TILE * TILE || width < TILE * 2 || height < TILE * 2) {
-    const mosaic = new OffscreenCanvas(width, height);
-    context2d(mosaic).drawImage(image, 0, 0);
+  const whole = width * height <= 2 * tiles * TILE * TILE || width < TILE * 2 || height < TILE * 2;
+  const mosaic = whole
+    ? new OffscreenCanvas(width, height)
+    : new OffscreenCanvas(TILES_ACROSS * TILE, TILES_DOWN * TILE);
+  const context = context2d(mosaic);
+  if (white) {
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, mosaic.width, mosaic.height);
+  }
+  if (whole) {
+    context.drawImage(image, 0, 0);
     return { mosaic, reference: onWhite(mosaic) };
   }
-  const mosaic = new OffscreenCanvas(TILES_ACROSS * TILE, TILES_DOWN * TILE);
-  const context = context2d(mosaic);
   for (let row = 0; row < TILES_DOWN; row += 1) {
     for (let column = 0; column < TILES_ACROSS; column += 1) {
       const x = alignedStart(column, TILES_ACROSS, width);
