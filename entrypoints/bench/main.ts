@@ -17,7 +17,7 @@
 import imageCompression from 'browser-image-compression';
 import { ssim } from 'ssim.js';
 import { compressImage } from '@/utils/compress/compress-image';
-import { browserEncoder, type Encoder, mozjpegEncoder } from '@/utils/compress/encoders';
+import { browserEncoder, type Encoder, pixelsOf } from '@/utils/compress/encoders';
 import { inspectImage } from '@/utils/compress/image-bytes';
 import { onWhite } from '@/utils/compress/perceptual';
 import { BUILT_IN_TARGETS, DEFAULT_CUSTOM_TARGET, fitWithin, orientedSize, planFor } from '@/utils/compress/presets';
@@ -58,6 +58,17 @@ export interface ImageMeasurement {
   results: Record<ContenderName, ContenderResult>;
   oracle?: OracleResult;
 }
+
+/** MozJPEG with @jsquash's defaults (progressive, optimised Huffman tables, trellis quantisation). */
+const mozjpegEncoder: Encoder = {
+  name: 'mozjpeg',
+  type: 'image/jpeg',
+  async encode(canvas, quality) {
+    const { default: encode } = await import('@jsquash/jpeg/encode');
+    const buffer = await encode(pixelsOf(canvas), { quality: Math.round(quality * 100) });
+    return new Blob([buffer], { type: 'image/jpeg' });
+  },
+};
 
 const target = BUILT_IN_TARGETS.large;
 const FLOOR_QUALITY = 0.8;
