@@ -104,6 +104,8 @@ export async function compressImage(
     facts.hasMetadata && !plan.keepMetadata && strippable ? withBytes(original, stripMetadata(bytes, facts)) : original;
 
   if (plan.kind === 'original') {
+    // As it is, as Original promises; its size is not worth decoding HEIC for.
+    if (facts.format === 'heic') return { file: original, width: 0, height: 0, keptOriginal: 'original-preset' };
     if (facts.width === undefined || facts.height === undefined) {
       const bitmap = await decode(file);
       bitmap.close();
