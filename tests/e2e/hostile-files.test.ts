@@ -175,7 +175,7 @@ describe('hostile and broken files', () => {
       'huge.png': {
         status: 'error',
         note: null,
-        error: 'Too large to process: 20000×12000 pixels (the limit is 100 megapixels)',
+        error: 'Too large to process: 20000×12000 pixels (the limit is 200 megapixels)',
       },
       'anim.gif': { status: 'done', note: 'animated', error: null },
       'scripted.svg': { status: 'done', note: 'vector', error: null },

@@ -8,7 +8,7 @@ import { ssim } from 'ssim.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReceivedUpload } from '../../scripts/receiver';
 import { inspectImage } from '../../utils/compress/image-bytes';
-import { exifSegment, rgbaPng, withSegmentsAfterSoi } from '../factories/image-bytes';
+import { blackAndWhitePng, exifSegment, rgbaPng, withSegmentsAfterSoi } from '../factories/image-bytes';
 import {
   type Harness,
   openConfiguredPanel,
@@ -252,6 +252,23 @@ describe('compression by a perceptual target, in the real panel', () => {
         .locator('[data-testid=item-converted]')
         .textContent(),
     ).toContain('converted from HEIC');
+  });
+
+  it('a 196-megapixel image is decoded straight to the preset size and sent; past 200 megapixels, refused by name', async () => {
+    const { panel } = await openConfiguredPanel(harness, 0);
+    await panel
+      .locator('[data-testid=file-input]')
+      .setInputFiles([
+        await writeSample('huge-ok.png', blackAndWhitePng(14_000, 14_000)),
+        await writeSample('huge-no.png', blackAndWhitePng(20_000, 12_000)),
+      ]);
+    const [upload] = await harness.receiver.waitForUploads(1, 90_000);
+    expect(upload?.filename).toBe('huge-ok.jpg');
+    expect(inspectImage(await received(upload as ReceivedUpload))).toMatchObject({ width: 2048, height: 2048 });
+    const refused = panel.locator('[data-testid=item-row]', { hasText: 'huge-no.png' });
+    await expect
+      .poll(() => refused.locator('[data-testid=item-error]').textContent(), { timeout: 30_000 })
+      .toBe('Too large to process: 20000×12000 pixels (the limit is 200 megapixels)');
   });
 
   it('a destination whose preset is Custom with AVIF gets AVIF', async () => {

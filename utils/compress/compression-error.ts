@@ -20,8 +20,11 @@ export class CompressionError extends Error {
 }
 
 /**
- * Above this many pixels a full decode needs over 400 MB (4 bytes a pixel)
- * for one image, and two run at once: refused with a named error instead.
- * A 12000x8000 panorama (96 MP) still passes.
+ * Above this many pixels the image is refused by name, from its header,
+ * before any decoding. Up to it the browser decodes straight to the preset's
+ * size (`createImageBitmap` with resize options): a 14000x14000 PNG (196 MP)
+ * took 2.2 s here and arrives at 2048 px (tests/e2e/perceptual-compression.test.ts).
+ * Beyond, the transient full-size decode (4 bytes a pixel, two images at
+ * once) would risk the panel's process.
  */
-export const MAX_SOURCE_PIXELS = 100_000_000;
+export const MAX_SOURCE_PIXELS = 200_000_000;
