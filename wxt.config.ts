@@ -63,6 +63,12 @@ export default defineConfig({
     // form chosen), in the user's click; nothing is granted at install.
     optional_host_permissions: ['http://*/*', 'https://*/*'],
     action: { default_title: '__MSG_extName__' },
+    // MV3's default plus 'wasm-unsafe-eval': the compress workers compile the
+    // bundled WebAssembly codecs (HEIC in, AVIF out). Scripts still come only
+    // from the extension itself ('self'); nothing remote.
+    content_security_policy: {
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    },
     web_accessible_resources: [
       // The panel is an extension page framed into the page by the content script.
       // Only at this session's dynamic URL: a page cannot probe for Cadence or

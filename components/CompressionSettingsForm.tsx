@@ -17,6 +17,7 @@ const FORMAT_TEXT: Record<OutputFormat, MessageKey> = {
   jpeg: 'formatJpeg',
   webp: 'formatWebp',
   png: 'formatPng',
+  avif: 'formatAvif',
   keep: 'formatKeep',
 };
 

@@ -99,6 +99,7 @@ export const ItemRow = memo(function ItemRow({
       data-original-size={row.originalSize}
       data-size={compressed?.size}
       data-note={compressed?.note}
+      data-converted-from={compressed?.convertedFrom}
       data-progress={status === 'compressing' ? Math.round((row.progress ?? 0) * 100) : undefined}
       data-started-at={item?.startedAt}
       data-finished-at={item?.finishedAt}
@@ -135,6 +136,12 @@ export const ItemRow = memo(function ItemRow({
                 </span>
               )}
               {compressed.width > 0 && ` · ${compressed.width}×${compressed.height}`}
+              {compressed.convertedFrom === 'HEIC' && (
+                <span class="note" data-testid="item-converted">
+                  {' · '}
+                  {t('noteFromHeic')}
+                </span>
+              )}
               {compressed.keptOriginal && (
                 <span class="note" data-testid="item-note">
                   {' · '}

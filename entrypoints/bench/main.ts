@@ -8,16 +8,23 @@
  * - bic: browser-image-compression with its defaults plus the same longest
  *   side and the same cap in bytes (it counts 1 MB as 1,048,576 bytes);
  * - floor: one createImageBitmap resize and one JPEG convertToBlob at 0.8,
- *   the least any compressor must do.
+ *   the least any compressor must do;
+ * - mozjpeg: the same resize, then MozJPEG (@jsquash/jpeg, WebAssembly) at 0.8.
+ * And, not timed, the oracle (`oracle()`): per image, the smallest output
+ * that meets the preset's SSIM target on the quality grid 0.30-0.98 in 0.02
+ * steps, with every encoder Large may use for that image.
  */
 import imageCompression from 'browser-image-compression';
 import { ssim } from 'ssim.js';
 import { compressImage } from '@/utils/compress/compress-image';
+import { browserEncoder, type Encoder, pixelsOf } from '@/utils/compress/encoders';
 import { inspectImage } from '@/utils/compress/image-bytes';
+import { onWhite } from '@/utils/compress/perceptual';
 import { BUILT_IN_TARGETS, DEFAULT_CUSTOM_TARGET, fitWithin, orientedSize, planFor } from '@/utils/compress/presets';
+import { gridIndexOf, QUALITY_GRID, qualityAt } from '@/utils/compress/quality-search';
 import { median } from '@/utils/stats';
 
-export type ContenderName = 'cadence' | 'bic' | 'floor';
+export type ContenderName = 'cadence' | 'bic' | 'floor' | 'mozjpeg';
 
 export interface ContenderResult {
   bytes: number;
@@ -29,6 +36,18 @@ export interface ContenderResult {
   /** Full-resolution mean SSIM against the original resized to the output size. */
   ssim: number;
   note?: string;
+  /** Cadence only: the quality its search chose, the tile estimate of SSIM there, and how many probes it took. */
+  search?: { quality: number; estimate: number; encodes: number; capped?: boolean };
+}
+
+export interface OracleResult {
+  bytes: number;
+  type: string;
+  encoder: string;
+  quality: number;
+  ssim: number;
+  /** How many encodes the sweep took. */
+  encodes: number;
 }
 
 export interface ImageMeasurement {
@@ -37,7 +56,19 @@ export interface ImageMeasurement {
   width: number;
   height: number;
   results: Record<ContenderName, ContenderResult>;
+  oracle?: OracleResult;
 }
+
+/** MozJPEG with @jsquash's defaults (progressive, optimised Huffman tables, trellis quantisation). */
+const mozjpegEncoder: Encoder = {
+  name: 'mozjpeg',
+  type: 'image/jpeg',
+  async encode(canvas, quality) {
+    const { default: encode } = await import('@jsquash/jpeg/encode');
+    const buffer = await encode(pixelsOf(canvas), { quality: Math.round(quality * 100) });
+    return new Blob([buffer], { type: 'image/jpeg' });
+  },
+};
 
 const target = BUILT_IN_TARGETS.large;
 const FLOOR_QUALITY = 0.8;
@@ -45,13 +76,14 @@ const FLOOR_QUALITY = 0.8;
 interface Output {
   blob: Blob;
   note?: string;
+  search?: ContenderResult['search'];
 }
 
 const contenders: Record<ContenderName, (file: File) => Promise<Output>> = {
   async cadence(file) {
     const result = await compressImage(file, planFor('large', DEFAULT_CUSTOM_TARGET, false));
     const note = result.keptOriginal ?? (result.overCapBytes !== undefined ? 'over cap' : undefined);
-    return { blob: result.file, note };
+    return { blob: result.file, note, search: result.search };
   },
   async bic(file) {
     const blob = await imageCompression(file, {
@@ -63,21 +95,140 @@ const contenders: Record<ContenderName, (file: File) => Promise<Output>> = {
     return { blob };
   },
   async floor(file) {
-    // The size to resize to comes from the header (it may sit after a big EXIF thumbnail).
-    const facts = inspectImage(new Uint8Array(await file.arrayBuffer()));
-    const shown = orientedSize(facts?.width ?? 0, facts?.height ?? 0, facts?.orientation ?? 1);
-    const size = fitWithin(shown.width, shown.height, target.maxSide);
-    const bitmap = await createImageBitmap(file, {
-      resizeWidth: size.width,
-      resizeHeight: size.height,
-      resizeQuality: 'high',
-    });
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    (canvas.getContext('2d') as OffscreenCanvasRenderingContext2D).drawImage(bitmap, 0, 0);
-    bitmap.close();
+    const canvas = await fittedCanvas(file, false);
     return { blob: await canvas.convertToBlob({ type: 'image/jpeg', quality: FLOOR_QUALITY }) };
   },
+  async mozjpeg(file) {
+    const canvas = await fittedCanvas(file, false);
+    return { blob: await mozjpegEncoder.encode(canvas, FLOOR_QUALITY) };
+  },
 };
+
+/** One resize to Large's size, drawn on a canvas (on white when asked). */
+async function fittedCanvas(file: File, white: boolean): Promise<OffscreenCanvas> {
+  // The size to resize to comes from the header (it may sit after a big EXIF thumbnail).
+  const facts = inspectImage(new Uint8Array(await file.arrayBuffer()));
+  const shown = orientedSize(facts?.width ?? 0, facts?.height ?? 0, facts?.orientation ?? 1);
+  const size = fitWithin(shown.width, shown.height, target.maxSide);
+  const bitmap = await createImageBitmap(file, {
+    resizeWidth: size.width,
+    resizeHeight: size.height,
+    resizeQuality: 'high',
+  });
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+  if (white) {
+    context.fillStyle = '#fff';
+    context.fillRect(0, 0, canvas.width, canvas.height);
+  }
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas;
+}
+
+/**
+ * The smallest output that meets Large's SSIM target, per encoder Large may
+ * use for this image (opaque: the browser's JPEG and MozJPEG; transparent:
+ * WebP). Bytes grow with quality, so per encoder the answer is the lowest
+ * quality on the grid that meets the target: `fullSweep` walks the grid up
+ * from 0.30 and stops there; otherwise the grid is bisected (SSIM rises with
+ * quality), which takes 6 encodes instead of up to 35.
+ */
+async function oracle(index: number, fullSweep: boolean): Promise<OracleResult> {
+  const file = inputFile(index);
+  const canvas = await fittedCanvas(file, false);
+  const reference = await pixels(file, canvas.width, canvas.height, true);
+  const transparent = !isOpaque(canvas);
+  const encoders: Encoder[] = transparent
+    ? [browserEncoder('image/webp')]
+    : [browserEncoder('image/jpeg'), mozjpegEncoder];
+  const source = transparent ? canvas : onWhiteCanvas(canvas);
+  const goal = target.ssimTarget;
+  let best: OracleResult | undefined;
+  for (const encoder of encoders) {
+    const tried = new Map<number, { blob: Blob; ssim: number }>();
+    const at = async (grid: number) => {
+      const known = tried.get(grid);
+      if (known) return known;
+      const blob = await encoder.encode(source, qualityAt(grid));
+      const decoded = await createImageBitmap(blob);
+      const output = onWhite(decoded, canvas.width, canvas.height);
+      decoded.close();
+      const result = { blob, ssim: ssim(reference, output, { downsample: false }).mssim };
+      tried.set(grid, result);
+      return result;
+    };
+    const last = gridIndexOf(QUALITY_GRID.max);
+    let found = last;
+    if (fullSweep) {
+      for (let grid = 0; grid <= last; grid += 1) {
+        if ((await at(grid)).ssim >= goal) {
+          found = grid;
+          break;
+        }
+      }
+    } else {
+      let low = -1;
+      let high = last + 1;
+      while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if ((await at(middle)).ssim >= goal) high = middle;
+        else low = middle;
+      }
+      found = Math.min(high, last);
+    }
+    // The cap beats the target, as in the product: over it, the highest quality that fits.
+    let within = found;
+    if ((await at(within)).blob.size > target.maxBytes) {
+      let low = 0;
+      let high = within;
+      while (high - low > 1) {
+        const middle = Math.floor((low + high) / 2);
+        if ((await at(middle)).blob.size <= target.maxBytes) low = middle;
+        else high = middle;
+      }
+      within = low;
+    }
+    const chosen = await at(within);
+    const candidate: OracleResult = {
+      bytes: chosen.blob.size,
+      type: chosen.blob.type,
+      encoder: encoder.name === 'browser' ? `browser ${chosen.blob.type.replace('image/', '')}` : encoder.name,
+      quality: qualityAt(within),
+      ssim: chosen.ssim,
+      encodes: tried.size,
+    };
+    const meets = (result: OracleResult) => result.ssim >= goal;
+    const better = meets(candidate)
+      ? !best || !meets(best) || candidate.bytes < best.bytes
+      : !best || (!meets(best) && candidate.ssim > best.ssim);
+    if (better) best = candidate;
+  }
+  return best as OracleResult;
+}
+
+function onWhiteCanvas(canvas: OffscreenCanvas): OffscreenCanvas {
+  const white = new OffscreenCanvas(canvas.width, canvas.height);
+  (white.getContext('2d') as OffscreenCanvasRenderingContext2D).putImageData(onWhite(canvas), 0, 0);
+  return white;
+}
+
+function isOpaque(canvas: OffscreenCanvas): boolean {
+  const { data } = (canvas.getContext('2d') as OffscreenCanvasRenderingContext2D).getImageData(
+    0,
+    0,
+    canvas.width,
+    canvas.height,
+  );
+  for (let alpha = 3; alpha < data.length; alpha += 4) if ((data[alpha] ?? 255) < 255) return false;
+  return true;
+}
+
+function inputFile(index: number): File {
+  const file = (document.getElementById('images') as HTMLInputElement).files?.[index];
+  if (!file) throw new Error(`no image at ${index}`);
+  return file;
+}
 
 /** Pixels on white, so transparent outputs compare as they would be seen. */
 async function pixels(source: Blob, width: number, height: number, resize: boolean) {
@@ -94,9 +245,7 @@ async function pixels(source: Blob, width: number, height: number, resize: boole
 }
 
 async function measure(index: number, runs: number): Promise<ImageMeasurement> {
-  const input = document.getElementById('images') as HTMLInputElement;
-  const file = input.files?.[index];
-  if (!file) throw new Error(`no image at ${index}`);
+  const file = inputFile(index);
   const original = await createImageBitmap(file);
   const measurement: ImageMeasurement = {
     name: file.name,
@@ -106,7 +255,7 @@ async function measure(index: number, runs: number): Promise<ImageMeasurement> {
     results: {} as Record<ContenderName, ContenderResult>,
   };
   original.close();
-  const times: Record<ContenderName, number[]> = { cadence: [], bic: [], floor: [] };
+  const times: Record<ContenderName, number[]> = { cadence: [], bic: [], floor: [], mozjpeg: [] };
   const outputs = {} as Record<ContenderName, Output>;
   // Interleaved, and each run starts with a different contender, so a slow
   // moment of the machine (or the garbage one leaves behind) hits all alike.
@@ -119,7 +268,7 @@ async function measure(index: number, runs: number): Promise<ImageMeasurement> {
     }
   }
   for (const name of Object.keys(contenders) as ContenderName[]) {
-    const { blob, note } = outputs[name];
+    const { blob, note, search } = outputs[name];
     const decoded = await createImageBitmap(blob);
     const { width, height } = decoded;
     decoded.close();
@@ -135,6 +284,7 @@ async function measure(index: number, runs: number): Promise<ImageMeasurement> {
       ms: median(times[name]),
       ssim: ssim(reference, output, { downsample: false }).mssim,
       ...(note ? { note } : {}),
+      ...(search ? { search } : {}),
     };
   }
   return measurement;
@@ -144,4 +294,6 @@ function count(): number {
   return (document.getElementById('images') as HTMLInputElement).files?.length ?? 0;
 }
 
-Object.assign(window, { cadenceBench: { measure, count, maxBytes: target.maxBytes } });
+Object.assign(window, {
+  cadenceBench: { measure, oracle, count, maxBytes: target.maxBytes, ssimTarget: target.ssimTarget },
+});

@@ -132,6 +132,7 @@ export function useHandOver(sources: HandOverSources): {
       width: compressed.width,
       height: compressed.height,
       keptOriginal: compressed.keptOriginal !== undefined,
+      convertedFrom: compressed.convertedFrom,
       note: compressed.keptOriginal,
     };
     if (compressed.overCapBytes !== undefined) {
@@ -160,7 +161,7 @@ export function useHandOver(sources: HandOverSources): {
   function showCompressionError(id: string, original: File, error: unknown) {
     // An image the browser cannot read may still be wanted as it is (HEIC from a phone).
     const sendable =
-      error instanceof CompressionError && error.code === 'unsupported-format'
+      error instanceof CompressionError && (error.code === 'unsupported-format' || error.code === 'undecodable-heic')
         ? { file: original, width: 0, height: 0, action: 'send-original' as const }
         : undefined;
     update(id, { phase: 'error', progress: undefined, error: describeCompressionError(error), sendable });
@@ -231,5 +232,7 @@ function describeCompressionError(error: unknown): string {
       return t('errorTooLarge', error.detail);
     case 'undecodable':
       return t('errorUndecodable');
+    case 'undecodable-heic':
+      return t('errorUndecodableHeic');
   }
 }

@@ -115,7 +115,10 @@ describe('hostile and broken files', () => {
       { name: 'anim.gif', bytes: gif },
       { name: 'scripted.svg', bytes: scriptedSvg },
       { name: 'photo.heic', bytes: await readFile(HEIC_FIXTURE) },
+      // The same HEIC cut off inside its item tables: libheif cannot read it.
+      { name: 'broken.heic', bytes: (await readFile(HEIC_FIXTURE)).subarray(0, 120) },
     ];
+    expect(inspectImage(corpus.at(-2)?.bytes as Buffer)?.format).toBe('heic');
     expect(inspectImage(corpus.at(-1)?.bytes as Buffer)?.format).toBe('heic');
     const files = await Promise.all(corpus.map((sample) => writeSample(sample.name, sample.bytes)));
 
@@ -131,7 +134,7 @@ describe('hostile and broken files', () => {
     const longestPageGap = await watchMainThread(page);
     await panel.locator('[data-testid=file-input]').setInputFiles(files);
 
-    const uploads = await harness.receiver.waitForUploads(8, 30_000);
+    const uploads = await harness.receiver.waitForUploads(9, 30_000);
     await waitUntilHandedOver(panel);
     // By the name's stem: a row takes the uploaded file's name (dot.png becomes dot.jpg once compressed).
     const rowOf = (name: string) =>
@@ -162,7 +165,8 @@ describe('hostile and broken files', () => {
         error: 'Not an image: the contents are not a picture, whatever the name says',
       },
       'empty.png': { status: 'error', note: null, error: 'Empty file (0 bytes)' },
-      'dot.png': { status: 'done', note: null, error: null },
+      // Never worse: as a JPEG this 1x1 PNG would be bigger, and nothing else asks for a change.
+      'dot.png': { status: 'done', note: 'not-smaller', error: null },
       'deep.png': { status: 'done', note: null, error: null },
       'cmyk.jpg': { status: 'done', note: null, error: null },
       'progressive.jpg': { status: 'done', note: 'not-smaller', error: null },
@@ -171,14 +175,16 @@ describe('hostile and broken files', () => {
       'huge.png': {
         status: 'error',
         note: null,
-        error: 'Too large to process: 20000×12000 pixels (the limit is 100 megapixels)',
+        error: 'Too large to process: 20000×12000 pixels (the limit is 200 megapixels)',
       },
       'anim.gif': { status: 'done', note: 'animated', error: null },
       'scripted.svg': { status: 'done', note: 'vector', error: null },
-      'photo.heic': {
+      // Decoded in the compress worker (libheif), sent as a JPEG.
+      'photo.heic': { status: 'done', note: null, error: null },
+      'broken.heic': {
         status: 'error',
         note: null,
-        error: 'This browser cannot read HEIC images; convert to JPEG or PNG first',
+        error: 'This HEIC image could not be decoded; you can send the original as it is',
       },
     });
 
@@ -191,14 +197,20 @@ describe('hostile and broken files', () => {
         'anim.gif',
         'cmyk.jpg',
         'deep.jpg',
-        'dot.jpg',
+        'dot.png',
+        'photo.jpg',
         'progressive.jpg',
         'really-a-jpeg.jpg',
         'kept-jpeg.jpg',
         'scripted.svg',
       ].sort(),
     );
-    expect(await decodedSize(page, await received('dot.jpg'))).toEqual({ width: 1, height: 1 });
+    expect(byName.get('dot.png')?.sha256).toBe(
+      sha256(corpus.find((sample) => sample.name === 'dot.png')?.bytes as Buffer),
+    );
+    expect(await decodedSize(page, await received('photo.jpg'))).toEqual({ width: 64, height: 48 });
+    expect(byName.get('photo.jpg')?.mimeType).toBe('image/jpeg');
+    expect(await rowOf('broken.heic').getByRole('button', { name: 'Send the original' }).count()).toBe(1);
     expect(await decodedSize(page, await received('deep.jpg'))).toEqual({ width: 320, height: 200 });
     expect(await decodedSize(page, await received('cmyk.jpg'))).toEqual({ width: 640, height: 480 });
     expect(byName.get('cmyk.jpg')?.mimeType).toBe('image/jpeg');

@@ -40,15 +40,18 @@ describe('the built manifest (what a user grants at install)', () => {
     expect(built.optional_host_permissions).toEqual(['http://*/*', 'https://*/*']);
     expect(built.content_scripts ?? []).toEqual([]);
     expect(built.externally_connectable).toBeUndefined();
-    expect(built.content_security_policy).toBeUndefined();
     expect(built.permissions?.slice().sort()).toEqual(EXPECTED_PERMISSIONS);
   });
 
-  it('lets no web page or other extension message it, and keeps the default extension CSP', async () => {
+  it("lets no web page or other extension message it, and widens MV3's default CSP only by WebAssembly", async () => {
     const built = await manifest();
     // Without externally_connectable no web page has chrome.runtime for Cadence (tests/e2e/hostile-page.test.ts).
     expect(built).not.toHaveProperty('externally_connectable');
-    expect(built).not.toHaveProperty('content_security_policy');
+    // The default is "script-src 'self'; object-src 'self'"; 'wasm-unsafe-eval' lets the compress
+    // workers compile the bundled codecs (HEIC in, AVIF out). Still no remote or inline script.
+    expect(built.content_security_policy).toEqual({
+      extension_pages: "script-src 'self' 'wasm-unsafe-eval'; object-src 'self'",
+    });
     // Only the panel is web-accessible, and only at the session's dynamic URL.
     expect(built.web_accessible_resources).toEqual([
       { resources: ['panel.html'], matches: ['<all_urls>'], use_dynamic_url: true },
@@ -80,6 +83,24 @@ describe('the built manifest (what a user grants at install)', () => {
       );
       expect(remote, script).toBeNull();
     }
+  });
+
+  it('bundles its WebAssembly, and loads it only from the compress worker, never in a page', async () => {
+    const files = await readdir(BUILT_EXTENSION_DIR, { recursive: true });
+    const wasm = files.filter((file) => file.endsWith('.wasm'));
+    // libheif (HEIC in) and libavif (AVIF out).
+    expect(wasm.some((file) => file.includes('libheif'))).toBe(true);
+    expect(wasm.some((file) => file.includes('avif_enc'))).toBe(true);
+    const read = (file: string) => readFile(path.join(BUILT_EXTENSION_DIR, file), 'utf8');
+    const contentScripts = files.filter((file) => file.startsWith('content-scripts') && file.endsWith('.js'));
+    expect(contentScripts.length).toBeGreaterThan(0);
+    for (const script of contentScripts) {
+      const source = await read(script);
+      expect(source, script).not.toMatch(/\.wasm|WebAssembly|libheif/);
+    }
+    // The codecs' chunks are imported by the worker on first use, not by any page's entry script.
+    const pageScripts = files.filter((file) => /^chunks\/(panel|options|popup)-[\w-]+\.js$/.test(file));
+    for (const script of pageScripts) expect(await read(script), script).not.toMatch(/\.wasm/);
   });
 
   it('sends messages by structured clone, so a File crosses intact', async () => {

@@ -29,20 +29,24 @@ describe("presetForDestination: the destination's preset, else the global defaul
 
 describe('presets', () => {
   it.each([
-    ['large', 2048, 1_000_000],
-    ['balanced', 1024, 500_000],
-    ['small', 640, 200_000],
-  ] as const)('%s: longest side %d px, at most %d bytes, auto format', (preset, maxSide, maxBytes) => {
-    expect(planFor(preset, DEFAULT_CUSTOM_TARGET, false)).toEqual({
-      kind: 'compress',
-      keepMetadata: false,
-      transparentAs: 'webp',
-      maxSide,
-      maxBytes,
-      format: 'auto',
-      quality: 0.8,
-    });
-  });
+    ['large', 2048, 1_000_000, 0.985],
+    ['balanced', 1024, 500_000, 0.98],
+    ['small', 640, 200_000, 0.975],
+  ] as const)(
+    '%s: longest side %d px, at most %d bytes, auto format, SSIM target %d',
+    (preset, maxSide, maxBytes, ssimTarget) => {
+      expect(planFor(preset, DEFAULT_CUSTOM_TARGET, false)).toEqual({
+        kind: 'compress',
+        keepMetadata: false,
+        transparentAs: 'webp',
+        maxSide,
+        maxBytes,
+        format: 'auto',
+        quality: 0.8,
+        ssimTarget,
+      });
+    },
+  );
 
   it('original does not re-encode; custom uses the stored numbers; the metadata choice rides along', () => {
     const custom = { maxSide: 800, maxBytes: 300_000, format: 'png' as const, quality: 0.6 };
@@ -60,8 +64,10 @@ describe('presets', () => {
     expect(planFor('original', DEFAULT_CUSTOM_TARGET, false, 'png')).toEqual({ kind: 'original', keepMetadata: false });
   });
 
-  it('custom starts from Large', () => {
-    expect(DEFAULT_CUSTOM_TARGET).toEqual(BUILT_IN_TARGETS.large);
+  it("custom starts from Large's numbers, with an explicit quality instead of the perceptual target", () => {
+    const { ssimTarget: _target, ...large } = BUILT_IN_TARGETS.large;
+    expect(DEFAULT_CUSTOM_TARGET).toEqual(large);
+    expect(DEFAULT_CUSTOM_TARGET).not.toHaveProperty('ssimTarget');
   });
 });
 

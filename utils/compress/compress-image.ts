@@ -1,13 +1,19 @@
 /**
  * The compressor: one file and a plan in, the file to upload out. Native
- * browser codecs only (createImageBitmap to decode and resize, OffscreenCanvas
- * to encode), so it runs the same in a worker and on a page.
+ * browser codecs where they exist (createImageBitmap to decode and resize,
+ * OffscreenCanvas to encode), WebAssembly only for what browsers lack (HEIC
+ * in, AVIF out), so it runs the same in a worker and on a page. Each image
+ * gets the lowest quality that meets the preset's perceptual target
+ * (quality-search.ts, perceptual.ts).
  *
  * Not browser-image-compression: on the corpus it took 1.4 s median against
  * 0.14-0.2 s for one native pass, made files twice the size, shrank images
  * below the asked size to meet `maxSizeMB`, and its worker mode loads code
  * from a CDN (docs/decisions.md, "Compression"). `npm run bench:compress` measures both.
  */
+
+import { CompressionError, MAX_SOURCE_PIXELS } from './compression-error';
+import { type Encoder, encoderFor } from './encoders';
 import {
   extractExifSegment,
   type ImageFacts,
@@ -18,25 +24,11 @@ import {
   stripJpegMetadata,
   stripPngMetadata,
 } from './image-bytes';
-import { type CompressionPlan, capLadder, fitWithin, orientedSize, outputTypeFor } from './presets';
+import { type PerceptualSample, samplePerceptual, scoreEncoded } from './perceptual';
+import { type CompressionPlan, capLadder, fitWithin, MIN_QUALITY, orientedSize, outputTypeFor } from './presets';
+import { highestFittingQuality, searchQuality } from './quality-search';
 
-export type CompressionErrorCode =
-  | 'empty'
-  | 'not-image'
-  | 'unsupported-format'
-  | 'truncated'
-  | 'undecodable'
-  | 'too-large';
-
-export class CompressionError extends Error {
-  override name = 'CompressionError';
-  constructor(
-    readonly code: CompressionErrorCode,
-    readonly detail: string,
-  ) {
-    super(`${code}: ${detail}`);
-  }
-}
+export { CompressionError, type CompressionErrorCode } from './compression-error';
 
 /**
  * Why the original bytes are sent:
@@ -55,18 +47,31 @@ export interface CompressedImage {
   keptOriginal?: KeptOriginalReason;
   /** The size cap could not be met; `file` is the smallest attempt, held until the user sends it anyway. */
   overCapBytes?: number;
+  /** The format the original was in when it had to be converted to be sent (HEIC). */
+  convertedFrom?: 'HEIC';
+  /** What the quality search found: the quality used and the estimated SSIM at it. */
+  search?: { quality: number; estimate: number; encodes: number; met: boolean; capped?: boolean };
 }
 
 /**
- * Above this many pixels a full decode needs over 400 MB (4 bytes a pixel)
- * for one image, and two run at once: refused with a named error instead.
- * A 12000x8000 panorama (96 MP) still passes.
+ * The search aims this much above the preset's target: the tile estimate
+ * misses the full-resolution score by up to about this much either way
+ * (`npm run bench:compress` prints both).
  */
-export const MAX_SOURCE_PIXELS = 100_000_000;
+export const ESTIMATE_MARGIN = 0.002;
 
-const EXTENSION_BY_TYPE: Record<string, string> = { 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/png': 'png' };
-/** Formats Chromium decodes; HEIC and TIFF it does not. */
-const DECODABLE: ReadonlySet<ImageFormat> = new Set(['jpeg', 'png', 'gif', 'webp', 'bmp', 'avif', 'ico']);
+export { MAX_SOURCE_PIXELS } from './compression-error';
+
+const EXTENSION_BY_TYPE: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+  'image/png': 'png',
+  'image/avif': 'avif',
+};
+/** Formats Chromium decodes, and HEIC through libheif; TIFF neither. */
+const DECODABLE: ReadonlySet<ImageFormat> = new Set(['jpeg', 'png', 'gif', 'webp', 'bmp', 'avif', 'ico', 'heic']);
+/** Formats a web page shows everywhere: an automatic change away from them is only a means to fewer bytes. */
+const WEB_FORMATS: ReadonlySet<ImageFormat> = new Set(['jpeg', 'png', 'gif', 'webp', 'bmp', 'avif', 'ico']);
 
 export async function compressImage(
   file: File,
@@ -99,6 +104,8 @@ export async function compressImage(
     facts.hasMetadata && !plan.keepMetadata && strippable ? withBytes(original, stripMetadata(bytes, facts)) : original;
 
   if (plan.kind === 'original') {
+    // As it is, as Original promises; its size is not worth decoding HEIC for.
+    if (facts.format === 'heic') return { file: original, width: 0, height: 0, keptOriginal: 'original-preset' };
     if (facts.width === undefined || facts.height === undefined) {
       const bitmap = await decode(file);
       bitmap.close();
@@ -108,8 +115,11 @@ export async function compressImage(
     return { file: losslessOriginal, ...shown, keptOriginal: 'original-preset' };
   }
 
-  const source = await decodeFitted(file, facts, plan.maxSide);
-  onProgress(0.5);
+  const source =
+    facts.format === 'heic'
+      ? await (await import('./heic')).decodeHeic(bytes, plan.maxSide)
+      : await decodeFitted(file, facts, plan.maxSide);
+  onProgress(0.4);
   try {
     const transparent = facts.format !== 'jpeg' && hasTransparentPixels(source);
     const outputType = outputTypeFor(plan.format, sourceType, transparent, plan.transparentAs);
@@ -119,28 +129,68 @@ export async function compressImage(
     const shown = sourceSize
       ? orientedSize(facts.width as number, facts.height as number, facts.orientation)
       : { width: source.width, height: source.height };
+    // A format the user chose is required; the one "auto" picks is a means to
+    // fewer bytes, and never makes a file bigger (a 1x1 PNG stays a PNG).
+    const formatChosen = plan.format !== 'auto' && plan.format !== 'keep';
     const mustChange =
       source.width < shown.width ||
       source.height < shown.height ||
-      outputType !== sourceType ||
+      (outputType !== sourceType && (formatChosen || !WEB_FORMATS.has(facts.format))) ||
       facts.orientation !== 1 ||
       losslessOriginal.size > plan.maxBytes ||
       (facts.hasMetadata && !plan.keepMetadata && !strippable);
 
-    const ladder = capLadder(plan.quality, outputType !== 'image/png');
-    let best: { blob: Blob; width: number; height: number } | undefined;
-    for (const [index, step] of ladder.entries()) {
-      const width = Math.max(1, Math.round(source.width * step.scale));
-      const height = Math.max(1, Math.round(source.height * step.scale));
-      const encoded = await encode(source, width, height, outputType, step.quality, transparent);
-      const blob = exif
+    const encoder = encoderFor(outputType);
+    const lossy = outputType !== 'image/png';
+    const full = drawForEncoding(source, source.width, source.height, outputType, transparent);
+    let quality = plan.quality;
+    let search: CompressedImage['search'];
+    if (lossy && plan.ssimTarget !== undefined) {
+      const sample = samplePerceptual(source, transparent && outputType === 'image/jpeg');
+      const found = await findQuality(sample, encoder, plan.ssimTarget, plan.quality);
+      quality = found.quality;
+      search = found;
+    }
+    onProgress(0.7);
+
+    const encodeAt = async (canvas: OffscreenCanvas, stepQuality: number) => {
+      const encoded = await encoder.encode(canvas, stepQuality);
+      return exif
         ? new Blob([insertExifSegment(await bytesOf(encoded), exif) as Uint8Array<ArrayBuffer>], { type: outputType })
         : encoded;
-      onProgress(0.5 + (0.5 * (index + 1)) / ladder.length);
-      if (!best || blob.size < best.blob.size) best = { blob, width, height };
-      if (blob.size <= plan.maxBytes) break;
+    };
+    const tried = new Map<number, Blob>();
+    const fullAt = async (stepQuality: number) => {
+      const known = tried.get(stepQuality);
+      if (known) return known;
+      const blob = await encodeAt(full, stepQuality);
+      tried.set(stepQuality, blob);
+      return blob;
+    };
+    let result = { blob: await fullAt(quality), width: source.width, height: source.height };
+    if (result.blob.size > plan.maxBytes && lossy) {
+      // The cap beats the target: the highest quality down to MIN_QUALITY that fits.
+      const fitting = await highestFittingQuality({
+        above: quality,
+        floor: Math.min(quality, MIN_QUALITY),
+        fits: async (candidate) => (await fullAt(candidate)).size <= plan.maxBytes,
+      });
+      if (fitting !== undefined) result = { ...result, blob: await fullAt(fitting) };
+      else result = { ...result, blob: await fullAt(Math.min(quality, MIN_QUALITY)) };
     }
-    const result = best as { blob: Blob; width: number; height: number };
+    onProgress(0.85);
+    if (result.blob.size > plan.maxBytes) {
+      // Then smaller dimensions at the floor quality, each step 80% of the last.
+      const floorQuality = lossy ? Math.min(quality, MIN_QUALITY) : quality;
+      for (const step of capLadder(floorQuality, false).filter((candidate) => candidate.scale < 1)) {
+        const width = Math.max(1, Math.round(source.width * step.scale));
+        const height = Math.max(1, Math.round(source.height * step.scale));
+        const blob = await encodeAt(drawForEncoding(source, width, height, outputType, transparent), step.quality);
+        if (blob.size < result.blob.size) result = { blob, width, height };
+        if (blob.size <= plan.maxBytes) break;
+      }
+    }
+    if (search) search.capped = result.blob !== tried.get(quality);
 
     if (!mustChange && result.blob.size >= losslessOriginal.size) {
       return { file: losslessOriginal, width: shown.width, height: shown.height, keptOriginal: 'not-smaller' };
@@ -154,10 +204,37 @@ export async function compressImage(
       width: result.width,
       height: result.height,
       ...(output.size > plan.maxBytes ? { overCapBytes: plan.maxBytes } : {}),
+      ...(facts.format === 'heic' ? { convertedFrom: 'HEIC' as const } : {}),
+      ...(search ? { search } : {}),
     };
   } finally {
     source.close();
   }
+}
+
+/** The lowest quality whose output meets `target` on the sampled tiles (plus the estimate's margin). */
+async function findQuality(
+  sample: PerceptualSample,
+  encoder: Encoder,
+  target: number,
+  start: number,
+): Promise<NonNullable<CompressedImage['search']>> {
+  const scores = new Map<number, number>();
+  const found = await searchQuality({
+    target: target + ESTIMATE_MARGIN,
+    start,
+    score: async (quality) => {
+      const score = await scoreEncoded(await encoder.encode(sample.mosaic, quality), sample);
+      scores.set(quality, score);
+      return score;
+    },
+  });
+  return {
+    quality: found.quality,
+    estimate: scores.get(found.quality) ?? 0,
+    encodes: found.probes.length,
+    met: found.met,
+  };
 }
 
 function stripMetadata(bytes: Uint8Array, facts: ImageFacts): Uint8Array {
@@ -211,14 +288,14 @@ async function decode(source: Blob | ImageBitmap, size?: { width: number; height
   }
 }
 
-async function encode(
+/** The pixels to encode, at the output size. JPEG and AVIF get them on white. */
+function drawForEncoding(
   source: ImageBitmap,
   width: number,
   height: number,
   type: string,
-  quality: number,
   transparent: boolean,
-): Promise<Blob> {
+): OffscreenCanvas {
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d');
   if (!context) throw new CompressionError('undecodable', 'no 2d context');
@@ -230,7 +307,7 @@ async function encode(
   }
   context.imageSmoothingQuality = 'high';
   context.drawImage(source, 0, 0, width, height);
-  return canvas.convertToBlob({ type, quality });
+  return canvas;
 }
 
 const ALPHA_PROBE_SIZE = 256;

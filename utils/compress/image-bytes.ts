@@ -164,6 +164,38 @@ function readExifOrientation(tiff: Uint8Array): number | null {
 }
 
 /**
+ * HEIC keeps EXIF as an item, usually at the end of the file, as a TIFF block
+ * whose first directory follows its 8-byte header. Found by that header
+ * (8 bytes, so HEVC data matching it by chance is negligible) rather than by
+ * walking the item tables, which would be a HEIF parser for one number.
+ */
+export function heicExifOrientation(bytes: Uint8Array): number {
+  for (const header of [
+    [0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8],
+    [0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0],
+  ]) {
+    const at = indexOfBytes(bytes, header);
+    if (at >= 0) return readExifOrientation(bytes.subarray(at)) ?? 1;
+  }
+  return 1;
+}
+
+/** The HEIF item properties that rotate or mirror the image (ISO 23008-12 irot, imir), which libheif applies itself. */
+export function heicHasTransform(bytes: Uint8Array): boolean {
+  const head = bytes.subarray(0, Math.min(bytes.length, 256 * 1024));
+  return (
+    indexOfBytes(
+      head,
+      [...'irot'].map((c) => c.charCodeAt(0)),
+    ) >= 0 ||
+    indexOfBytes(
+      head,
+      [...'imir'].map((c) => c.charCodeAt(0)),
+    ) >= 0
+  );
+}
+
+/**
  * The JPEG without metadata segments and without anything after its end
  * (phones append previews or motion-photo videos there). Pixels are untouched.
  * When the image is stored rotated, a minimal EXIF block with only the
@@ -421,6 +453,17 @@ function u32le(bytes: Uint8Array, at: number): number {
 }
 function i32le(bytes: Uint8Array, at: number): number {
   return u32le(bytes, at) | 0;
+}
+function indexOfBytes(bytes: Uint8Array, pattern: number[]): number {
+  const first = pattern[0];
+  for (
+    let at = bytes.indexOf(first ?? 0);
+    at >= 0 && at + pattern.length <= bytes.length;
+    at = bytes.indexOf(first ?? 0, at + 1)
+  ) {
+    if (pattern.every((byte, index) => bytes[at + index] === byte)) return at;
+  }
+  return -1;
 }
 function lastIndexOfPair(bytes: Uint8Array, first: number, second: number): number {
   for (let at = bytes.length - 2; at >= 0; at -= 1) if (bytes[at] === first && bytes[at + 1] === second) return at;

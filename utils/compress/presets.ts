@@ -12,10 +12,12 @@ export const PRESET_IDS: readonly PresetId[] = ['original', 'large', 'balanced',
 
 /**
  * auto: JPEG for opaque pixels, WebP for transparent ones; keep: the input's
- * format where the browser can encode it (JPEG, PNG, WebP), else as auto.
+ * format where the browser can encode it (JPEG, PNG, WebP), else as auto;
+ * avif: only when asked (encoded in WebAssembly, several times slower than
+ * JPEG; `npm run bench:compress` measures it).
  */
-export type OutputFormat = 'auto' | 'jpeg' | 'webp' | 'png' | 'keep';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['auto', 'jpeg', 'webp', 'png', 'keep'];
+export type OutputFormat = 'auto' | 'jpeg' | 'webp' | 'png' | 'avif' | 'keep';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['auto', 'jpeg', 'webp', 'png', 'avif', 'keep'];
 
 export interface CompressionTarget {
   /** Longest side in pixels. */
@@ -23,8 +25,18 @@ export interface CompressionTarget {
   /** Size cap in bytes. */
   maxBytes: number;
   format: OutputFormat;
-  /** Encoder quality for JPEG and WebP, 0.1-1; lowered only to meet the cap. */
+  /**
+   * Encoder quality for JPEG, WebP and AVIF, 0.1-1. With `ssimTarget` it is
+   * only where the search starts; without (Custom), it is the quality used,
+   * lowered only to meet the cap.
+   */
   quality: number;
+  /**
+   * The perceptual target: each image gets the lowest quality whose output
+   * still scores this full-resolution SSIM against the resized original
+   * (quality-search.ts). The cap still wins.
+   */
+  ssimTarget?: number;
 }
 
 /**
@@ -41,14 +53,24 @@ export type CompressionPlan =
   | { kind: 'original'; keepMetadata: boolean }
   | ({ kind: 'compress'; keepMetadata: boolean; transparentAs: TransparentAs } & CompressionTarget);
 
+/**
+ * Large asks for SSIM 0.985 (issue 15: one fixed quality 0.8 gave 0.888 on a
+ * smooth gradient and sent busy photos bigger than they needed). Smaller
+ * presets are seen smaller, where a little less fidelity does not show.
+ */
 export const BUILT_IN_TARGETS = {
-  large: { maxSide: 2048, maxBytes: 1_000_000, format: 'auto', quality: 0.8 },
-  balanced: { maxSide: 1024, maxBytes: 500_000, format: 'auto', quality: 0.8 },
-  small: { maxSide: 640, maxBytes: 200_000, format: 'auto', quality: 0.8 },
+  large: { maxSide: 2048, maxBytes: 1_000_000, format: 'auto', quality: 0.8, ssimTarget: 0.985 },
+  balanced: { maxSide: 1024, maxBytes: 500_000, format: 'auto', quality: 0.8, ssimTarget: 0.98 },
+  small: { maxSide: 640, maxBytes: 200_000, format: 'auto', quality: 0.8, ssimTarget: 0.975 },
 } as const satisfies Record<string, CompressionTarget>;
 
-/** What Custom starts from: Large's numbers, for the user to change. */
-export const DEFAULT_CUSTOM_TARGET: CompressionTarget = { ...BUILT_IN_TARGETS.large };
+/** What Custom starts from: Large's numbers with an explicit quality, for the user to change. */
+export const DEFAULT_CUSTOM_TARGET: CompressionTarget = {
+  maxSide: BUILT_IN_TARGETS.large.maxSide,
+  maxBytes: BUILT_IN_TARGETS.large.maxBytes,
+  format: BUILT_IN_TARGETS.large.format,
+  quality: BUILT_IN_TARGETS.large.quality,
+};
 
 export function planFor(
   preset: PresetId,
@@ -141,6 +163,8 @@ export function outputTypeFor(
       return 'image/webp';
     case 'png':
       return 'image/png';
+    case 'avif':
+      return 'image/avif';
     case 'keep':
       if (sourceType === 'image/jpeg' && !transparent) return 'image/jpeg';
       if (sourceType === 'image/png' || sourceType === 'image/webp') return sourceType;

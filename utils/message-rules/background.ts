@@ -87,6 +87,7 @@ const compressionPlan = v.variant('kind', [
     maxBytes: v.pipe(count, v.minValue(1)),
     format: v.picklist(OUTPUT_FORMATS),
     quality: v.pipe(v.number(), v.minValue(0.01), v.maxValue(1)),
+    ssimTarget: v.exactOptional(v.pipe(v.number(), v.minValue(0.5), v.maxValue(1))),
   }),
 ]);
 

@@ -15,7 +15,15 @@ export interface PanelRow {
   name: string;
   originalSize: number;
   thumbnailUrl?: string;
-  compressed?: { size: number; width: number; height: number; keptOriginal: boolean; note?: KeptOriginalReason };
+  compressed?: {
+    size: number;
+    width: number;
+    height: number;
+    keptOriginal: boolean;
+    note?: KeptOriginalReason;
+    /** Converted because the original's format is not one web pages show (HEIC). */
+    convertedFrom?: 'HEIC';
+  };
   phase: DraftPhase;
   /** Compression progress, 0-1, while compressing. */
   progress?: number;
