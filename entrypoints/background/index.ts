@@ -8,7 +8,7 @@ import { type HandOver, sendMessage } from '@/utils/messages';
 import { openPendingPageImages } from '@/utils/page-images/pending';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
-import type { ItemSource, QueueItem, QueuePlan } from '@/utils/queue/types';
+import type { ItemSource, PageGone, QueueItem, QueuePlan } from '@/utils/queue/types';
 import { languageSetting, paceSetting, queuePausedSetting, readGlobalPace } from '@/utils/settings';
 import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { createContextMenus, onContextMenuClick } from './context-menu';
@@ -29,6 +29,8 @@ const MAX_KEPT_RESULTS = 1000;
 export default defineBackground({
   type: 'module',
   main() {
+    // Tabs whose page went away (closed, or a new document): items bound to them wait (runner.pageGone).
+    const goneTabs = new Map<number, PageGone>();
     const storePromise = openQueueStore();
     const keepAlive = createKeepAlive();
     // Pending work is queued uploads or originals still waiting to be compressed: either keeps
@@ -72,6 +74,7 @@ export default defineBackground({
           fetch: (request) => fetch(request),
           handToPage: handToPageUploader,
           hasOriginAccess: (url) => browser.permissions.contains({ origins: [`${new URL(url).origin}/*`] }),
+          pageGoneFor: (tabId) => goneTabs.get(tabId),
           notify: (item, plan) => {
             broadcastItemChanged(item, plan);
             void followPageBatch(item);
@@ -116,12 +119,15 @@ export default defineBackground({
     browser.tabs.onRemoved.addListener((tabId) => void pendingImagesPromise.then((pending) => pending.dropTab(tabId)));
     // An upload through the page itself (its form) needs that page: closing or leaving it
     // holds its queued items by name until the user goes on from a panel on that site.
-    browser.tabs.onRemoved.addListener(
-      (tabId) => void runnerPromise.then((runner) => runner.pageGone(tabId, 'closed')),
-    );
+    browser.tabs.onRemoved.addListener((tabId) => {
+      goneTabs.set(tabId, 'closed');
+      void runnerPromise.then((runner) => runner.pageGone(tabId, 'closed'));
+    });
     browser.tabs.onUpdated.addListener((tabId, change) => {
       // A new document in the tab (another page, or a reload): the panel and the page it sent through are gone.
-      if (change.status === 'loading') void runnerPromise.then((runner) => runner.pageGone(tabId, 'left'));
+      if (change.status !== 'loading') return;
+      goneTabs.set(tabId, 'left');
+      void runnerPromise.then((runner) => runner.pageGone(tabId, 'left'));
     });
     // A pace changed in the panel, the popup or the options is planned with at once:
     // the countdown line shows it, and an item already waiting gets the new pause.
@@ -136,7 +142,11 @@ export default defineBackground({
     // a sender that BACKGROUND_RULES accepts for that message, with data that matches
     // its schema; a panel counts only once it has claimed its token.
     const messages = guardedReceiver('background', BACKGROUND_RULES, { isClaimedPanel });
-    messages.on('panel/claim', ({ data, sender }) => claimPanel(data.token, sender));
+    messages.on('panel/claim', ({ data, sender }) => {
+      // A panel in the tab again: its page is there (items already waiting still wait for "Go on here").
+      if (sender.tab?.id !== undefined) goneTabs.delete(sender.tab.id);
+      return claimPanel(data.token, sender);
+    });
 
     messages.on('queue/add', async ({ data, sender }) => {
       const item = await addToQueue(data, sourceOf(sender.tab));
@@ -166,6 +176,7 @@ export default defineBackground({
       // "Go on here": the panel's own tab and site (never a tab the panel names).
       const { origin } = sourceOf(sender.tab);
       if (data.kind === 'go-on-here' && sender.tab?.id !== undefined && origin) {
+        goneTabs.delete(sender.tab.id);
         await runner.goOnHere(sender.tab.id, origin);
       } else await runner.control(data);
       return { items: (await store.list()).map(forDisplay), plan: runner.plan };

@@ -16,6 +16,12 @@ import {
 
 export interface RunnerEffects extends SendEffects {
   store: QueueStore;
+  /**
+   * Whether a tab's page is gone (closed, or a new document in it) since its
+   * items were bound to it: an item handed over after that (compressed once
+   * the panel had closed) waits too. Undefined: the page is there.
+   */
+  pageGoneFor?(tabId: number): PageGone | undefined;
   readPacing(): Promise<GlobalPace>;
   /** Stores the user's pause; the next `readPacing` returns it. */
   setPaused(paused: boolean): Promise<void>;
@@ -185,7 +191,20 @@ export class QueueRunner {
 
   private async step(): Promise<void> {
     const { store, now } = this.effects;
-    const items = await store.list();
+    let items = await store.list();
+    const late = items.filter(
+      (item) =>
+        item.status === 'queued' &&
+        item.destination.page &&
+        !item.pageGone &&
+        item.source?.tabId !== undefined &&
+        this.effects.pageGoneFor?.(item.source.tabId),
+    );
+    for (const item of late) {
+      const why = this.effects.pageGoneFor?.(item.source?.tabId as number);
+      if (why) this.announce.push(await store.update(item.id, { pageGone: why }));
+    }
+    if (late.length > 0) items = await store.list();
     // Read fresh at every step: the global settings may have changed; each item's own override is in its snapshot.
     const pacing = pacingFor(await this.effects.readPacing(), items);
     const decision = decideNext(items, now(), pacing);
