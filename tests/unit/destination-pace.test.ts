@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTIVE_DEFAULTS } from '@/utils/pacing/adaptive-gap';
+import { ADAPTIVE_MAX_GAP_MS, ADAPTIVE_START_GAP_MS } from '@/utils/pacing/adaptive-controller';
 import { type GlobalPace, pacingFor, settingsFor } from '@/utils/pacing/destination-pace';
 import { type Pace, paceProblems } from '@/utils/pacing/pace';
 import { makeSnapshot } from '../factories/destination';
@@ -42,7 +42,7 @@ describe('pacingFor: a policy per item, from its snapshot', () => {
       mode: 'staggered',
       delayMs: 3_000,
       concurrency: 4,
-      adaptive: { ...ADAPTIVE_DEFAULTS, floorMs: 100 },
+      adaptive: { startGapMs: ADAPTIVE_START_GAP_MS, maxGapMs: ADAPTIVE_MAX_GAP_MS, floorMs: 100 },
     });
     expect(pacing.policyFor(plain)).toMatchObject({ mode: 'sequential', delayMs: 20_000, concurrency: 2 });
     expect(pacing.global).toMatchObject({ mode: 'sequential', delayMs: 20_000 });

@@ -71,6 +71,7 @@ export const queueItem = v.object({
         finishedAt: time,
         result: v.union([v.literal('ok'), failureKind]),
         httpStatus: v.optional(count),
+        bytes: v.optional(count),
         holdUntil: v.optional(time),
         problem: v.optional(replyProblem),
       }),

@@ -81,6 +81,12 @@ export interface ControllerOutput {
   state: AdaptiveState;
   /** The finish of the last attempt folded in (the held level's, when none is newer). */
   through: number;
+  /**
+   * The last attempt met overload with more uploads in flight than the level
+   * now allows: the back-off already removed its cause, so sending it again
+   * at this level adds no load beyond what held, and need not wait longer.
+   */
+  answered: boolean;
 }
 
 /**
@@ -147,19 +153,24 @@ export function adaptiveLevel({ attempts, inFlightSince, held, params }: Control
   let state: AdaptiveState = held ? { ...held.state, rates: [...held.state.rates] } : initialState(params);
   const heldThrough = held?.through ?? Number.NEGATIVE_INFINITY;
   let through = heldThrough;
+  let last: { attempt: AttemptSample; overlap: Overlap } | undefined;
   ordered.forEach((attempt, index) => {
     if (attempt.finishedAt <= heldThrough) return;
-    state = nextState(state, attempt, overlapOf(attempt, index, spans), params);
+    const overlap = overlapOf(attempt, index, spans);
+    state = nextState(state, attempt, overlap, params);
     through = attempt.finishedAt;
+    last = { attempt, overlap };
   });
   const limit = Math.min(params.cap, state.ceiling ?? Number.POSITIVE_INFINITY);
+  const concurrency = Math.max(1, Math.min(state.concurrency, limit));
   return {
     level: {
-      concurrency: Math.max(1, Math.min(state.concurrency, limit)),
+      concurrency,
       gapMs: Math.min(params.maxGapMs, Math.max(params.floorMs, state.gapFloorMs, state.gapMs)),
     },
     state,
     through,
+    answered: last !== undefined && isOverloadSign(last.attempt) && last.overlap.atStart > concurrency,
   };
 }
 
@@ -167,8 +178,6 @@ export function adaptiveLevel({ attempts, inFlightSince, held, params }: Control
 export interface Overlap {
   /** Uploads in flight when it started, itself included: what a server limiting concurrency saw. */
   atStart: number;
-  /** Most uploads in flight together at any moment of its life, itself included. */
-  most: number;
   /** Time-weighted mean of uploads in flight during its life, itself included. */
   mean: number;
 }
@@ -201,8 +210,9 @@ export function nextState(
   if (rate !== undefined) rates[crowd] = Math.max(rates[crowd] ?? 0, rate);
   let { concurrency, full, trials } = state;
   const limit = Math.min(params.cap, state.ceiling ?? Number.POSITIVE_INFINITY);
-  // Decide only on an upload that used the whole window: one that ran alone says nothing about more in flight.
-  if (!full && concurrency < limit && overlap.most >= concurrency) {
+  // Decide only on an upload that used the whole window for at least half its life: one that ran alone says
+  // nothing about more in flight, and a brief overlap may be only the reply of the last one on its way back.
+  if (!full && concurrency < limit && overlap.mean >= concurrency - 0.5) {
     const below = rates[concurrency - 1];
     const here = rates[concurrency];
     // Slow start's first step needs no proof; later ones need a throughput seen at both levels.
@@ -222,29 +232,14 @@ export function nextState(
 /** The overlap of `ordered[index]` with every other span (finished attempts and uploads in flight). */
 function overlapOf(attempt: AttemptSample, index: number, spans: readonly { start: number; end: number }[]): Overlap {
   const { startedAt: start, finishedAt: end } = attempt;
-  const life = Math.max(1, end - start);
   let atStart = 1;
   let shared = 0;
-  // +1 at each other start inside the life, -1 at each other end inside it.
-  const changes: [number, number][] = [];
-  let crowd = 1;
   spans.forEach((span, other) => {
     if (other === index || span.start >= end || span.end <= start) return;
-    if (span.start <= start) {
-      atStart += 1;
-      crowd += 1;
-    } else {
-      changes.push([span.start, 1]);
-    }
-    if (span.end < end) changes.push([span.end, -1]);
+    if (span.start <= start) atStart += 1;
     shared += Math.min(end, span.end) - Math.max(start, span.start);
   });
-  let most = crowd;
-  for (const [, change] of changes.sort((a, b) => a[0] - b[0] || a[1] - b[1])) {
-    crowd += change;
-    most = Math.max(most, crowd);
-  }
-  return { atStart, most, mean: 1 + shared / life };
+  return { atStart, mean: 1 + shared / Math.max(1, end - start) };
 }
 
 /** FNV-1a, 32 bits: enough to tell two destination URLs apart, and reveals nothing of them. */
