@@ -261,6 +261,17 @@ describe('adaptive controller: back-off', () => {
     expect(level.concurrency).toBe(2);
   });
 
+  it('overlap counts from when each request left, not from the reads before it', () => {
+    // a and b read their bytes at the same time, but their requests reached the server one after the other.
+    const a: AttemptSample = { startedAt: 0, sentAt: 50, finishedAt: 60, result: 'ok', bytes: 100_000 };
+    const b: AttemptSample = { startedAt: 10, sentAt: 65, finishedAt: 75, result: 'ok', bytes: 100_000 };
+    const level = (attempts: AttemptSample[]) =>
+      adaptiveLevel({ attempts, inFlightSince: [], params: PARAMS }).level.concurrency;
+    expect(level([a, b])).toBe(2);
+    // Counted from the start of the reads, b seems to prove two in flight, and a third would go.
+    expect(level([a, b].map(({ sentAt: _, ...rest }) => rest))).toBe(3);
+  });
+
   it("never goes above the user's cap or below the user's floor", () => {
     const attempts = Array.from({ length: 20 }, (_, index) => ok(index * 10, index * 10 + 5));
     expect(adaptiveLevel({ attempts, inFlightSince: [], params: { ...PARAMS, cap: 2, floorMs: 300 } }).level).toEqual({

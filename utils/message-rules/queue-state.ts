@@ -72,6 +72,7 @@ export const queueItem = v.object({
         result: v.union([v.literal('ok'), failureKind]),
         httpStatus: v.optional(count),
         bytes: v.optional(count),
+        sentAt: v.optional(time),
         holdUntil: v.optional(time),
         problem: v.optional(replyProblem),
       }),

@@ -53,6 +53,13 @@ export interface AttemptSample {
   httpStatus?: number;
   /** Body bytes sent. Records without it still count for concurrency and back-off, not for throughput. */
   bytes?: number;
+  /**
+   * When the request left. The client's own work before it (reading the
+   * bytes from storage) is no load on the server: two uploads whose reads
+   * overlap may reach the server one after the other, and counting them as
+   * concurrent would prove a level the server never saw.
+   */
+  sentAt?: number;
 }
 
 export interface AdaptiveParams {
@@ -148,7 +155,7 @@ export function heldLevelApplies(held: HeldLevel | undefined, target: string, no
  */
 export function adaptiveLevel({ attempts, inFlightSince, held, params }: ControllerInput): ControllerOutput {
   const ordered = [...attempts].sort((a, b) => a.finishedAt - b.finishedAt || a.startedAt - b.startedAt);
-  const spans = ordered.map((attempt) => ({ start: attempt.startedAt, end: attempt.finishedAt }));
+  const spans = ordered.map((attempt) => ({ start: sentFrom(attempt), end: attempt.finishedAt }));
   for (const start of inFlightSince) spans.push({ start, end: Number.POSITIVE_INFINITY });
   let state: AdaptiveState = held ? { ...held.state, rates: [...held.state.rates] } : initialState(params);
   const heldThrough = held?.through ?? Number.NEGATIVE_INFINITY;
@@ -200,7 +207,7 @@ export function nextState(
     return { ...state, ceiling: 1, concurrency: 1, gapFloorMs, gapMs: gapFloorMs, full: true };
   }
   if (attempt.result !== 'ok') return state;
-  const durationMs = Math.max(1, attempt.finishedAt - attempt.startedAt);
+  const durationMs = Math.max(1, attempt.finishedAt - sentFrom(attempt));
   // Halve the gap, and never wait longer than the last upload took: the link carried it in that time.
   const gapMs = Math.max(params.floorMs, state.gapFloorMs, Math.floor(Math.min(state.gapMs / 2, durationMs)));
   const rates = [...state.rates];
@@ -231,7 +238,8 @@ export function nextState(
 
 /** The overlap of `ordered[index]` with every other span (finished attempts and uploads in flight). */
 function overlapOf(attempt: AttemptSample, index: number, spans: readonly { start: number; end: number }[]): Overlap {
-  const { startedAt: start, finishedAt: end } = attempt;
+  const start = sentFrom(attempt);
+  const end = attempt.finishedAt;
   let atStart = 1;
   let shared = 0;
   spans.forEach((span, other) => {
@@ -240,6 +248,11 @@ function overlapOf(attempt: AttemptSample, index: number, spans: readonly { star
     shared += Math.min(end, span.end) - Math.max(start, span.start);
   });
   return { atStart, mean: 1 + shared / Math.max(1, end - start) };
+}
+
+/** Where an attempt's load on the server begins: when its request left, or its start in older records. */
+function sentFrom(attempt: AttemptSample): number {
+  return Math.min(attempt.finishedAt, Math.max(attempt.startedAt, attempt.sentAt ?? attempt.startedAt));
 }
 
 /** FNV-1a, 32 bits: enough to tell two destination URLs apart, and reveals nothing of them. */

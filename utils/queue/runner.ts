@@ -1,4 +1,4 @@
-import type { HeldLevel } from '../pacing/adaptive-controller';
+import type { AdaptiveState, HeldLevel } from '../pacing/adaptive-controller';
 import { type GlobalPace, levelToRemember, pacingFor, settingsFor } from '../pacing/destination-pace';
 import type { UploadOutcome } from '../upload/parse-reply';
 import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
@@ -215,9 +215,16 @@ export class QueueRunner {
     const latest = new Map(items.map((item) => [item.destinationKey, item]));
     for (const [destinationKey, item] of latest) {
       const level = levelToRemember(pacing, items, item);
-      if (level && JSON.stringify(level) !== JSON.stringify(levels[destinationKey])) {
-        await memory.remember(destinationKey, level);
-      }
+      const stored = levels[destinationKey];
+      if (!level || level.through === stored?.through) continue;
+      // A write per upload would be storage work between one upload and the next: only when the level
+      // moved, or once the destination has nothing left to send (the state then carries every attempt).
+      const moved = !stored || !sameLevel(level.state, stored.state) || level.target !== stored.target;
+      const idle = !items.some(
+        (other) =>
+          other.destinationKey === destinationKey && (other.status === 'queued' || other.status === 'uploading'),
+      );
+      if (moved || idle) await memory.remember(destinationKey, level);
     }
   }
 
@@ -228,6 +235,15 @@ export class QueueRunner {
     const replyTimeoutMs = this.effects.readPacing().then((pace) => pace.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS);
     replyTimeoutMs.catch(() => {});
     let outcome: UploadOutcome;
+    // When the request left: the adaptive pace counts overlap from here, not from the reads before it.
+    let sentAt: number | undefined;
+    const effects: SendEffects = {
+      ...this.effects,
+      fetch: (request) => {
+        sentAt = this.effects.now();
+        return this.effects.fetch(request);
+      },
+    };
     try {
       const blob = await blobRead;
       outcome = !blob
@@ -235,7 +251,7 @@ export class QueueRunner {
         : item.destination.pageUploader
           ? await this.handToPage(item, blob, controller)
           : (
-              await sendUpload(item, blob, this.effects, {
+              await sendUpload(item, blob, effects, {
                 cancel: controller.signal,
                 replyTimeoutMs: () => replyTimeoutMs,
               })
@@ -246,7 +262,7 @@ export class QueueRunner {
       this.controllers.delete(item.id);
     }
     try {
-      this.announce.push(await this.record(item, outcome));
+      this.announce.push(await this.record(item, outcome, sentAt));
     } finally {
       this.inFlight.delete(item.id);
     }
@@ -271,7 +287,7 @@ export class QueueRunner {
   }
 
   /** Stores how the attempt ended: done, cancelled, queued again for a retry, or failed. */
-  private async record(item: QueueItem, outcome: UploadOutcome): Promise<QueueItem> {
+  private async record(item: QueueItem, outcome: UploadOutcome, sentAt?: number): Promise<QueueItem> {
     const { store } = this.effects;
     const finishedAt = this.effects.now();
     const attempt: AttemptRecord = {
@@ -279,6 +295,7 @@ export class QueueRunner {
       finishedAt,
       result: outcome.ok ? 'ok' : outcome.kind,
       bytes: item.size,
+      ...(sentAt === undefined ? {} : { sentAt }),
       ...(outcome.httpStatus === undefined ? {} : { httpStatus: outcome.httpStatus }),
       ...(!outcome.ok && outcome.problem ? { problem: outcome.problem } : {}),
     };
@@ -311,7 +328,8 @@ export class QueueRunner {
         error: undefined,
         failureKind: undefined,
       });
-      await store.deleteBlob(item.id);
+      // The row says done first; dropping the bytes need not hold up the next start.
+      void store.deleteBlob(item.id).catch(() => {});
       return done;
     }
     if (outcome.kind === 'cancelled') {
@@ -347,4 +365,11 @@ export class QueueRunner {
       autoRetries: (current.autoRetries ?? 0) + (retryAt === null ? 0 : 1),
     });
   }
+}
+
+/** The parts of an adaptive state that change what the next batch starts with. */
+function sameLevel(a: AdaptiveState, b: AdaptiveState): boolean {
+  return (
+    a.concurrency === b.concurrency && a.ceiling === b.ceiling && a.full === b.full && a.gapFloorMs === b.gapFloorMs
+  );
 }

@@ -58,6 +58,8 @@ export interface AttemptRecord {
   httpStatus?: number;
   /** The image bytes sent: the adaptive pace reads throughput from them. Absent in records of older versions. */
   bytes?: number;
+  /** When the request left, after the bytes were read from storage: the adaptive pace counts overlap from here. */
+  sentAt?: number;
   problem?: ReplyProblem;
   /** A 429 or 503 with Retry-After: no request to this destination before this time. */
   holdUntil?: number;
