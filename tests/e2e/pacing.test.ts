@@ -157,6 +157,35 @@ describe('retry as the last resort, in the real browser', () => {
   });
 });
 
+describe('adaptive pace, in the real browser', () => {
+  it('finds a server that takes one upload at a time with one probe, loses nothing, and the next batch starts at the level it found', async () => {
+    // About 1.3 s per image at 150 KB/s: the probe (a second upload while the first is read) meets the reset.
+    const { harness, samples } = await setUp({ resetBeyond: 1, ingressBytesPerSecond: 150_000 }, 8, 1600, 1200);
+    const { panel, frame } = await openConfiguredPanel(harness, 0.3);
+    await choosePacing(panel, frame, { mode: 'adaptive', concurrency: 4, maxRetries: 1 });
+    const done = () => panel.locator('[data-testid=item-row][data-status=done]').count();
+
+    await addFiles(panel, samples.slice(0, 4));
+    await expect.poll(done, { timeout: 60_000 }).toBe(4);
+    const firstBatch = harness.receiver.requests.length;
+    expect(uploadRequests(harness.receiver.requests).filter((outcome) => outcome === 'reset')).toHaveLength(1);
+    // The level that held is stored for the destination: at most one upload in flight, found by a back-off.
+    const levels = await frame.evaluate(async () => (await chrome.storage.local.get('adaptiveLevels')).adaptiveLevels);
+    const held = Object.values(levels as Record<string, { state: { ceiling: number | null } }>);
+    expect(held.map((level) => level.state.ceiling)).toEqual([1]);
+
+    await addFiles(panel, samples.slice(4));
+    await expect.poll(done, { timeout: 60_000 }).toBe(8);
+    const second = harness.receiver.requests.slice(firstBatch);
+    // No probe again: no reset, and each upload arrived after the one before had been read.
+    expect(uploadRequests(second)).toEqual(['stored', 'stored', 'stored', 'stored']);
+    second.slice(1).forEach((request, index) => {
+      expect(request.arrivedAt).toBeGreaterThanOrEqual((second[index]?.endedAt as number) - CLOCK_TOLERANCE_MS);
+    });
+    expect(harness.receiver.uploads).toHaveLength(8);
+  });
+});
+
 describe('control, in the real browser', () => {
   it('pause (panel) stops new starts while the upload in flight finishes; resume (popup) goes on at the pace', async () => {
     // A whole second between uploads leaves time to press Pause before the second start.
