@@ -4,8 +4,31 @@
  * side by side.
  *
  *   npm run bench:pacing -- [--quick] [--images DIR] [--ingress BYTES_PER_SECOND] [--no-build] [--timeline]
+ *   npm run bench:pacing -- --sweep [--cap N] [--images DIR] [--no-build] [--timeline]
  *
  * --timeline prints each request (start, end, outcome, bytes) of each run.
+ *
+ * --sweep: Cadence adaptive (at most --cap in flight, default 6, the most the
+ * settings allow: the controller must find the server's limit itself) beside
+ * the habit (compressed files), against eight receivers: ingress 250 KB/s,
+ * 4 MB/s, 40 MB/s and uncapped, each resetting beyond 1 and beyond 2
+ * concurrent uploads. Each receiver gets a fresh browser profile, so every
+ * Cadence run is a first batch (no remembered level). Wall time runs from
+ * the first request's arrival to the last reply (Resume to the first
+ * request is printed apart). The floor per receiver: bytes / ingress (one
+ * copy of each compressed file), plus one turn for each round a receiver
+ * that takes N at once forces on the client: ceil(items / N) turns. A turn
+ * is Cadence's own cost of one request, measured at the start and at the
+ * end of the run (the lower of the two): tiny images sent in sequential
+ * mode with no delay, the lower quartile of the times from one request's
+ * arrival to the next. So the floor is the best any pacing of
+ * this client could do; it does not hold Cadence's per-request cost against
+ * it (that cost is printed, beside a bare round trip from Node, and the
+ * table also gives wall time over bytes / ingress alone). Targets (issue 13), checked for Cadence:
+ * 0 failed items, 0 resets after the first back-off (later than one turn
+ * after the first reset ended; a burst sent before it is the same probe), wall time
+ * <= 1.3x the floor at ingress <= 4 MB/s and <= 2x above. Exits 1 when one
+ * is missed.
  *
  * (a) the habit Cadence replaces: every item at once, each retried quickly
  *     (3 tries, 0/1/2 s apart), from Node's fetch; once with the original
@@ -25,13 +48,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Frame, FrameLocator } from 'playwright-core';
 import type { PaceMode } from '../utils/pacing/pace';
 import { addDestinationInOptions, launchWithExtension, openPanelFromPopup } from './lib/browser';
+import type { Faults } from './lib/faults';
 import { generateSampleImages } from './lib/sample-images';
 import { type Receiver, startReceiver } from './receiver';
 
@@ -45,6 +69,8 @@ const { values } = parseArgs({
     ingress: { type: 'string', default: '250000' },
     'no-build': { type: 'boolean', default: false },
     timeline: { type: 'boolean', default: false },
+    sweep: { type: 'boolean', default: false },
+    cap: { type: 'string', default: '6' },
   },
 });
 const ingress = Number(values.ingress);
@@ -53,6 +79,20 @@ if (!Number.isFinite(ingress) || ingress <= 0)
 /** The founding note's 20 s; --quick uses 2 s for a smoke run. */
 const paceMs = values.quick ? 2_000 : 20_000;
 const CONCURRENCY = 2;
+
+/** The sweep's receivers (issue 13): each ingress (undefined: uncapped) with each reset limit. */
+const SWEEP_INGRESS = [250_000, 4_000_000, 40_000_000, undefined] as const;
+const SWEEP_RESET_BEYOND = [1, 2] as const;
+/** Wall time over the floor, at most: at or below 4 MB/s the link is the limit; above it, per-request costs weigh more. */
+const TARGET_AT_SLOW_LINKS = 1.3;
+const TARGET_AT_FAST_LINKS = 2;
+const SLOW_LINK_UP_TO = 4_000_000;
+
+/** A 1x1 PNG: the tiny upload that measures the cost of one request. */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 interface Row {
   strategy: string;
@@ -79,17 +119,28 @@ try {
   }
   const originals = await chooseBatch();
   const originalBytes = sum(originals.map((file) => file.size));
+  if (values.sweep) {
+    process.exitCode = (await runSweep(originals)) ? 0 : 1;
+  } else {
+    await runModes(originals, originalBytes);
+  }
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
+
+/** The default run: every mode against one receiver (resets beyond 2, --ingress). */
+async function runModes(originals: BatchFile[], originalBytes: number): Promise<void> {
   console.log(
     `${originals.length} images, ${mb(originalBytes)} MB; receiver resets beyond ${FRAGILE.resetBeyond} concurrent uploads, ` +
       `ingress capped at ${(ingress / 1000).toFixed(0)} KB/s; pace ${paceMs / 1000} s${values.quick ? ' (--quick)' : ''}.`,
   );
-
+  const faults: Faults = { ...FRAGILE, ingressBytesPerSecond: ingress };
   const rows: Row[] = [];
-  const sequential = await runCadence('sequential', originals);
+  const sequential = await runCadence({ mode: 'sequential', concurrency: 1, faults }, originals);
   rows.push(sequential.row);
   console.log(formatRow(sequential.row));
   for (const mode of ['staggered', 'adaptive'] as const) {
-    const { row } = await runCadence(mode, originals);
+    const { row } = await runCadence({ mode, concurrency: CONCURRENCY, faults }, originals);
     rows.push(row);
     console.log(formatRow(row));
   }
@@ -97,14 +148,12 @@ try {
     ['habit: parallel + retry, originals', originals],
     ['habit: parallel + retry, compressed', sequential.compressed],
   ] as const) {
-    const row = await runHabit(label, files);
+    const row = await runHabit(label, files, faults);
     rows.push(row);
     console.log(formatRow(row));
   }
 
   console.log(`\n${formatTable(rows)}`);
-} finally {
-  await rm(scratch, { recursive: true, force: true });
 }
 
 async function chooseBatch(): Promise<BatchFile[]> {
@@ -147,48 +196,230 @@ async function chooseBatch(): Promise<BatchFile[]> {
   }
 }
 
-/** One Cadence run through the built extension; also returns the compressed files it sent. */
-async function runCadence(mode: PaceMode, files: BatchFile[]): Promise<{ row: Row; compressed: BatchFile[] }> {
-  const receiver = await startReceiver({
-    dir: path.join(scratch, `received-${mode}`),
-    faults: { ...FRAGILE, ingressBytesPerSecond: ingress },
-  });
-  const launched = await launchWithExtension();
+interface SweepRow {
+  receiver: string;
+  /** One copy of each compressed file. */
+  bytes: number;
+  /** Cadence's resets after the first back-off. */
+  lateResets: number;
+  ingress: number | undefined;
+  floorMs: number;
+  cadence: Row;
+  habit: Row;
+  misses: string[];
+}
+
+/** Cadence adaptive and the habit against every receiver of the sweep; false when a target is missed. */
+async function runSweep(originals: BatchFile[]): Promise<boolean> {
+  const cap = Number(values.cap);
+  if (!Number.isInteger(cap) || cap < 1) throw new Error(`--cap must be a whole number of uploads, got ${values.cap}`);
+  console.log(
+    `${originals.length} images; Cadence adaptive with at most ${cap} in flight; the habit sends the same compressed files.`,
+  );
+  const turnBefore = await measureTurnMs();
+  const roundTripMs = await measureRoundTripMs();
+  console.log(
+    `A turn (Cadence, tiny images, sequential with no delay, lower quartile of arrival to arrival): ${turnBefore.toFixed(0)} ms; ` +
+      `a bare round trip (Node, tiny POST, median of 9): ${roundTripMs.toFixed(1)} ms. Floors below use it; the table, the lower of it and a second measure at the end.`,
+  );
+  interface Run {
+    receiver: string;
+    ingressCap: number | undefined;
+    resetBeyond: number;
+    cadence: CadenceRun;
+    habit: Row;
+  }
+  const runs: Run[] = [];
+  let habitFiles: BatchFile[] | undefined;
+  for (const ingressCap of SWEEP_INGRESS) {
+    for (const resetBeyond of SWEEP_RESET_BEYOND) {
+      const faults: Faults = {
+        resetBeyond,
+        ...(ingressCap === undefined ? {} : { ingressBytesPerSecond: ingressCap }),
+      };
+      const receiver = `${ingressCap === undefined ? 'uncapped' : `${ingressCap / 1000} KB/s`}, resets beyond ${resetBeyond}`;
+      const cadence = await runCadence({ mode: 'adaptive', concurrency: cap, faults }, originals);
+      // Compression is deterministic: the first complete set stands for every run.
+      if (!habitFiles && cadence.compressed.length === originals.length) habitFiles = cadence.compressed;
+      const habit = await runHabit('habit', habitFiles ?? cadence.compressed, faults);
+      const run = { receiver, ingressCap, resetBeyond, cadence, habit };
+      runs.push(run);
+      const row = sweepRow(run, turnBefore, originals.length);
+      console.log(
+        `${receiver}: floor ${(row.floorMs / 1000).toFixed(2)} s; ` +
+          `${formatRow(row.cadence)} (Resume to first request ${cadence.startMs} ms); ${formatRow(row.habit)}`,
+      );
+    }
+  }
+  // The machine's load drifts: the lower of two measures is the stricter floor.
+  const turnAfter = await measureTurnMs();
+  const turnMs = Math.min(turnBefore, turnAfter);
+  console.log(`A turn measured again at the end: ${turnAfter.toFixed(0)} ms; the table uses ${turnMs.toFixed(0)} ms.`);
+  const results = runs.map((run) => sweepRow(run, turnMs, originals.length));
+  console.log(`\n${formatSweepTable(results)}`);
+  const missed = results.filter((row) => row.misses.length > 0);
+  console.log(
+    missed.length === 0
+      ? '\nEvery target met.'
+      : `\nTargets missed at: ${missed.map((row) => `${row.receiver} (${row.misses.join(', ')})`).join('; ')}`,
+  );
+  return missed.length === 0;
+}
+
+/** One receiver's row: the floor from the turn, and which targets were missed. */
+function sweepRow(
+  run: { receiver: string; ingressCap: number | undefined; resetBeyond: number; cadence: CadenceRun; habit: Row },
+  turnMs: number,
+  items: number,
+): SweepRow {
+  const { receiver, ingressCap, resetBeyond, cadence, habit } = run;
+  const floorMs =
+    (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 + Math.ceil(items / resetBeyond) * turnMs;
+  const limit =
+    (ingressCap ?? Number.POSITIVE_INFINITY) <= SLOW_LINK_UP_TO ? TARGET_AT_SLOW_LINKS : TARGET_AT_FAST_LINKS;
+  const misses: string[] = [];
+  if (cadence.row.failed > 0) misses.push(`${cadence.row.failed} failed`);
+  const late = resetsAfterBackOff(cadence.resets, turnMs);
+  if (late > 0) misses.push(`${late} resets after the first back-off`);
+  if (cadence.row.wallMs > limit * floorMs) misses.push(`wall over ${limit}x the floor`);
+  return {
+    receiver,
+    bytes: cadence.bytes,
+    lateResets: late,
+    ingress: ingressCap,
+    floorMs,
+    cadence: { ...cadence.row, floorMs, floorKind: 'sweep' },
+    habit: { ...habit, floorMs, floorKind: 'sweep' },
+    misses,
+  };
+}
+
+/**
+ * Resets of requests that arrived after the client could have backed off: later
+ * than one turn after the first reset ended. Requests sent before the client
+ * saw the first reset (a burst) belong to the same probe.
+ */
+function resetsAfterBackOff(resets: readonly { arrivedAt: number; endedAt: number }[], turnMs: number): number {
+  const first = resets[0];
+  if (!first) return 0;
+  return resets.filter((reset) => reset.arrivedAt > first.endedAt + turnMs).length;
+}
+
+/**
+ * Cadence's cost of one request: tiny images sent in sequence with no delay,
+ * the lower quartile of the times between arrivals (a busy machine stretches
+ * some of them; the floor takes what the client did when it was not held up).
+ */
+async function measureTurnMs(): Promise<number> {
+  const files = await Promise.all(
+    Array.from({ length: 17 }, async (_, index) => {
+      const file = path.join(scratch, `tiny-${index + 1}.png`);
+      await writeFile(file, TINY_PNG);
+      return { name: path.basename(file), path: file, size: TINY_PNG.length };
+    }),
+  );
+  const session = await openCadence({ mode: 'sequential', concurrency: 1, faults: {}, delayMs: 0 });
   try {
-    await addDestinationInOptions(launched, 'Fragile receiver', receiver.uploadUrl);
-    const page = await launched.context.newPage();
-    await page.goto(`${receiver.origin}/`);
-    const panel = await openPanelFromPopup(launched, page);
-    const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html')) as Frame;
-    await panel.locator('select[name=destination]').selectOption({ label: 'Fragile receiver' });
-    await panel.locator('input[name=delay]').fill(String(paceMs / 1000));
-    await panel.locator('select[name=mode]').selectOption(mode);
-    if (mode !== 'sequential') await panel.locator('input[name=concurrency]').fill(String(CONCURRENCY));
-    await frame.waitForFunction(
-      async ([url, delayMs, wantedMode]) => {
-        const stored = await chrome.storage.local.get(['destinations', 'activeDestinationId', 'pacing']);
-        const active = (stored.destinations as { id: string; url: string }[] | undefined)?.find(
-          (candidate) => candidate.id === stored.activeDestinationId,
-        );
-        return (
-          active?.url === url &&
-          (stored.pacing as { delayMs?: number } | undefined)?.delayMs === delayMs &&
-          (stored.pacing as { mode?: string } | undefined)?.mode === wantedMode
-        );
-      },
-      [receiver.uploadUrl, paceMs, mode] as const,
-    );
-    // Hand the whole batch over while paused, then time from Resume.
-    await panel.locator('[data-testid=pause]').click();
-    await panel.locator('[data-testid=file-input]').setInputFiles(files.map((file) => file.path));
-    await waitForRows(panel, files.length, ['queued', 'error'], 10 * 60_000);
-    const sizes = await panel
-      .locator('[data-testid=item-row][data-status=queued]')
-      .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-size'))));
-    const resumedAt = Date.now();
-    await panel.locator('[data-testid=resume]').click();
-    await waitForRows(panel, files.length, ['done', 'failed', 'error', 'cancelled'], 60 * 60_000);
-    const failed = await panel.locator('[data-status=failed], [data-status=error]').count();
+    await session.batch(files);
+    const arrivals = session.receiver.requests.map((request) => request.arrivedAt);
+    const turns = arrivals
+      .slice(1)
+      .map((at, index) => at - (arrivals[index] as number))
+      .sort((a, b) => a - b);
+    return turns[Math.floor(turns.length / 4)] as number;
+  } finally {
+    await session.close();
+  }
+}
+
+/** A tiny POST from Node to a receiver with no faults, one after another: the median of 9. */
+async function measureRoundTripMs(): Promise<number> {
+  const receiver = await startReceiver({ dir: await mkdtemp(path.join(scratch, 'received-round-trip-')) });
+  try {
+    const times: number[] = [];
+    for (let run = 0; run < 9; run += 1) {
+      const body = new FormData();
+      body.append('file', new Blob([TINY_PNG]), 'tiny.png');
+      const startedAt = performance.now();
+      await (await fetch(receiver.uploadUrl, { method: 'POST', body })).arrayBuffer();
+      times.push(performance.now() - startedAt);
+    }
+    return median(times);
+  } finally {
+    await receiver.close();
+  }
+}
+
+function median(numbers: readonly number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function formatSweepTable(rows: SweepRow[]): string {
+  const header = [
+    'receiver',
+    'floor s',
+    'Cadence resets (after back-off)',
+    'failed',
+    'wall s',
+    'x floor',
+    'x bytes/ingress',
+    'habit resets',
+    'failed',
+    'wall s',
+    'x floor',
+    'target',
+  ];
+  const lines = rows.map((row) => [
+    row.receiver,
+    (row.floorMs / 1000).toFixed(2),
+    `${row.cadence.resets} (${row.lateResets})`,
+    `${row.cadence.failed} / ${row.cadence.items}`,
+    (row.cadence.wallMs / 1000).toFixed(2),
+    (row.cadence.wallMs / row.floorMs).toFixed(2),
+    row.ingress === undefined ? '-' : (row.cadence.wallMs / ((row.bytes / row.ingress) * 1000)).toFixed(2),
+    String(row.habit.resets),
+    `${row.habit.failed} / ${row.habit.items}`,
+    (row.habit.wallMs / 1000).toFixed(2),
+    (row.habit.wallMs / row.floorMs).toFixed(2),
+    row.misses.length === 0
+      ? `met (<= ${(row.ingress ?? Number.POSITIVE_INFINITY) <= SLOW_LINK_UP_TO ? TARGET_AT_SLOW_LINKS : TARGET_AT_FAST_LINKS}x)`
+      : 'MISSED',
+  ]);
+  return markdownTable(header, lines);
+}
+
+interface CadenceSetup {
+  mode: PaceMode;
+  /** The delay typed in the panel; the run's pace (20 s, or 2 s with --quick) unless given. */
+  delayMs?: number;
+  /** Staggered and adaptive: the user's cap on uploads in flight. */
+  concurrency: number;
+  faults: Faults;
+}
+
+interface CadenceRun {
+  row: Row;
+  /** The compressed files it sent, as the receiver stored them. */
+  compressed: BatchFile[];
+  /** Their sizes, one copy each. */
+  bytes: number;
+  /** From Resume to the first request's arrival: not counted in the wall time. */
+  startMs: number;
+  /** Each reset, as the receiver saw it. */
+  resets: { arrivedAt: number; endedAt: number }[];
+}
+
+/** One Cadence run through the built extension. */
+async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<CadenceRun> {
+  const { mode, faults } = setup;
+  const session = await openCadence(setup);
+  try {
+    const { receiver } = session;
+    const { sizes, failed, wallMs, startMs } = await session.batch(files);
     const compressed = await Promise.all(
       receiver.uploads.map(async (upload) => ({
         name: upload.filename,
@@ -197,7 +428,7 @@ async function runCadence(mode: PaceMode, files: BatchFile[]): Promise<{ row: Ro
       })),
     );
     const bytes = sum(sizes);
-    const uploadMs = sizes.map((size) => (size / ingress) * 1000);
+    const uploadMs = sizes.map((size) => (size / (faults.ingressBytesPerSecond ?? Number.POSITIVE_INFINITY)) * 1000);
     // Sequential waits for every upload plus the pauses; staggered starts the
     // last item (n-1) intervals in (or later when the cap holds it: not at this
     // pace) and waits for its upload. Adaptive has no configured pace: bandwidth.
@@ -208,30 +439,101 @@ async function runCadence(mode: PaceMode, files: BatchFile[]): Promise<{ row: Ro
           ? (sizes.length - 1) * paceMs + (uploadMs.at(-1) ?? 0)
           : (bytes / ingress) * 1000;
     return {
+      bytes,
+      startMs,
+      resets: receiver.requests
+        .filter((request) => request.outcome === 'reset')
+        .map((request) => ({ arrivedAt: request.arrivedAt, endedAt: request.endedAt ?? request.arrivedAt })),
       row: {
         strategy: `Cadence ${mode}${mode === 'adaptive' ? '' : ` ${paceMs / 1000} s`}`,
         items: files.length,
         ...receiverCounts(receiver),
         failed,
-        wallMs: lastEnd(receiver) - resumedAt,
+        wallMs,
         floorMs,
         floorKind: mode === 'adaptive' ? 'bandwidth' : 'pacing',
       },
       compressed,
     };
   } finally {
+    await session.close();
+  }
+}
+
+interface CadenceSession {
+  receiver: Receiver;
+  /** Hands `files` over while paused, then resumes. Wall time from the first request's arrival to the last reply; `startMs` from Resume to that arrival. */
+  batch(files: BatchFile[]): Promise<{ sizes: number[]; failed: number; wallMs: number; startMs: number }>;
+  close(): Promise<void>;
+}
+
+/** A fresh browser profile with the built extension, one destination on a new receiver, the pace set in the panel. */
+async function openCadence({ mode, concurrency, faults, delayMs = paceMs }: CadenceSetup): Promise<CadenceSession> {
+  const receiver = await startReceiver({ dir: await mkdtemp(path.join(scratch, `received-${mode}-`)), faults });
+  const launched = await launchWithExtension();
+  const close = async () => {
     await launched.close({ removeProfile: true });
     await rm(launched.extensionDir, { recursive: true, force: true });
     await receiver.close();
+  };
+  try {
+    await addDestinationInOptions(launched, 'Fragile receiver', receiver.uploadUrl);
+    const page = await launched.context.newPage();
+    await page.goto(`${receiver.origin}/`);
+    const panel = await openPanelFromPopup(launched, page);
+    const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html')) as Frame;
+    await panel.locator('select[name=destination]').selectOption({ label: 'Fragile receiver' });
+    await panel.locator('input[name=delay]').fill(String(delayMs / 1000));
+    await panel.locator('select[name=mode]').selectOption(mode);
+    if (mode !== 'sequential') await panel.locator('input[name=concurrency]').fill(String(concurrency));
+    await frame.waitForFunction(
+      async ([url, delayMs, wantedMode, wantedConcurrency]) => {
+        const stored = await chrome.storage.local.get(['destinations', 'activeDestinationId', 'pacing']);
+        const active = (stored.destinations as { id: string; url: string }[] | undefined)?.find(
+          (candidate) => candidate.id === stored.activeDestinationId,
+        );
+        const pacing = stored.pacing as { mode?: string; delayMs?: number; concurrency?: number } | undefined;
+        return (
+          active?.url === url &&
+          pacing?.delayMs === delayMs &&
+          pacing?.mode === wantedMode &&
+          (wantedMode === 'sequential' || pacing?.concurrency === wantedConcurrency)
+        );
+      },
+      [receiver.uploadUrl, delayMs, mode, concurrency] as const,
+    );
+    let rows = 0;
+    return {
+      receiver,
+      close,
+      async batch(files) {
+        await panel.locator('[data-testid=pause]').click();
+        await panel.locator('[data-testid=file-input]').setInputFiles(files.map((file) => file.path));
+        // Earlier batches' rows are done: the new ones are the queued ones.
+        await waitForRows(panel, files.length, ['queued', 'error'], 10 * 60_000);
+        const sizes = await panel
+          .locator('[data-testid=item-row][data-status=queued]')
+          .evaluateAll((queued) => queued.map((row) => Number(row.getAttribute('data-size'))));
+        const failedBefore = await panel.locator('[data-status=failed], [data-status=error]').count();
+        const resumedAt = Date.now();
+        const requestsBefore = receiver.requests.length;
+        await panel.locator('[data-testid=resume]').click();
+        rows += files.length;
+        await waitForRows(panel, rows, ['done', 'failed', 'error', 'cancelled'], 60 * 60_000);
+        const failed = (await panel.locator('[data-status=failed], [data-status=error]').count()) - failedBefore;
+        const firstArrival = receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt;
+        return { sizes, failed, wallMs: lastEnd(receiver) - firstArrival, startMs: firstArrival - resumedAt };
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
 /** The habit: every file at once, each with 3 quick tries (0, 1, 2 s before them). */
-async function runHabit(label: string, files: BatchFile[]): Promise<Row> {
-  const receiver = await startReceiver({
-    dir: path.join(scratch, `received-${label.replace(/\W+/g, '-')}`),
-    faults: { ...FRAGILE, ingressBytesPerSecond: ingress },
-  });
+async function runHabit(label: string, files: BatchFile[], faults: Faults): Promise<Row> {
+  const receiver = await startReceiver({ dir: await mkdtemp(path.join(scratch, 'received-habit-')), faults });
   try {
     const startedAt = Date.now();
     const outcomes = await Promise.all(
@@ -257,8 +559,9 @@ async function runHabit(label: string, files: BatchFile[]): Promise<Row> {
       items: files.length,
       ...receiverCounts(receiver),
       failed: outcomes.filter((ok) => !ok).length,
-      wallMs: Math.max(lastEnd(receiver), Date.now()) - startedAt,
-      floorMs: (sum(files.map((file) => file.size)) / ingress) * 1000,
+      wallMs: Math.max(lastEnd(receiver), Date.now()) - Math.min(startedAt, firstArrival(receiver)),
+      floorMs:
+        (sum(files.map((file) => file.size)) / (faults.ingressBytesPerSecond ?? Number.POSITIVE_INFINITY)) * 1000,
       floorKind: 'bandwidth',
     };
   } finally {
@@ -292,6 +595,10 @@ function receiverCounts(receiver: Receiver): Pick<Row, 'resets' | 'bytesSent'> {
   };
 }
 
+function firstArrival(receiver: Receiver): number {
+  return Math.min(...receiver.requests.map((request) => request.arrivedAt));
+}
+
 function lastEnd(receiver: Receiver): number {
   return Math.max(...receiver.requests.map((request) => request.endedAt ?? Date.now()));
 }
@@ -319,6 +626,10 @@ function formatTable(rows: Row[]): string {
     `${(row.floorMs / 1000).toFixed(1)} (${row.floorKind})`,
     (row.wallMs / row.floorMs).toFixed(2),
   ]);
+  return markdownTable(header, lines);
+}
+
+function markdownTable(header: string[], lines: string[][]): string {
   const all = [header, ...lines];
   const widths = header.map((_, column) => Math.max(...all.map((line) => (line[column] as string).length)));
   const format = (line: string[]) =>

@@ -3,6 +3,7 @@ import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, DEFAULT_CUSTOM_TARGET, isPresetId, type PresetId } from './compress/presets';
 import { type Destination, newDestination } from './destinations/model';
 import { LocalizedError, localized } from './localized';
+import type { HeldLevel } from './pacing/adaptive-controller';
 import type { GlobalPace } from './pacing/destination-pace';
 import { DEFAULT_PACE, type Pace, paceSchema } from './pacing/pace';
 
@@ -159,6 +160,20 @@ export function updatePace(patch: Partial<Pace>): Promise<void> {
   const write = paceWrites.then(async () => paceSetting.setValue({ ...(await readPace()), ...patch }));
   paceWrites = write.catch(() => {});
   return write;
+}
+
+/**
+ * The adaptive pace's level per destination (by destination id), so the next
+ * batch starts where the last one ended instead of probing again. State, not
+ * a setting: not exported with the settings; no part of a URL is kept.
+ * @default {}
+ */
+export const adaptiveLevelsSetting = storage.defineItem<Record<string, HeldLevel>>('local:adaptiveLevels', {
+  fallback: {},
+});
+
+export async function rememberAdaptiveLevel(destinationKey: string, level: HeldLevel): Promise<void> {
+  await adaptiveLevelsSetting.setValue({ ...(await adaptiveLevelsSetting.getValue()), [destinationKey]: level });
 }
 
 /**

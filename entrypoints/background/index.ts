@@ -9,7 +9,14 @@ import { openPendingPageImages } from '@/utils/page-images/pending';
 import { QueueRunner } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { ItemSource, PageGone, QueueItem, QueuePlan } from '@/utils/queue/types';
-import { languageSetting, paceSetting, queuePausedSetting, readGlobalPace } from '@/utils/settings';
+import {
+  adaptiveLevelsSetting,
+  languageSetting,
+  paceSetting,
+  queuePausedSetting,
+  readGlobalPace,
+  rememberAdaptiveLevel,
+} from '@/utils/settings';
 import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { createContextMenus, onContextMenuClick } from './context-menu';
 import { keepDestinationSummaries, resolveDestination, testDestination } from './destinations';
@@ -69,6 +76,7 @@ export default defineBackground({
           now: () => Date.now(),
           setTimer: setTimeoutTimer,
           readPacing: readGlobalPace,
+          adaptiveMemory: { read: () => adaptiveLevelsSetting.getValue(), remember: rememberAdaptiveLevel },
           setPaused: (paused) => queuePausedSetting.setValue(paused),
           random: () => Math.random(),
           fetch: (request) => fetch(request),

@@ -62,6 +62,18 @@ export interface Faults {
 }
 
 /**
+ * While uploads are being read, the timeline may fall behind the clock by up
+ * to this much (ms) and keep the debt: on a busy machine every timer fires
+ * late, and a timer per chunk that lost its lateness read a lone 4 MB/s
+ * upload at 2-2.7 MB/s. A longer lag is idle time, which earns no credit:
+ * a new upload after a pause is not let through faster than the cap.
+ */
+export const INGRESS_LATENESS_CREDIT_MS = 25;
+
+/** A chunk is held only once the timeline is this far (ms) ahead of the clock: fewer timers, each a few ms late. */
+export const INGRESS_HOLD_FROM_MS = 5;
+
+/**
  * One shared ingress budget: every chunk of every upload reserves its slot on
  * one timeline at `bytesPerSecond` and is passed on at the end of it, so the
  * uploads together never read faster than the cap. Backpressure then slows
@@ -73,9 +85,10 @@ export function createIngressLimiter(bytesPerSecond: number): () => Transform {
     new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         const now = Date.now();
-        nextFreeAt = Math.max(now, nextFreeAt) + (chunk.length / bytesPerSecond) * 1000;
+        if (now - nextFreeAt > INGRESS_LATENESS_CREDIT_MS) nextFreeAt = now;
+        nextFreeAt += (chunk.length / bytesPerSecond) * 1000;
         const wait = nextFreeAt - now;
-        if (wait < 1) callback(null, chunk);
+        if (wait < INGRESS_HOLD_FROM_MS) callback(null, chunk);
         else setTimeout(() => callback(null, chunk), wait);
       },
     });

@@ -110,9 +110,10 @@ describe('retry as the last resort, in the real browser', () => {
 
   it('a connection reset (second upload beyond the server limit) is retried once, later, and then succeeds', async () => {
     // Staggered 1.5 s apart with a cap of 2, to a server that resets anything beyond 1 concurrent upload
-    // and reads slowly (about 2.2 s for one image): the first upload is still arriving when the second
-    // starts, so the second is reset; its retry waits at least 2 x 1.5 s, when the first is long done.
-    const { harness, samples } = await setUp({ resetBeyond: 1, ingressBytesPerSecond: 150_000 }, 2, 1600, 1200);
+    // and reads slowly (about 2 s for one image: a 1000x750 noisy photo compresses to about 300 KB at the
+    // Large preset's SSIM target): the first upload is still arriving when the second starts, so the
+    // second is reset; its retry waits at least 2 x 1.5 s, when the first is long done.
+    const { harness, samples } = await setUp({ resetBeyond: 1, ingressBytesPerSecond: 150_000 }, 2, 1000, 750);
     const { panel, frame } = await openConfiguredPanel(harness, 1.5);
     await choosePacing(panel, frame, { mode: 'staggered', concurrency: 2, maxRetries: 1 });
     await addFiles(panel, samples);
@@ -154,6 +155,35 @@ describe('retry as the last resort, in the real browser', () => {
     const requests = harness.receiver.requests;
     expect(uploadRequests(requests)).toEqual(['status', 'stored', 'stored']);
     expect(requests[2]?.idempotencyKey).toBe(requests[0]?.idempotencyKey);
+  });
+});
+
+describe('adaptive pace, in the real browser', () => {
+  it('finds a server that takes one upload at a time with one probe, loses nothing, and the next batch starts at the level it found', async () => {
+    // About 1.3 s per image at 150 KB/s: the probe (a second upload while the first is read) meets the reset.
+    const { harness, samples } = await setUp({ resetBeyond: 1, ingressBytesPerSecond: 150_000 }, 8, 1600, 1200);
+    const { panel, frame } = await openConfiguredPanel(harness, 0.3);
+    await choosePacing(panel, frame, { mode: 'adaptive', concurrency: 4, maxRetries: 1 });
+    const done = () => panel.locator('[data-testid=item-row][data-status=done]').count();
+
+    await addFiles(panel, samples.slice(0, 4));
+    await expect.poll(done, { timeout: 60_000 }).toBe(4);
+    const firstBatch = harness.receiver.requests.length;
+    expect(uploadRequests(harness.receiver.requests).filter((outcome) => outcome === 'reset')).toHaveLength(1);
+    // The level that held is stored for the destination: at most one upload in flight, found by a back-off.
+    const levels = await frame.evaluate(async () => (await chrome.storage.local.get('adaptiveLevels')).adaptiveLevels);
+    const held = Object.values(levels as Record<string, { state: { ceiling: number | null } }>);
+    expect(held.map((level) => level.state.ceiling)).toEqual([1]);
+
+    await addFiles(panel, samples.slice(4));
+    await expect.poll(done, { timeout: 60_000 }).toBe(8);
+    const second = harness.receiver.requests.slice(firstBatch);
+    // No probe again: no reset, and each upload arrived after the one before had been read.
+    expect(uploadRequests(second)).toEqual(['stored', 'stored', 'stored', 'stored']);
+    second.slice(1).forEach((request, index) => {
+      expect(request.arrivedAt).toBeGreaterThanOrEqual((second[index]?.endedAt as number) - CLOCK_TOLERANCE_MS);
+    });
+    expect(harness.receiver.uploads).toHaveLength(8);
   });
 });
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ADAPTIVE_DEFAULTS } from '@/utils/pacing/adaptive-gap';
+import {
+  ADAPTIVE_MAX_GAP_MS,
+  ADAPTIVE_START_GAP_MS,
+  destinationTarget,
+  type HeldLevel,
+  initialState,
+} from '@/utils/pacing/adaptive-controller';
 import { type GlobalPace, pacingFor, settingsFor } from '@/utils/pacing/destination-pace';
 import { type Pace, paceProblems } from '@/utils/pacing/pace';
+import { adaptiveFor } from '@/utils/queue/scheduler';
 import { makeSnapshot } from '../factories/destination';
 import { makeQueueItem } from '../factories/queue-item';
 
@@ -42,10 +49,50 @@ describe('pacingFor: a policy per item, from its snapshot', () => {
       mode: 'staggered',
       delayMs: 3_000,
       concurrency: 4,
-      adaptive: { ...ADAPTIVE_DEFAULTS, floorMs: 100 },
+      adaptive: { startGapMs: ADAPTIVE_START_GAP_MS, maxGapMs: ADAPTIVE_MAX_GAP_MS, floorMs: 100 },
     });
     expect(pacing.policyFor(plain)).toMatchObject({ mode: 'sequential', delayMs: 20_000, concurrency: 2 });
     expect(pacing.global).toMatchObject({ mode: 'sequential', delayMs: 20_000 });
+  });
+});
+
+describe('pacingFor: the adaptive memory of each destination', () => {
+  const ADAPTIVE: GlobalPace = { ...GLOBAL, mode: 'adaptive', adaptiveFloorMs: 0, concurrency: 4 };
+  const URL_A = 'https://img.example/upload?key=a';
+  const URL_B = 'https://img.example/upload?key=b';
+  const clean = { startedAt: 0, finishedAt: 100, result: 'ok' as const, bytes: 100_000 };
+  /** What a first batch left: a ceiling of one, two seconds ago. */
+  const held = (url: string): HeldLevel => ({
+    state: { ...initialState({ startGapMs: 2_000, floorMs: 0, cap: 4, maxGapMs: 300_000 }), ceiling: 1, gapMs: 0 },
+    target: destinationTarget({ url, method: 'POST' }),
+    through: 8_000,
+  });
+
+  it.each([
+    { case: 'the same URL: starts at the remembered ceiling', url: URL_A, concurrency: 1, gapMs: 0 },
+    { case: 'the URL changed since: starts over', url: URL_B, concurrency: 1, gapMs: 2_000 },
+  ])('$case', ({ url, concurrency, gapMs }) => {
+    const next = makeQueueItem({ id: 'next', destination: makeSnapshot({ url }), destinationKey: 'd' });
+    const pacing = pacingFor(ADAPTIVE, [next], { levels: { d: held(URL_A) }, now: 10_000 });
+    expect(pacing.memory?.held('d') !== undefined).toBe(url === URL_A);
+    expect(adaptiveFor([next], 'd', pacing.policyFor(next), pacing.memory).level).toEqual({ concurrency, gapMs });
+  });
+
+  it('attempts of items sent to an earlier URL of the destination do not count', () => {
+    const before = makeQueueItem({
+      id: 'before',
+      status: 'done',
+      destination: makeSnapshot({ url: URL_A }),
+      destinationKey: 'd',
+      attemptLog: [clean],
+    });
+    const next = makeQueueItem({ id: 'next', destination: makeSnapshot({ url: URL_B }), destinationKey: 'd' });
+    const items = [before, next];
+    const pacing = pacingFor(ADAPTIVE, items, { levels: {}, now: 10_000 });
+    expect(adaptiveFor(items, 'd', pacing.policyFor(next), pacing.memory).level.concurrency).toBe(1);
+    // The same attempt on the current URL counts: one clean upload allows a second in flight.
+    const same = pacingFor(ADAPTIVE, [{ ...before, destination: next.destination }, next], { levels: {}, now: 10_000 });
+    expect(adaptiveFor(items, 'd', same.policyFor(next), same.memory).level.concurrency).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ADAPTIVE_DEFAULTS } from '@/utils/pacing/adaptive-gap';
+import type { HeldLevel } from '@/utils/pacing/adaptive-controller';
 import type { GlobalPace } from '@/utils/pacing/destination-pace';
 import { DEFAULT_PACE } from '@/utils/pacing/pace';
 import { MIN_RETRY_WAIT_MS } from '@/utils/queue/retry';
@@ -29,6 +29,8 @@ async function setUp(
   settings: Partial<GlobalPace> = {},
   reply: (request: Request, count: number) => Reply = () => ({}),
   originAccess = true,
+  /** The adaptive levels remembered per destination, as the background keeps them in storage. */
+  remembered?: Record<string, HeldLevel>,
 ) {
   const store = await openQueueStore(`runner-${crypto.randomUUID()}`);
   const pacing: GlobalPace = { ...DEFAULT_PACE, delayMs: DELAY_MS, paused: false, ...settings };
@@ -69,6 +71,16 @@ async function setUp(
       },
       onPlanChange: (plan) => plans.push(plan),
       onPendingChange: (isPending) => pending.push(isPending),
+      ...(remembered
+        ? {
+            adaptiveMemory: {
+              read: async () => structuredClone(remembered),
+              async remember(destinationKey: string, level: HeldLevel) {
+                remembered[destinationKey] = structuredClone(level);
+              },
+            },
+          }
+        : {}),
     }),
   );
   const requestTimes = () => events.filter((event) => event.what.startsWith('request')).map((event) => event.at);
@@ -229,24 +241,72 @@ describe('QueueRunner (fake clock, real store logic)', () => {
   });
 
   describe('adaptive', () => {
-    it('narrows the gap while uploads finish cleanly and fast, and widens it at once on a reset', async () => {
-      const { store, runner, requestTimes, plans } = await setUp(
-        { mode: 'adaptive', adaptiveFloorMs: 500, concurrency: 2, maxRetries: 0 },
-        (_, count) => (count === 5 ? { afterMs: 200, error: new TypeError('Failed to fetch') } : { afterMs: 200 }),
+    /** A server that resets an upload arriving while `limit` are being received; each upload takes 200 ms. */
+    function fragileServer(limit: number) {
+      const ends: number[] = [];
+      const resets: number[] = [];
+      const reply = (): Reply => {
+        const now = Date.now();
+        if (ends.filter((end) => end > now).length >= limit) {
+          resets.push(now - T0);
+          return { afterMs: 10, error: new TypeError('Failed to fetch') };
+        }
+        ends.push(now + 200);
+        return { afterMs: 200 };
+      };
+      const mostInFlight = (from: number) => {
+        let most = 0;
+        for (const start of ends.map((end) => end - 200).filter((start) => start - T0 >= from)) {
+          most = Math.max(most, ends.filter((end) => end - 200 <= start && end > start).length);
+        }
+        return most;
+      };
+      return { reply, resets, mostInFlight };
+    }
+
+    it('probes up while clean, backs off once at a reset, resends it at once, and remembers the level', async () => {
+      const server = fragileServer(1);
+      const remembered: Record<string, HeldLevel> = {};
+      const { store, runner, requestKeys, events } = await setUp(
+        { mode: 'adaptive', adaptiveFloorMs: 0, concurrency: 4, maxRetries: 1 },
+        server.reply,
+        true,
+        remembered,
       );
-      await enqueue(store, ['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+      await enqueue(store, ['a', 'b', 'c', 'd', 'e', 'f']);
       await runner.pump();
-      await run(30_000);
-      const starts = requestTimes();
-      const gaps = starts.slice(1).map((at, index) => at - (starts[index] as number));
-      const { startGapMs: start, stepMs: step } = ADAPTIVE_DEFAULTS;
-      const floor = 500;
-      expect(start - 3 * step).toBe(floor); // the table below assumes the floor is reached in three steps
-      // Each clean fast upload takes a step off (the first already before b starts), down to the floor;
-      // the 5th upload is reset: the gap doubles at once; the next clean one takes a step off again.
-      expect(gaps).toEqual([start - step, start - 2 * step, floor, floor, 2 * floor, 2 * floor - step]);
-      expect(plans.some((plan) => plan.mode === 'adaptive' && plan.gapMs === 2 * floor)).toBe(true);
-      expect((await store.get('e'))?.failureKind).toBe('reset');
+      await run(10_000, 10);
+      expect((await store.list()).map((item) => item.status)).toEqual(Array(6).fill('done'));
+      // One probe beyond the server's limit, then never again.
+      expect(server.resets).toHaveLength(1);
+      expect(server.mostInFlight((server.resets[0] as number) + 10)).toBe(1);
+      // The reset item went again as soon as a slot was free, not after the usual minimum retry wait.
+      const resetKey = requestKeys().find((key, index) => requestKeys().indexOf(key) !== index) as string;
+      const resent = events.filter((event) => event.what === `request ${resetKey}`).map((event) => event.at);
+      expect((resent[1] as number) - (resent[0] as number)).toBeLessThan(MIN_RETRY_WAIT_MS);
+      expect(remembered['destination-1']?.state).toMatchObject({ ceiling: 1, concurrency: 1 });
+
+      // The next batch starts at the remembered level: no probe, no reset.
+      await enqueue(store, ['g', 'h', 'i', 'j']);
+      await runner.pump();
+      await run(10_000, 10);
+      expect(server.resets).toHaveLength(1);
+      expect((await store.list()).filter((item) => item.status === 'done')).toHaveLength(10);
+    });
+
+    it('without a reset, grows to the cap and the plan shows it', async () => {
+      const server = fragileServer(99);
+      const { store, runner, plans } = await setUp(
+        { mode: 'adaptive', adaptiveFloorMs: 0, concurrency: 2, maxRetries: 0 },
+        server.reply,
+      );
+      await enqueue(store, ['a', 'b', 'c', 'd', 'e']);
+      await runner.pump();
+      await run(5_000, 10);
+      expect(server.resets).toHaveLength(0);
+      expect(server.mostInFlight(0)).toBe(2);
+      expect(plans.filter((plan) => plan.mode === 'adaptive').map((plan) => plan.concurrency)).toContain(2);
+      expect(plans.find((plan) => plan.mode === 'adaptive')?.concurrency).toBe(1);
     });
   });
 

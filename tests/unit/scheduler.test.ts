@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type AdaptiveParams, adaptiveGapMs, nextGapMs } from '@/utils/pacing/adaptive-gap';
 import { describePlan } from '@/utils/queue/plan';
-import { decideNext, type Pacing, type PacingPolicy, type SchedulerItem } from '@/utils/queue/scheduler';
+import {
+  type DestinationPolicy,
+  decideNext,
+  type Pacing,
+  type PacingPolicy,
+  type SchedulerItem,
+} from '@/utils/queue/scheduler';
 import type { AttemptRecord } from '@/utils/queue/types';
 import { makeSnapshot } from '../factories/destination';
 
@@ -16,14 +21,19 @@ const item = (
   times: Partial<Pick<SchedulerItem, 'startedAt' | 'finishedAt' | 'retryAt' | 'attemptLog' | 'destinationKey'>> = {},
 ): SchedulerItem => ({ id, seq, status, destinationKey: DEST, ...times });
 
-/** Round numbers, so the tables read easily; the shipped defaults are in utils/pacing/adaptive-gap.ts. */
-const ADAPTIVE: AdaptiveParams = { startGapMs: 4_000, stepMs: 1_000, factor: 2, maxGapMs: 300_000, floorMs: 1_000 };
+/** Round numbers, so the tables read easily; the shipped defaults are in utils/pacing/adaptive-controller.ts. */
+const ADAPTIVE: DestinationPolicy['adaptive'] = { startGapMs: 4_000, maxGapMs: 300_000, floorMs: 0 };
 
 function policy(overrides: Partial<PacingPolicy> = {}): PacingPolicy {
   return { mode: 'sequential', delayMs: DELAY, concurrency: 2, adaptive: ADAPTIVE, paused: false, ...overrides };
 }
 
-const ok = (startedAt: number, finishedAt: number): AttemptRecord => ({ startedAt, finishedAt, result: 'ok' });
+const ok = (startedAt: number, finishedAt: number): AttemptRecord => ({
+  startedAt,
+  finishedAt,
+  result: 'ok',
+  bytes: 100_000,
+});
 
 describe('decideNext: sequential with a delay', () => {
   it.each([
@@ -191,122 +201,66 @@ describe('decideNext: staggered starts with a concurrency cap', () => {
   });
 });
 
-describe('decideNext: adaptive', () => {
+describe('decideNext: adaptive (the controller: utils/pacing/adaptive-controller.ts)', () => {
   const adaptive = policy({ mode: 'adaptive', concurrency: 2 });
-  it('the first start is at once, the next one the starting gap after it', () => {
+  it('the first start is at once; the next waits for its finish: one in flight until one finished cleanly', () => {
     expect(decideNext([item('a', 1, 'queued')], 0, adaptive)).toEqual({ kind: 'start', itemId: 'a' });
-    expect(decideNext([item('a', 1, 'uploading', { startedAt: 0 }), item('b', 2, 'queued')], 1, adaptive)).toEqual({
-      kind: 'wait',
-      itemId: 'b',
-      at: ADAPTIVE.startGapMs,
-      on: 'pace',
-    });
+    expect(decideNext([item('a', 1, 'uploading', { startedAt: 0 }), item('b', 2, 'queued')], 60_000, adaptive)).toEqual(
+      { kind: 'busy', inFlight: 1, itemId: 'b' },
+    );
   });
 
-  it('after clean fast uploads the next start comes sooner', () => {
+  it('a clean finish allows two in flight, the gap halved and never longer than that upload took', () => {
     const items = [
       item('a', 1, 'done', { startedAt: 0, finishedAt: 500, attemptLog: [ok(0, 500)] }),
-      item('b', 2, 'done', { startedAt: 4_000, finishedAt: 4_500, attemptLog: [ok(4_000, 4_500)] }),
+      item('b', 2, 'uploading', { startedAt: 500 }),
       item('c', 3, 'queued'),
     ];
-    // 4 s, then 3 s, then 2 s after two clean, fast uploads.
-    expect(decideNext(items, 4_600, adaptive)).toEqual({ kind: 'wait', itemId: 'c', at: 4_000 + 2_000, on: 'pace' });
+    // 4 s halved is 2 s, but a took 500 ms: the next start is 500 ms after b's.
+    expect(decideNext(items, 600, adaptive)).toEqual({ kind: 'wait', itemId: 'c', at: 1_000, on: 'pace' });
   });
 
-  it('the gap is per destination: a reset at one does not slow another', () => {
+  it('the floor still holds', () => {
+    const items = [
+      item('a', 1, 'done', { startedAt: 0, finishedAt: 500, attemptLog: [ok(0, 500)] }),
+      item('b', 2, 'queued'),
+    ];
+    const floored = policy({ mode: 'adaptive', concurrency: 2, adaptive: { ...ADAPTIVE, floorMs: 3_000 } });
+    expect(decideNext(items, 600, floored)).toEqual({ kind: 'wait', itemId: 'b', at: 3_000, on: 'pace' });
+  });
+
+  it('a reset met by the second in flight holds it at one in flight', () => {
+    const reset: AttemptRecord = { startedAt: 510, finishedAt: 520, result: 'reset' };
+    const items = [
+      item('a', 1, 'done', { startedAt: 0, finishedAt: 500, attemptLog: [ok(0, 500)] }),
+      item('b', 2, 'uploading', { startedAt: 505 }),
+      item('c', 3, 'queued', { attemptLog: [reset], finishedAt: 520 }),
+      item('d', 4, 'queued'),
+    ];
+    expect(decideNext(items, 60_000, adaptive)).toEqual({ kind: 'busy', inFlight: 1, itemId: 'c' });
+  });
+
+  it('the pace is per destination: a reset at one does not slow another', () => {
     const reset: AttemptRecord = { startedAt: 0, finishedAt: 100, result: 'reset' };
     const items = [
-      item('x', 1, 'failed', { startedAt: 0, finishedAt: 100, attemptLog: [reset], destinationKey: OTHER }),
-      item('a', 2, 'uploading', { startedAt: 0 }),
-      item('b', 3, 'queued'),
+      item('x', 1, 'uploading', { startedAt: 0, destinationKey: OTHER }),
+      item('y', 2, 'failed', { attemptLog: [reset], destinationKey: OTHER }),
+      item('a', 3, 'done', { startedAt: 0, finishedAt: 500, attemptLog: [ok(0, 500)] }),
+      item('b', 4, 'uploading', { startedAt: 500 }),
+      item('c', 5, 'queued'),
     ];
-    expect(decideNext(items, 200, adaptive)).toEqual({
-      kind: 'wait',
-      itemId: 'b',
-      at: ADAPTIVE.startGapMs,
-      on: 'pace',
-    });
+    expect(decideNext(items, 1_000, adaptive)).toEqual({ kind: 'start', itemId: 'c' });
   });
 
-  it('respects the cap like staggered', () => {
+  it("never more in flight than the user's cap", () => {
+    const attemptLog = [ok(0, 100), ok(0, 100), ok(100, 200), ok(100, 200), ok(200, 300), ok(200, 300)];
     const items = [
-      item('a', 1, 'uploading', { startedAt: 0 }),
-      item('b', 2, 'uploading', { startedAt: 4_000 }),
-      item('c', 3, 'queued'),
+      item('a', 1, 'done', { startedAt: 0, finishedAt: 300, attemptLog }),
+      item('b', 2, 'uploading', { startedAt: 300 }),
+      item('c', 3, 'uploading', { startedAt: 300 }),
+      item('d', 4, 'queued'),
     ];
-    expect(decideNext(items, 60_000, adaptive)).toEqual({ kind: 'busy', inFlight: 2, itemId: 'c' });
-  });
-});
-
-describe('adaptive gap: additive decrease, multiplicative increase', () => {
-  const bad = (result: AttemptRecord['result'], httpStatus?: number) => (gap: number) =>
-    nextGapMs(gap, { startedAt: 0, finishedAt: 100, result, httpStatus }, ADAPTIVE);
-  it.each([
-    {
-      case: 'a clean upload faster than the gap shrinks it by one step',
-      gap: 4_000,
-      attempt: ok(0, 3_999),
-      expected: 3_000,
-    },
-    {
-      case: 'an upload exactly as long as the gap still counts as fast',
-      gap: 4_000,
-      attempt: ok(0, 4_000),
-      expected: 3_000,
-    },
-    { case: 'a clean but slow upload leaves it', gap: 4_000, attempt: ok(0, 4_001), expected: 4_000 },
-    { case: 'never below the floor', gap: 1_500, attempt: ok(0, 10), expected: 1_000 },
-    {
-      case: 'a 400 says nothing about load',
-      gap: 4_000,
-      attempt: { startedAt: 0, finishedAt: 10, result: 'http', httpStatus: 400 } as AttemptRecord,
-      expected: 4_000,
-    },
-    {
-      case: 'a 500 says nothing about load either',
-      gap: 4_000,
-      attempt: { startedAt: 0, finishedAt: 10, result: 'http', httpStatus: 500 } as AttemptRecord,
-      expected: 4_000,
-    },
-    {
-      case: 'a cancel says nothing',
-      gap: 4_000,
-      attempt: { startedAt: 0, finishedAt: 10, result: 'cancelled' } as AttemptRecord,
-      expected: 4_000,
-    },
-  ])('$case', ({ gap, attempt, expected }) => {
-    expect(nextGapMs(gap, attempt, ADAPTIVE)).toBe(expected);
-  });
-
-  it.each([
-    ['a reset or abort', bad('reset')],
-    ['a timeout', bad('timeout')],
-    ['a 429', bad('http', 429)],
-    ['a 503', bad('http', 503)],
-  ])('%s doubles it at once, up to the ceiling', (_, grow) => {
-    expect(grow(3_000)).toBe(6_000);
-    expect(grow(ADAPTIVE.maxGapMs)).toBe(ADAPTIVE.maxGapMs);
-    // From the floor it still grows: a zero floor must not stay at zero.
-    expect(nextGapMs(0, { startedAt: 0, finishedAt: 1, result: 'reset' }, { ...ADAPTIVE, floorMs: 0 })).toBe(2_000);
-  });
-
-  it('follows a sequence of outcomes, in finish order whatever the array order', () => {
-    const attempts: AttemptRecord[] = [
-      ok(0, 500), // 4 -> 3 s
-      ok(3_000, 3_500), // -> 2 s
-      { startedAt: 5_000, finishedAt: 5_100, result: 'reset' }, // -> 4 s
-      ok(9_000, 9_400), // -> 3 s
-      ok(12_000, 16_000), // slow: stays 3 s
-      ok(15_000, 15_300), // -> 2 s
-      ok(17_000, 17_100), // -> 1 s (floor)
-      ok(18_000, 18_100), // stays at the floor
-      { startedAt: 19_000, finishedAt: 19_500, result: 'http', httpStatus: 429 }, // -> 2 s
-    ];
-    const gaps: number[] = [];
-    for (let count = 0; count <= attempts.length; count += 1)
-      gaps.push(adaptiveGapMs(attempts.slice(0, count), ADAPTIVE));
-    expect(gaps).toEqual([4_000, 3_000, 2_000, 4_000, 3_000, 3_000, 2_000, 1_000, 1_000, 2_000]);
-    expect(adaptiveGapMs([...attempts].reverse(), ADAPTIVE)).toBe(2_000);
+    expect(decideNext(items, 60_000, adaptive)).toEqual({ kind: 'busy', inFlight: 2, itemId: 'd' });
   });
 });
 
@@ -467,8 +421,8 @@ describe('decideNext: each destination keeps its own pace', () => {
         item('d', 4, 'queued'),
       ],
       now: 600,
-      // Adaptive: 4 s less one clean, fast upload's step = 3 s after a's start; the other waits 30 s.
-      expected: { kind: 'wait', itemId: 'd', at: 3_000, on: 'pace' },
+      // Adaptive: the gap halved, but no longer than a took: 500 ms after a's start; the other waits 30 s.
+      expected: { kind: 'start', itemId: 'd' },
     },
     {
       case: 'the pause holds every destination',

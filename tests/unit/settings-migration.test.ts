@@ -100,7 +100,7 @@ describe("a destination's own pause (v2) becomes its own pace (v3)", () => {
     {
       case: 'a pause of 5 s: sequential 5 s, default cap, floor and retries',
       delayMs: 5_000,
-      pacing: { mode: 'sequential', delayMs: 5_000, concurrency: 2, adaptiveFloorMs: 500, maxRetries: 1 },
+      pacing: { mode: 'sequential', delayMs: 5_000, concurrency: 2, adaptiveFloorMs: 0, maxRetries: 1 },
     },
     { case: 'a pause of 0: sequential with no pause', delayMs: 0, pacing: expect.objectContaining({ delayMs: 0 }) },
   ])('$case', async ({ delayMs, pacing }) => {

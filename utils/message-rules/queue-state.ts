@@ -75,6 +75,8 @@ export const queueItem = v.object({
         finishedAt: time,
         result: v.union([v.literal('ok'), failureKind]),
         httpStatus: v.optional(count),
+        bytes: v.optional(count),
+        sentAt: v.optional(time),
         holdUntil: v.optional(time),
         problem: v.optional(replyProblem),
       }),

@@ -64,7 +64,7 @@ export const DEFAULT_PACE: Pace = {
   mode: 'sequential',
   delayMs: 20_000,
   concurrency: 2,
-  adaptiveFloorMs: 500,
+  adaptiveFloorMs: 0,
   maxRetries: 1,
 };
 

@@ -1,5 +1,6 @@
 import type { PaceMode } from '../pacing/pace';
 import {
+  allowedInFlight,
   asPacing,
   capOf,
   currentGapMs,
@@ -21,7 +22,7 @@ export function describePlan(
   items: readonly (SchedulerItem & Pick<QueueItem, 'name'> & Partial<Pick<QueueItem, 'destination'>>)[],
   pacing: PacingPolicy | Pacing,
 ): QueuePlan {
-  const { paused, global, policyFor } = asPacing(pacing);
+  const { paused, global, policyFor, memory } = asPacing(pacing);
   const itemId = 'itemId' in decision ? decision.itemId : undefined;
   const next = itemId === undefined ? undefined : items.find((item) => item.id === itemId);
   // With nothing queued, the pace shown is the one of the latest item handed over, or the global one.
@@ -39,8 +40,8 @@ export function describePlan(
     ...(shown?.destination ? { destinationName: shown.destination.name } : {}),
     // The cap is per destination, so "2 of 2 in flight" counts the next item's destination's uploads.
     inFlight: next ? uploading.filter((item) => item.destinationKey === destinationKey).length : uploading.length,
-    concurrency: capOf(policy),
-    gapMs: destinationKey === undefined ? policy.delayMs : currentGapMs(items, destinationKey, policy),
+    concurrency: destinationKey === undefined ? capOf(policy) : allowedInFlight(items, destinationKey, policy, memory),
+    gapMs: destinationKey === undefined ? policy.delayMs : currentGapMs(items, destinationKey, policy, memory),
     ...(Number.isFinite(hold) ? { serverHoldUntil: hold } : {}),
   };
 }

@@ -35,13 +35,18 @@ export interface RetryInput {
   gapMs: number;
   /** A number in [0, 1) from the caller: the scheduler stays deterministic. */
   random: number;
+  /**
+   * Never sooner than this; MIN_RETRY_WAIT_MS unless the adaptive pace
+   * already backed off below what the failed attempt met (then the pace alone holds it).
+   */
+  minWaitMs?: number;
 }
 
 /** When to try again (absolute ms), or null when this failure is final. */
 export function planRetry(input: RetryInput): number | null {
   if (!isRetryable(input.failure) || input.retriesDone >= Math.min(input.maxRetries, MAX_RETRIES_LIMIT)) return null;
   const serverWait = input.retryAfterAt === undefined ? 0 : input.retryAfterAt - input.finishedAt;
-  const wait = Math.max(serverWait, 2 * input.gapMs, MIN_RETRY_WAIT_MS);
+  const wait = Math.max(serverWait, 2 * input.gapMs, input.minWaitMs ?? MIN_RETRY_WAIT_MS);
   const random = Math.min(Math.max(input.random, 0), 1);
   return input.finishedAt + Math.ceil(wait * (1 + RETRY_JITTER * random));
 }

@@ -1,9 +1,10 @@
-import { type GlobalPace, pacingFor, settingsFor, toPolicy } from '../pacing/destination-pace';
+import type { AdaptiveState, HeldLevel } from '../pacing/adaptive-controller';
+import { type GlobalPace, levelToRemember, pacingFor, settingsFor } from '../pacing/destination-pace';
 import type { UploadOutcome } from '../upload/parse-reply';
 import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
 import { describePlan } from './plan';
 import { planRetry } from './retry';
-import { currentGapMs, decideNext } from './scheduler';
+import { adaptiveFor, currentGapMs, decideNext, type Pacing } from './scheduler';
 import type { QueueStore } from './store';
 import {
   type AttemptRecord,
@@ -39,6 +40,11 @@ export interface RunnerEffects extends SendEffects {
   onPlanChange(plan: QueuePlan): void;
   /** Work is pending (keep the worker alive, arm a wake-up) or not. */
   onPendingChange(pending: boolean, wakeAt: number | null): void;
+  /** The adaptive levels remembered per destination; without it, every batch starts from scratch. */
+  adaptiveMemory?: {
+    read(): Promise<Record<string, HeldLevel>>;
+    remember(destinationKey: string, level: HeldLevel): Promise<void>;
+  };
 }
 
 /**
@@ -191,8 +197,8 @@ export class QueueRunner {
 
   private async step(): Promise<void> {
     const { store, now } = this.effects;
-    let items = await store.list();
-    const late = items.filter(
+    const listed = await store.list();
+    const late = listed.filter(
       (item) =>
         item.status === 'queued' &&
         item.destination.page &&
@@ -204,9 +210,13 @@ export class QueueRunner {
       const why = this.effects.pageGoneFor?.(item.source?.tabId as number);
       if (why) this.announce.push(await store.update(item.id, { pageGone: why }));
     }
-    if (late.length > 0) items = await store.list();
     // Read fresh at every step: the global settings may have changed; each item's own override is in its snapshot.
-    const pacing = pacingFor(await this.effects.readPacing(), items);
+    const [items, settings, levels] = await Promise.all([
+      store.list(),
+      this.effects.readPacing(),
+      this.effects.adaptiveMemory?.read(),
+    ]);
+    const pacing = pacingFor(settings, items, levels && { levels, now: now() });
     const decision = decideNext(items, now(), pacing);
     this.cancelTimer?.();
     this.cancelTimer = undefined;
@@ -226,6 +236,9 @@ export class QueueRunner {
     this.lastPlanJson = planJson;
     if (decision.kind === 'start') {
       const previous = items.find((item) => item.id === decision.itemId);
+      // Read the bytes while the row is marked: both lie between one upload and the next.
+      const blob = store.getBlob(decision.itemId);
+      blob.catch(() => {});
       const started = await store.update(decision.itemId, {
         status: 'uploading',
         startedAt: now(),
@@ -235,28 +248,67 @@ export class QueueRunner {
       });
       this.inFlight.add(started.id);
       this.effects.notify(started, this.plan);
-      void this.upload(started);
+      void this.upload(started, blob);
       // Staggered and adaptive may start another, or must arm the timer for it.
       this.pumpAgain = true;
     }
+    if (levels) void this.rememberLevels(items, pacing, levels).catch(() => {});
   }
 
-  private async upload(item: QueueItem): Promise<void> {
-    const { store } = this.effects;
+  /**
+   * Stores the level the adaptive pace reached for each destination whose
+   * level moved, so the next batch starts there. After the start, from what
+   * this step already read: it is for the next batch, never worth a delay now.
+   */
+  private async rememberLevels(
+    items: readonly QueueItem[],
+    pacing: Pacing,
+    levels: Readonly<Record<string, HeldLevel>>,
+  ): Promise<void> {
+    const memory = this.effects.adaptiveMemory;
+    if (!memory) return;
+    const latest = new Map(items.map((item) => [item.destinationKey, item]));
+    for (const [destinationKey, item] of latest) {
+      const level = levelToRemember(pacing, items, item);
+      const stored = levels[destinationKey];
+      if (!level || level.through === stored?.through) continue;
+      // A write per upload would be storage work between one upload and the next: only when the level
+      // moved, or once the destination has nothing left to send (the state then carries every attempt).
+      const moved = !stored || !sameLevel(level.state, stored.state) || level.target !== stored.target;
+      const idle = !items.some(
+        (other) =>
+          other.destinationKey === destinationKey && (other.status === 'queued' || other.status === 'uploading'),
+      );
+      if (moved || idle) await memory.remember(destinationKey, level);
+    }
+  }
+
+  private async upload(item: QueueItem, blobRead: Promise<Blob | undefined>): Promise<void> {
     const controller = new AbortController();
     this.controllers.set(item.id, controller);
+    // Read while the upload runs: after the status it would lie between one upload and the next.
+    const replyTimeoutMs = this.effects.readPacing().then((pace) => pace.replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS);
+    replyTimeoutMs.catch(() => {});
     let outcome: UploadOutcome;
+    // When the request left: the adaptive pace counts overlap from here, not from the reads before it.
+    let sentAt: number | undefined;
+    const effects: SendEffects = {
+      ...this.effects,
+      fetch: (request) => {
+        sentAt = this.effects.now();
+        return this.effects.fetch(request);
+      },
+    };
     try {
-      const blob = await store.getBlob(item.id);
+      const blob = await blobRead;
       outcome = !blob
         ? { ok: false, kind: 'file', error: 'The image data is missing from storage' }
         : item.destination.pageUploader
           ? await this.handToPage(item, blob, controller)
           : (
-              await sendUpload(item, blob, this.effects, {
+              await sendUpload(item, blob, effects, {
                 cancel: controller.signal,
-                replyTimeoutMs: async () =>
-                  (await this.effects.readPacing()).replyTimeoutMs ?? DEFAULT_REPLY_TIMEOUT_MS,
+                replyTimeoutMs: () => replyTimeoutMs,
               })
             ).outcome;
     } catch (error) {
@@ -265,7 +317,7 @@ export class QueueRunner {
       this.controllers.delete(item.id);
     }
     try {
-      this.announce.push(await this.record(item, outcome));
+      this.announce.push(await this.record(item, outcome, sentAt));
     } finally {
       this.inFlight.delete(item.id);
     }
@@ -283,14 +335,22 @@ export class QueueRunner {
     }
   }
 
+  /** The scheduler's view of the stored settings, snapshots and remembered adaptive levels. */
+  private async pacingOver(items: readonly QueueItem[]) {
+    const levels = await this.effects.adaptiveMemory?.read();
+    return pacingFor(await this.effects.readPacing(), items, levels && { levels, now: this.effects.now() });
+  }
+
   /** Stores how the attempt ended: done, cancelled, queued again for a retry, or failed. */
-  private async record(item: QueueItem, outcome: UploadOutcome): Promise<QueueItem> {
+  private async record(item: QueueItem, outcome: UploadOutcome, sentAt?: number): Promise<QueueItem> {
     const { store } = this.effects;
     const finishedAt = this.effects.now();
     const attempt: AttemptRecord = {
       startedAt: item.startedAt ?? finishedAt,
       finishedAt,
       result: outcome.ok ? 'ok' : outcome.kind,
+      bytes: item.size,
+      ...(sentAt === undefined ? {} : { sentAt }),
       ...(outcome.httpStatus === undefined ? {} : { httpStatus: outcome.httpStatus }),
       ...(!outcome.ok && outcome.problem ? { problem: outcome.problem } : {}),
     };
@@ -324,7 +384,8 @@ export class QueueRunner {
         error: undefined,
         failureKind: undefined,
       });
-      await store.deleteBlob(item.id);
+      // The row says done first; dropping the bytes need not hold up the next start.
+      void store.deleteBlob(item.id).catch(() => {});
       return done;
     }
     if (outcome.kind === 'cancelled') {
@@ -333,16 +394,23 @@ export class QueueRunner {
       return cancelled;
     }
     // The item's own destination decides how often and how soon it is tried again.
-    const settings = settingsFor(await this.effects.readPacing(), item.destination.pacing);
-    const items = (await store.list()).map((other) => (other.id === item.id ? { ...other, attemptLog } : other));
+    // This attempt is over: the pace must see it recorded, not still in flight.
+    const items = (await store.list()).map((other) =>
+      other.id === item.id ? { ...other, attemptLog, status: 'failed' as const } : other,
+    );
+    const pacing = await this.pacingOver(items);
+    const policy = pacing.policyFor(item);
+    const answered =
+      policy.mode === 'adaptive' && adaptiveFor(items, item.destinationKey, policy, pacing.memory).answered;
     const retryAt = planRetry({
       failure: outcome,
       retriesDone: current.autoRetries ?? 0,
-      maxRetries: settings.maxRetries,
+      maxRetries: settingsFor(await this.effects.readPacing(), item.destination.pacing).maxRetries,
       finishedAt,
       retryAfterAt: outcome.retryAfterAt,
-      gapMs: currentGapMs(items, item.destinationKey, toPolicy(settings)),
+      gapMs: currentGapMs(items, item.destinationKey, policy, pacing.memory),
       random: this.effects.random(),
+      ...(answered ? { minWaitMs: 0 } : {}),
     });
     return store.update(item.id, {
       ...common,
@@ -353,4 +421,11 @@ export class QueueRunner {
       autoRetries: (current.autoRetries ?? 0) + (retryAt === null ? 0 : 1),
     });
   }
+}
+
+/** The parts of an adaptive state that change what the next batch starts with. */
+function sameLevel(a: AdaptiveState, b: AdaptiveState): boolean {
+  return (
+    a.concurrency === b.concurrency && a.ceiling === b.ceiling && a.full === b.full && a.gapFloorMs === b.gapFloorMs
+  );
 }

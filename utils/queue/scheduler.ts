@@ -1,6 +1,11 @@
-import { type AdaptiveParams, adaptiveGapMs, attemptsTo } from '../pacing/adaptive-gap';
+import {
+  type AdaptiveParams,
+  adaptiveLevel,
+  type ControllerOutput,
+  type HeldLevel,
+} from '../pacing/adaptive-controller';
 import type { Pace } from '../pacing/pace';
-import type { QueueItem } from './types';
+import type { AttemptRecord, QueueItem } from './types';
 
 /**
  * The pacing rule, kept pure: state and the current time in, what to do out.
@@ -14,8 +19,10 @@ export type SchedulerItem = Pick<
   'id' | 'seq' | 'status' | 'startedAt' | 'finishedAt' | 'retryAt' | 'destinationKey' | 'attemptLog' | 'pageGone'
 >;
 
-/** How one destination is paced: its pace, with the adaptive floor spelled out as the whole adaptive rule. */
-export type DestinationPolicy = Pick<Pace, 'mode' | 'delayMs' | 'concurrency'> & { adaptive: AdaptiveParams };
+/** How one destination is paced: its pace, with the adaptive controller's start and bounds (its cap is `concurrency`). */
+export type DestinationPolicy = Pick<Pace, 'mode' | 'delayMs' | 'concurrency'> & {
+  adaptive: Omit<AdaptiveParams, 'cap'>;
+};
 
 /** One policy for every destination (the global settings, as the tables and the options page state them). */
 export type PacingPolicy = DestinationPolicy & {
@@ -33,6 +40,16 @@ export interface Pacing {
   /** The global settings: what an item without an override follows, and what an empty queue shows. */
   global: DestinationPolicy;
   policyFor(item: SchedulerItem): DestinationPolicy;
+  /** Adaptive: what is remembered per destination. Without it, every batch starts from scratch. */
+  memory?: AdaptiveMemory;
+}
+
+/** The adaptive pace's memory of each destination, checked against the destination's current URL. */
+export interface AdaptiveMemory {
+  /** The level remembered for this destination, when it still applies. */
+  held(destinationKey: string): HeldLevel | undefined;
+  /** Whether this item's attempts count for its destination's pace: no, when it went to a URL since changed. */
+  counts(item: SchedulerItem): boolean;
 }
 
 export function asPacing(pacing: PacingPolicy | Pacing): Pacing {
@@ -40,9 +57,47 @@ export function asPacing(pacing: PacingPolicy | Pacing): Pacing {
   return { paused: pacing.paused, global: pacing, policyFor: () => pacing };
 }
 
-/** Most uploads in flight to one destination under this policy. */
+/** Most uploads in flight to one destination under this policy, as the user set it. */
 export function capOf(policy: DestinationPolicy): number {
   return policy.mode === 'sequential' ? 1 : Math.max(1, Math.floor(policy.concurrency));
+}
+
+/** Most uploads in flight to one destination now: the cap, or for adaptive the level the controller allows. */
+export function allowedInFlight(
+  items: readonly SchedulerItem[],
+  destinationKey: string,
+  policy: DestinationPolicy,
+  memory?: AdaptiveMemory,
+): number {
+  return policy.mode === 'adaptive'
+    ? adaptiveFor(items, destinationKey, policy, memory).level.concurrency
+    : capOf(policy);
+}
+
+/** The adaptive controller's output for one destination: its attempts on top of what is remembered. */
+export function adaptiveFor(
+  items: readonly SchedulerItem[],
+  destinationKey: string,
+  policy: DestinationPolicy,
+  memory?: AdaptiveMemory,
+): ControllerOutput {
+  const counted = items.filter((item) => item.destinationKey === destinationKey && (memory?.counts(item) ?? true));
+  return adaptiveLevel({
+    attempts: counted.flatMap((item) => item.attemptLog ?? []),
+    inFlightSince: counted.flatMap((item) =>
+      item.status === 'uploading' && item.startedAt !== undefined ? [item.startedAt] : [],
+    ),
+    held: memory?.held(destinationKey),
+    params: { ...policy.adaptive, cap: capOf(policy) },
+  });
+}
+
+/** Every recorded attempt to one destination. */
+export function attemptsTo(
+  items: readonly Pick<QueueItem, 'destinationKey' | 'attemptLog'>[],
+  destinationKey: string,
+): AttemptRecord[] {
+  return items.flatMap((item) => (item.destinationKey === destinationKey ? (item.attemptLog ?? []) : []));
 }
 
 export type SchedulerDecision =
@@ -68,7 +123,7 @@ export function decideNext(
   now: number,
   pacing: PacingPolicy | Pacing,
 ): SchedulerDecision {
-  const { paused, policyFor } = asPacing(pacing);
+  const { paused, policyFor, memory } = asPacing(pacing);
   const inFlight = items.filter((item) => item.status === 'uploading').length;
   // An item whose page is gone waits for the user (types.ts PageGone), like a paused one.
   const queued = items.filter((item) => item.status === 'queued' && !item.pageGone).sort((a, b) => a.seq - b.seq);
@@ -82,6 +137,7 @@ export function decideNext(
   }
   const holds = new Map<string, number>();
   const paces = new Map<string, number>();
+  const caps = new Map<string, number>();
   type Candidate = { item: SchedulerItem; at: number; on: 'pace' | 'retry' | 'server' };
   // Items whose destination has a free slot, and items waiting for one there.
   let free: Candidate | undefined;
@@ -89,9 +145,8 @@ export function decideNext(
   for (const item of queued) {
     const policy = policyFor(item);
     // Items to one destination nearly always share a policy: worked out once per pair, not per item.
-    let at = cached(paces, `${item.destinationKey}\u0000${JSON.stringify(policy)}`, () =>
-      paceAt(items, item.destinationKey, policy),
-    );
+    const policyKey = `${item.destinationKey}\u0000${JSON.stringify(policy)}`;
+    let at = cached(paces, policyKey, () => paceAt(items, item.destinationKey, policy, memory));
     let on: Candidate['on'] = 'pace';
     if (item.retryAt !== undefined && item.retryAt > at) {
       at = item.retryAt;
@@ -103,7 +158,8 @@ export function decideNext(
       at = hold;
       on = 'server';
     }
-    const hasSlot = (inFlightTo.get(item.destinationKey) ?? 0) < capOf(policy);
+    const cap = cached(caps, policyKey, () => allowedInFlight(items, item.destinationKey, policy, memory));
+    const hasSlot = (inFlightTo.get(item.destinationKey) ?? 0) < cap;
     // `queued` is in hand-over order, so a tie keeps the earlier item.
     if (hasSlot && (free === undefined || at < free.at)) free = { item, at, on };
     if (!hasSlot && (blocked === undefined || at < blocked.at)) blocked = { item, at, on };
@@ -119,10 +175,9 @@ export function currentGapMs(
   items: readonly SchedulerItem[],
   destinationKey: string,
   policy: DestinationPolicy,
+  memory?: AdaptiveMemory,
 ): number {
-  return policy.mode === 'adaptive'
-    ? adaptiveGapMs(attemptsTo(items, destinationKey), policy.adaptive)
-    : policy.delayMs;
+  return policy.mode === 'adaptive' ? adaptiveFor(items, destinationKey, policy, memory).level.gapMs : policy.delayMs;
 }
 
 /** The end of the latest Retry-After a destination sent; -Infinity when there is none. */
@@ -134,7 +189,12 @@ export function serverHoldUntil(items: readonly SchedulerItem[], destinationKey:
   return until;
 }
 
-function paceAt(items: readonly SchedulerItem[], destinationKey: string, policy: DestinationPolicy): number {
+function paceAt(
+  items: readonly SchedulerItem[],
+  destinationKey: string,
+  policy: DestinationPolicy,
+  memory: AdaptiveMemory | undefined,
+): number {
   const sameDestination = items.filter((item) => item.destinationKey === destinationKey);
   if (policy.mode === 'sequential') {
     const lastFinishedAt = latest(sameDestination, 'finishedAt');
@@ -142,7 +202,7 @@ function paceAt(items: readonly SchedulerItem[], destinationKey: string, policy:
   }
   const lastStartedAt = latest(sameDestination, 'startedAt');
   if (lastStartedAt === undefined) return Number.NEGATIVE_INFINITY;
-  return lastStartedAt + currentGapMs(items, destinationKey, policy);
+  return lastStartedAt + currentGapMs(items, destinationKey, policy, memory);
 }
 
 function latest(items: readonly SchedulerItem[], field: 'startedAt' | 'finishedAt'): number | undefined {

@@ -54,12 +54,16 @@ export type ReplyProblem =
   /** The page the batch goes to is closed, navigated away or no longer answers. */
   | 'page-unreachable';
 
-/** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-gap.ts). */
+/** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-controller.ts). */
 export interface AttemptRecord {
   startedAt: number;
   finishedAt: number;
   result: 'ok' | FailureKind;
   httpStatus?: number;
+  /** The image bytes sent: the adaptive pace reads throughput from them. Absent in records of older versions. */
+  bytes?: number;
+  /** When the request left, after the bytes were read from storage: the adaptive pace counts overlap from here. */
+  sentAt?: number;
   problem?: ReplyProblem;
   /** A 429 or 503 with Retry-After: no request to this destination before this time. */
   holdUntil?: number;
