@@ -11,8 +11,9 @@ import { ResultsBar } from './ResultsBar';
 import { useNow } from './use-now';
 
 /**
- * The batch at a glance: done of total, bytes saved, time left from the pace,
- * the controls and the results. `children` go beside the results' buttons
+ * The batch at a glance, first in the panel: one progress line (done of total,
+ * bytes saved, time left from the pace), each other count once, the controls
+ * and the results. `children` go beside the results' buttons
  * (room for one more, such as "Copy diagnostics").
  */
 export function BatchBar({
@@ -32,7 +33,9 @@ export function BatchBar({
   const saved = bytesSaved(items);
   return (
     <div class="batch-bar" data-testid="batch-bar">
+      {/* One progress line: the bar and done-of-total say it once; the counts below leave "done" out. */}
       <div class="batch-summary">
+        <progress class="batch-progress" max={Math.max(total, 1)} value={counts.done} aria-hidden="true" />
         <strong data-testid="batch-done" data-done={counts.done} data-total={total}>
           {t('batchDone', String(counts.done), String(total))}
         </strong>
@@ -46,7 +49,7 @@ export function BatchBar({
         </span>
         <TimeLeftText items={items} plan={plan} pending={counts.queued + counts.uploading > 0} />
       </div>
-      <CountsList counts={counts} />
+      <CountsList counts={counts} withDone={false} />
       <QueueControls plan={plan} counts={counts} onCommand={onCommand} />
       <PacingStatus plan={plan} />
       <div class="batch-actions">

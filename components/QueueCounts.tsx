@@ -1,7 +1,8 @@
 import { t } from '@/utils/i18n';
 import type { QueueCounts as Counts } from '@/utils/queue/types';
 
-export function QueueCounts({ counts }: { counts: Counts }) {
+/** Each status's count; `withDone={false}` where a progress line already says how many are done. */
+export function QueueCounts({ counts, withDone = true }: { counts: Counts; withDone?: boolean }) {
   return (
     <dl class="counts" data-testid="queue-counts">
       <div data-count="queued">
@@ -12,10 +13,12 @@ export function QueueCounts({ counts }: { counts: Counts }) {
         <dt>{t('countUploading')}</dt>
         <dd>{counts.uploading}</dd>
       </div>
-      <div data-count="done">
-        <dt>{t('countDone')}</dt>
-        <dd>{counts.done}</dd>
-      </div>
+      {withDone && (
+        <div data-count="done">
+          <dt>{t('countDone')}</dt>
+          <dd>{counts.done}</dd>
+        </div>
+      )}
       {counts.unconfirmed > 0 && (
         <div data-count="unconfirmed">
           <dt>{t('countUnconfirmed')}</dt>

@@ -82,7 +82,7 @@ async function shoot(language: (typeof LANGUAGES)[number]): Promise<void> {
     );
     const [first, second, third, fourth] = photos as [string, string, string, string];
     await showMixedBatch(panel, { uploaded: [first, second, unreadable, third], queued: [fourth] });
-    // Settings folded, as a user leaves them once the pace is set: the list gets the room.
+    // Destination and pace folded to their one line, as a user leaves them once set: the list gets the room.
     await panel.locator('[data-testid=panel-settings] summary').click();
     // No caret or focus ring from the clicks in the picture; the panel scrolled
     // from the drop zone down, so the rows are in it rather than the settings.

@@ -206,12 +206,12 @@ export const replyTimeoutMsSchema = v.pipe(
 );
 
 /**
- * Whether the panel's "Settings" section (pace, preset) is unfolded; the panel
- * opens as the user left it.
- * @default false
+ * Whether the panel's destination-and-pace fold is open; the panel opens as the
+ * user left it. Open until folded once: a new user sees where to choose.
+ * @default true
  */
 export const panelSettingsOpenSetting = storage.defineItem<boolean>('local:panelSettingsOpen', {
-  fallback: false,
+  fallback: true,
 });
 
 // The panel's place per site lives in its own module (the content script reads it; see there).

@@ -1,5 +1,6 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
 import { BatchBar } from '@/components/BatchBar';
+import { BatchSetupFold } from '@/components/BatchSetupFold';
 import { DestinationPicker } from '@/components/DestinationPicker';
 import { DiagnosticsButton } from '@/components/DiagnosticsButton';
 import { ItemRow } from '@/components/ItemRow';
@@ -7,7 +8,6 @@ import { PresetPicker } from '@/components/PresetPicker';
 import { SettingsForm } from '@/components/SettingsForm';
 import { StorageUse } from '@/components/StorageUse';
 import { useQueueFeed } from '@/hooks/use-queue-feed';
-import { useSetting } from '@/hooks/use-setting';
 import type { DestinationSummary } from '@/utils/destination-summary';
 import { formatBytes } from '@/utils/format';
 import { t } from '@/utils/i18n';
@@ -23,7 +23,6 @@ import {
 } from '@/utils/queue/types';
 import { mergeItem, mergeSnapshot, type PanelRow } from '@/utils/queue-view/panel-rows';
 import { bytesSaved } from '@/utils/queue-view/row-chip';
-import { panelSettingsOpenSetting } from '@/utils/settings';
 import { useBatchPreset } from './use-batch-preset';
 import { useEscapeClose } from './use-escape-close';
 import { useHandOver } from './use-hand-over';
@@ -40,9 +39,9 @@ export function App() {
   const timing = useListTiming(rows);
   useThumbnailRevoking(rows);
   useEscapeClose(closePanel);
-  const [settingsOpen, saveSettingsOpen] = useSetting(panelSettingsOpenSetting);
   const [plan, setPlan] = useState<QueuePlan>(IDLE_PLAN);
   const [choice, setChoice] = useState<DestinationChoice | null>(null);
+  const [choiceName, setChoiceName] = useState<string | undefined>();
   // Read by the paste listener, registered once; files go where the choice was when they were added.
   const choiceRef = useRef<DestinationChoice | null>(null);
   choiceRef.current = choice;
@@ -77,6 +76,7 @@ export function App() {
 
   function onDestinationChange(next: DestinationChoice | null, saved?: DestinationSummary) {
     setChoice(next);
+    setChoiceName(choiceLabel(next, saved));
     if (next !== null) destinationChosen(saved);
   }
 
@@ -114,7 +114,30 @@ export function App() {
         </button>
       </header>
       <div class="section panel-top">
-        <DestinationPicker onChange={onDestinationChange} />
+        <PageGoneNotice items={items} onCommand={onCommand} />
+        <BatchBar items={items} plan={plan} counts={counts} onCommand={onCommand}>
+          <DiagnosticsButton rows={rows} plan={plan} />
+          <button
+            type="button"
+            data-testid="clear-finished"
+            disabled={finishedCount(counts) === 0 && !rows.some((row) => !row.item && row.phase === 'error')}
+            onClick={() => {
+              // Drafts that failed before hand-over exist only here.
+              setRows((current) => current.filter((row) => row.item || row.phase !== 'error'));
+              void sendMessage('queue/clear-finished', undefined);
+            }}
+          >
+            {t('clearFinished')}
+          </button>
+        </BatchBar>
+        <BatchSetupFold destinationName={choiceName} preset={preset}>
+          <DestinationPicker onChange={onDestinationChange} />
+          <SettingsForm />
+          {preset && <PresetPicker value={preset} onChange={setPreset} />}
+          <div class="footer-row">
+            <StorageUse revision={countsKey(counts)} />
+          </div>
+        </BatchSetupFold>
         {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target needs drag handlers; keyboard users reach the file input inside it */}
         <div
           class={`drop-zone${dragging ? ' dragging' : ''}${destinationUsable ? '' : ' disabled'}`}
@@ -148,39 +171,6 @@ export function App() {
             t('needDestination')
           )}
         </div>
-        <PageGoneNotice items={items} onCommand={onCommand} />
-        <BatchBar items={items} plan={plan} counts={counts} onCommand={onCommand}>
-          <DiagnosticsButton rows={rows} plan={plan} />
-          <button
-            type="button"
-            data-testid="clear-finished"
-            disabled={finishedCount(counts) === 0 && !rows.some((row) => !row.item && row.phase === 'error')}
-            onClick={() => {
-              // Drafts that failed before hand-over exist only here.
-              setRows((current) => current.filter((row) => row.item || row.phase !== 'error'));
-              void sendMessage('queue/clear-finished', undefined);
-            }}
-          >
-            {t('clearFinished')}
-          </button>
-        </BatchBar>
-        {settingsOpen !== undefined && (
-          <details
-            class="panel-settings"
-            data-testid="panel-settings"
-            open={settingsOpen}
-            onToggle={(event) => {
-              void saveSettingsOpen(event.currentTarget.open);
-            }}
-          >
-            <summary>{t('panelSettings')}</summary>
-            <SettingsForm />
-            {preset && <PresetPicker value={preset} onChange={setPreset} />}
-            <div class="footer-row">
-              <StorageUse revision={countsKey(counts)} />
-            </div>
-          </details>
-        )}
       </div>
       {rows.length === 0 ? (
         <p class="section muted">{t('emptyQueue')}</p>
@@ -217,4 +207,12 @@ function PageGoneNotice({ items, onCommand }: { items: QueueItem[]; onCommand: (
       </button>
     </div>
   );
+}
+
+/** The chosen destination as the fold's line names it. */
+function choiceLabel(choice: DestinationChoice | null, saved: DestinationSummary | undefined): string | undefined {
+  if (choice === null) return undefined;
+  if (choice.kind === 'page-form') return choice.form.label;
+  if (choice.kind === 'page-uploader') return choice.uploader.label;
+  return saved?.name;
 }
