@@ -35,15 +35,16 @@ export function BatchSetupFold({
   const parts = [destinationName === undefined ? t('foldNoDestination') : t('foldTo', destinationName)];
   if (preset) parts.push(t(PRESET_SHORT_TEXT[preset]));
   if (delayMs !== undefined) parts.push(t('foldPace', formatSeconds(delayMs)));
+  // Shown once the setting is read: it opens as the user left it, never flipping under a click.
+  if (open === undefined) return null;
   return (
     <details
       class="panel-settings"
       data-testid="panel-settings"
-      // Mounted before the setting is read, so the pickers inside report the choice at once.
-      open={open === true}
+      open={open}
       onToggle={(event) => {
         const next = event.currentTarget.open;
-        if (open !== undefined && next !== open) void saveOpen(next);
+        if (next !== open) void saveOpen(next);
       }}
     >
       {/* A long destination name is cut with an ellipsis; the title has the whole line. */}
