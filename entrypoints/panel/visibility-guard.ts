@@ -69,6 +69,9 @@ export function guardAgainstBorrowedClicks(doc: Document = document): BorrowedCl
   let lastOffset: { x: number; y: number } | undefined;
   const notePlace = (event: Event) => {
     if (!(event instanceof view.MouseEvent)) return;
+    // A click made by a key (Space, Enter) or a drop built by script has no place: all zero. It says
+    // nothing about where the frame is, and taking it for a move would stop the next real press.
+    if (event.screenX === 0 && event.screenY === 0 && event.clientX === 0 && event.clientY === 0) return;
     const offset = { x: event.screenX - event.clientX, y: event.screenY - event.clientY };
     if (lastOffset && (Math.abs(offset.x - lastOffset.x) > 2 || Math.abs(offset.y - lastOffset.y) > 2)) {
       movedAt = view.performance.now();
