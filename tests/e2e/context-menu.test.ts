@@ -254,7 +254,7 @@ describe('"Upload this image" below the click', () => {
       { name: 'huge.png', error: 'too-large', detail: String(300 * 1024 * 1024) },
     ]);
     const uploads = await harness.receiver.waitForUploads(2, 30_000);
-    expect(uploads.map((upload) => upload.filename)).toEqual(['right-clicked.jpg', 'second.jpg']);
+    expect(uploads.map((upload) => upload.filename)).toEqual(['right-clicked.png', 'second.png']);
     await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 10_000 }).toBe(2);
     const errorRow = (name: string) => panel.locator('[data-testid=item-row]', { hasText: name });
     await expect.poll(() => errorRow('notes.html').getAttribute('data-status')).toBe('error');

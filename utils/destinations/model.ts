@@ -303,7 +303,7 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
           'body.template',
           named('body.template'),
           `not valid JSON: ${error instanceof Error ? error.message : ''}`,
-          localized('problemInvalidJson'),
+          localized('problemTemplateInvalidJson'),
         );
       }
     }
