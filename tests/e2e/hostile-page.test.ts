@@ -432,6 +432,8 @@ describe('names, URLs and errors from files and servers are text', () => {
     await expect.poll(() => linked.getAttribute('data-status'), { timeout: 20_000 }).toMatch(/done|failed/);
 
     await panel.locator('select[name=destination]').selectOption({ label: 'Error page host' });
+    // The choice counts once the panel has taken it (its access checked): the fold's line names it.
+    await expect.poll(() => panel.locator('[data-testid=fold-summary]').textContent()).toContain('Error page host');
     await panel.locator('[data-testid=file-input]').setInputFiles([sample.path]);
     const refused = panel.locator('[data-testid=item-row]').nth(1);
     await expect.poll(() => refused.getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
