@@ -94,7 +94,9 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     extensionDir,
     async close({ removeProfile = false } = {}) {
       await context.close();
-      if (removeProfile) await rm(userDataDir, { recursive: true, force: true });
+      // Chromium's last writes (Sessions/) can land just after the context closed: retry the removal
+      // rather than fail a test at its clean-up with ENOTEMPTY.
+      if (removeProfile) await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }
