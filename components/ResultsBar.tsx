@@ -4,7 +4,7 @@ import { t } from '@/utils/i18n';
 import type { QueueItem } from '@/utils/queue/types';
 import { formatResultLinks, type LinkFormat, resultsToCsv, resultsToJson } from '@/utils/results/export';
 
-/** "Copy all" result links (plain, Markdown, HTML) in the batch's order, and export as JSON or CSV. */
+/** "Copy all" result links (plain, Markdown, HTML, BBCode) in the batch's order, and export as JSON or CSV. */
 export function ResultsBar({ items }: { items: QueueItem[] }) {
   const [format, setFormat] = useState<LinkFormat>('plain');
   const [copied, setCopied] = useState<'yes' | 'failed' | undefined>();
@@ -37,6 +37,7 @@ export function ResultsBar({ items }: { items: QueueItem[] }) {
         <option value="plain">{t('copyPlain')}</option>
         <option value="markdown">{t('copyMarkdown')}</option>
         <option value="html">{t('copyHtml')}</option>
+        <option value="bbcode">{t('copyBbcode')}</option>
       </select>
       <button type="button" data-testid="copy-all" disabled={!links} onClick={() => void copyAll()}>
         {copied === 'yes' ? t('copied') : t('copyAll')}

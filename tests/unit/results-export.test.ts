@@ -27,8 +27,31 @@ describe('Copy all', () => {
       expected:
         '<img src="https://i.example/a (1).jpg" alt="a [1].jpg">\n<img src="https://i.example/c.jpg?x=1&#38;y=2" alt="c&#34;.jpg">',
     },
+    {
+      format: 'bbcode',
+      expected: '[img]https://i.example/a%20(1).jpg[/img]\n[img]https://i.example/c.jpg?x=1&y=2[/img]',
+    },
   ] as const)('$format: done http(s) results only, in batch order', ({ format, expected }) => {
     expect(formatResultLinks(batch(), format)).toBe(expected);
+  });
+
+  it('bbcode: a thumbnail links to the full image; brackets in a URL cannot close the tag', () => {
+    const items = [
+      makeQueueItem({
+        seq: 1,
+        status: 'done',
+        resultUrl: 'https://i.example/full.jpg',
+        thumbnailUrl: 'https://i.example/thumb.jpg',
+      }),
+      makeQueueItem({ seq: 2, status: 'done', resultUrl: 'https://i.example/x[/img][b].jpg' }),
+      // A thumbnail that is not http(s) is not linked: the full image stands alone.
+      makeQueueItem({ seq: 3, status: 'done', resultUrl: 'https://i.example/y.jpg', thumbnailUrl: 'data:x' }),
+    ];
+    expect(formatResultLinks(items, 'bbcode').split('\n')).toEqual([
+      '[url=https://i.example/full.jpg][img]https://i.example/thumb.jpg[/img][/url]',
+      '[img]https://i.example/x%5B/img%5D%5Bb%5D.jpg[/img]',
+      '[img]https://i.example/y.jpg[/img]',
+    ]);
   });
 });
 

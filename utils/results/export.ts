@@ -1,7 +1,7 @@
 import { isHttpUrl } from '../destinations/model';
 import type { QueueItem } from '../queue/types';
 
-export type LinkFormat = 'plain' | 'markdown' | 'html';
+export type LinkFormat = 'plain' | 'markdown' | 'html' | 'bbcode';
 
 /** Done items with a usable (http/https) result URL, in the batch's order. */
 function linked(items: readonly QueueItem[]): QueueItem[] {
@@ -18,14 +18,29 @@ function escapeMarkdownText(text: string): string {
   return text.replace(/[\\[\]]/g, (char) => `\\${char}`);
 }
 
-/** "Copy all": one line per result URL, as plain URLs, Markdown images or HTML <img> tags. */
+/** Percent-encodes the characters that would end a Markdown link or a BBCode tag early. */
+function encodeUrlChars(url: string, chars: RegExp): string {
+  return url.replace(chars, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+/**
+ * A forum's BBCode: the image, or its thumbnail linking to the full image
+ * when the host gave a thumbnail (how image hosts' own "BBCode" boxes write it).
+ */
+function bbcode(item: QueueItem, url: string): string {
+  const safe = (link: string) => encodeUrlChars(link, /[[\]\s]/g);
+  const thumbnail = item.thumbnailUrl !== undefined && isHttpUrl(item.thumbnailUrl) ? item.thumbnailUrl : undefined;
+  return thumbnail ? `[url=${safe(url)}][img]${safe(thumbnail)}[/img][/url]` : `[img]${safe(url)}[/img]`;
+}
+
+/** "Copy all": one line per result URL, as plain URLs, Markdown images, HTML <img> tags or BBCode. */
 export function formatResultLinks(items: readonly QueueItem[], format: LinkFormat): string {
   return linked(items)
     .map((item) => {
       const url = item.resultUrl as string;
-      if (format === 'markdown')
-        return `![${escapeMarkdownText(item.name)}](${url.replace(/[()\s]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+      if (format === 'markdown') return `![${escapeMarkdownText(item.name)}](${encodeUrlChars(url, /[()\s]/g)})`;
       if (format === 'html') return `<img src="${escapeHtml(url)}" alt="${escapeHtml(item.name)}">`;
+      if (format === 'bbcode') return bbcode(item, url);
       return url;
     })
     .join('\n');
