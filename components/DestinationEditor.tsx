@@ -16,6 +16,7 @@ import { type DestinationTestResult, sendMessage } from '@/utils/messages';
 import { paceProblems } from '@/utils/pacing/pace';
 import { DestinationPacingFields } from './DestinationPacingFields';
 import { PresetOptions } from './PresetPicker';
+import { TokenStepFields } from './TokenStepFields';
 
 /** "Name: value" per line (headers) or "name=value" per line (fields): quick to type and to paste. */
 function pairsToText(pairs: NameValue[], separator: string): string {
@@ -229,6 +230,14 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
         />
         {t('destinationSendCookies')}
       </label>
+      <TokenStepFields
+        value={draft.tokenRequest}
+        onChange={(tokenRequest) => {
+          const { tokenRequest: _old, ...rest } = draft;
+          setDraft(tokenRequest ? { ...rest, tokenRequest } : rest);
+          setSaveState(undefined);
+        }}
+      />
       <fieldset>
         <legend>{t('destinationReply')}</legend>
         {REPLY_FIELDS.map(({ part, name }) => (

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { CompressionSettingsForm } from '@/components/CompressionSettingsForm';
 import { DestinationEditor } from '@/components/DestinationEditor';
 import { FileButton } from '@/components/FileButton';
+import { HostGallery } from '@/components/HostGallery';
 import { LanguagePicker } from '@/components/LanguagePicker';
 import { ReplyTimeoutField } from '@/components/ReplyTimeoutField';
 import { SettingsForm } from '@/components/SettingsForm';
@@ -152,6 +153,11 @@ export function App() {
             {importError}
           </p>
         )}
+        <HostGallery
+          onFill={(destination, preset) =>
+            setEditing({ destination, notes: [t('hostFilledNote', preset.name)], credentials: [] })
+          }
+        />
       </section>
       <section class="section" data-testid="settings-file">
         <h2>{t('settingsFileTitle')}</h2>

@@ -59,6 +59,25 @@ describe('validateDestination names every problem', () => {
       fields: ['reply.url', 'reply.deletionUrl'],
     },
     { case: 'bad success statuses', overrides: { successStatuses: 'always' }, fields: ['successStatuses'] },
+    {
+      case: '{token} with no token step to fetch it',
+      overrides: { body: { kind: 'multipart' as const, fileField: 'file', fields: [{ name: 't', value: '{token}' }] } },
+      fields: ['tokenRequest.url'],
+    },
+    {
+      case: 'a token step on another site, with no reader',
+      overrides: { url: 'https://a.example/up', tokenRequest: { url: 'https://b.example/token', token: '' } },
+      fields: ['tokenRequest.url', 'tokenRequest.token'],
+    },
+    {
+      case: 'a token step that is fine',
+      overrides: {
+        url: 'https://a.example/api.php',
+        tokenRequest: { url: 'https://a.example/api.php?meta=tokens', token: '{json:query.tokens.csrftoken}' },
+        body: { kind: 'multipart' as const, fileField: 'file', fields: [{ name: 'token', value: '{token}' }] },
+      },
+      fields: [],
+    },
   ])('$case', ({ overrides, fields }) => {
     expect(validateDestination(makeDestination(overrides)).map((problem) => problem.field)).toEqual(fields);
   });
@@ -87,6 +106,11 @@ describe('permissions and secrets', () => {
     expect(visible.headers).toEqual([{ name: 'Authorization', value: '' }]);
     const json = withoutSecrets(makeSnapshot({ body: { kind: 'json', template: '{"key":"SECRET4","i":"{base64}"}' } }));
     expect(JSON.stringify(json)).not.toMatch(/SECRET/);
+    const token = withoutSecrets(
+      makeSnapshot({ tokenRequest: { url: 'https://api.example/token?key=SECRET5', token: '{json:token}' } }),
+    );
+    expect(JSON.stringify(token)).not.toMatch(/SECRET/);
+    expect(token.tokenRequest).toEqual({ url: 'https://api.example/token', token: '{json:token}' });
   });
 });
 

@@ -32,7 +32,7 @@ const KEYS_USED_BY_COMPUTED_NAME: readonly string[] = [];
 /**
  * A key is used when a source calls `t('key'` or `localized('key'` (or picks it inside the call), when the manifest names
  * `__MSG_key__`, or when it is a quoted literal in a file that types it as a
- * `MessageKey` (the status and preset label maps).
+ * `MessageKey` (the status and preset label maps) or a `HostPreset`.
  */
 function isUsed(key: string, files: { text: string }[]): boolean {
   // Also a key chosen inside the call: t(folded ? 'panelExpand' : 'panelCollapse').
@@ -40,7 +40,10 @@ function isUsed(key: string, files: { text: string }[]): boolean {
   const literal = new RegExp(`['"\`]${key}['"\`]`);
   return files.some(
     ({ text }) =>
-      call.test(text) || text.includes(`__MSG_${key}__`) || (text.includes('MessageKey') && literal.test(text)),
+      call.test(text) ||
+      text.includes(`__MSG_${key}__`) ||
+      // A ready-made host's file types its keys through HostPreset (utils/destinations/hosts/preset.ts).
+      ((text.includes('MessageKey') || text.includes('HostPreset')) && literal.test(text)),
   );
 }
 

@@ -60,6 +60,21 @@ export interface DestinationSpec {
   reply: ReplyTemplates;
   /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
   successStatuses: string;
+  /** A request sent first whose reply holds a one-time value the upload needs. Absent: none. */
+  tokenRequest?: TokenRequest;
+}
+
+/**
+ * The token step (MediaWiki's CSRF token): the background GETs `url` with the
+ * destination's headers and cookies choice, reads `token` from the reply, and
+ * the upload's templates use it as `{token}`. Fetched afresh for every upload:
+ * such tokens belong to a session and may change.
+ */
+export interface TokenRequest {
+  /** Request template, on the same origin as the upload (one host permission covers both). */
+  url: string;
+  /** Reply template that reads the token, e.g. `{json:query.tokens.csrftoken}`. */
+  token: string;
 }
 
 export interface Destination extends DestinationSpec {
@@ -233,6 +248,8 @@ const FIELD_TEXT: Record<string, MessageKey> = {
   'reply.deletionUrl': 'replyDeletionUrl',
   'reply.errorMessage': 'replyErrorMessage',
   successStatuses: 'successStatuses',
+  'tokenRequest.url': 'destinationTokenUrl',
+  'tokenRequest.token': 'destinationTokenReply',
 };
 
 /** Every problem that would stop a destination from working, for the options page. Empty when it is usable. */
@@ -314,6 +331,40 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
   const statuses = parseSuccessStatuses(destination.successStatuses);
   if (statuses instanceof LocalizedError)
     add('successStatuses', named('successStatuses'), statuses.message, statuses.localized);
+  problems.push(...tokenProblems(destination));
+  return problems;
+}
+
+/** The token step's own checks, and `{token}` used with no step to fetch it. */
+function tokenProblems(destination: DestinationSpec): DestinationProblem[] {
+  const problems: DestinationProblem[] = [];
+  const add = (field: string, message: string, text: Localized) =>
+    problems.push({ field, message, fieldText: localized(FIELD_TEXT[field] ?? 'destinationName'), text });
+  const { tokenRequest } = destination;
+  if (!tokenRequest) {
+    const templates = [
+      destination.url,
+      ...destination.headers.map((header) => header.value),
+      ...(destination.body.kind === 'json' ? [destination.body.template] : []),
+      ...(destination.body.kind === 'multipart' || destination.body.kind === 'form-urlencoded'
+        ? destination.body.fields.map((field) => field.value)
+        : []),
+    ];
+    if (templates.some((source) => /\{token\}/i.test(source))) {
+      add('tokenRequest.url', '{token} is used but no token step fetches it', localized('problemTokenWithoutStep'));
+    }
+    return problems;
+  }
+  const tokenUrl = resolveSampleUrl(tokenRequest.url);
+  const uploadUrl = resolveSampleUrl(destination.url);
+  if (tokenUrl instanceof LocalizedError) add('tokenRequest.url', tokenUrl.message, tokenUrl.localized);
+  else if (!(uploadUrl instanceof LocalizedError) && tokenUrl.origin !== uploadUrl.origin) {
+    add('tokenRequest.url', "the token step must be on the upload URL's site", localized('problemTokenOrigin'));
+  }
+  const reader = parseTemplate(tokenRequest.token, 'reply');
+  if (reader instanceof TemplateError) add('tokenRequest.token', reader.message, reader.localized);
+  else if (!tokenRequest.token.trim())
+    add('tokenRequest.token', 'say where the token is', localized('problemNoTokenReader'));
   return problems;
 }
 
@@ -328,18 +379,12 @@ export function escapeJsonString(value: string): string {
  * often travel there). Secrets stay in the background and extension storage.
  */
 export function withoutSecrets(snapshot: DestinationSnapshot): DestinationSnapshot {
-  let url = '';
-  try {
-    const parsed = new URL(snapshot.url);
-    url = `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    // A templated host: show nothing rather than leak the query.
-  }
-  const { body } = snapshot;
+  const { body, tokenRequest } = snapshot;
   const hideValues = (pairs: NameValue[]) => pairs.map((pair) => ({ name: pair.name, value: '' }));
   return {
     ...snapshot,
-    url,
+    url: withoutQuery(snapshot.url),
+    ...(tokenRequest ? { tokenRequest: { url: withoutQuery(tokenRequest.url), token: tokenRequest.token } } : {}),
     headers: hideValues(snapshot.headers),
     body:
       body.kind === 'json'
@@ -348,4 +393,14 @@ export function withoutSecrets(snapshot: DestinationSnapshot): DestinationSnapsh
           ? body
           : { ...body, fields: hideValues(body.fields) },
   };
+}
+
+function withoutQuery(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    // A templated host: show nothing rather than leak the query.
+    return '';
+  }
 }

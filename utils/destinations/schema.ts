@@ -30,7 +30,7 @@ export const destinationBodySchema = v.variant('kind', [
   v.object({ kind: v.literal('form-urlencoded'), fields: list(nameValueSchema) }),
 ]);
 
-const destinationSpecEntries = {
+export const destinationSpecEntries = {
   url: text,
   method: v.picklist(HTTP_METHODS),
   body: destinationBodySchema,
@@ -38,6 +38,7 @@ const destinationSpecEntries = {
   sendCookies: v.boolean(),
   reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
   successStatuses: text,
+  tokenRequest: v.optional(v.object({ url: text, token: text })),
 };
 
 /** A saved destination (`Destination`). */

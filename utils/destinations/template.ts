@@ -11,8 +11,11 @@ import { type Localized, LocalizedError, localized, type MessageKey } from '../l
  * differ in syntax or evaluate code.
  */
 
-/** Values a request may use (URL, headers, fields, bodies). */
-export const REQUEST_FUNCTIONS = ['filename', 'random', 'base64', 'mimetype'] as const;
+/**
+ * Values a request may use (URL, headers, fields, bodies). `{token}` is what
+ * the destination's token step fetched first (`DestinationSpec.tokenRequest`).
+ */
+export const REQUEST_FUNCTIONS = ['filename', 'random', 'base64', 'mimetype', 'token'] as const;
 /** Values a reply template may use. */
 export const REPLY_FUNCTIONS = ['json', 'header', 'regex', 'response', 'responseurl', 'filename'] as const;
 /** ShareX functions Cadence knows but cannot run, with the reason shown to the user. */
@@ -65,6 +68,7 @@ const ARITY: Record<FunctionName, [number, number]> = {
   filename: [0, 0],
   mimetype: [0, 0],
   base64: [0, 0],
+  token: [0, 0],
   random: [1, Number.POSITIVE_INFINITY],
   json: [1, 1],
   header: [1, 1],
@@ -213,6 +217,8 @@ export interface TemplateContext {
   mimetype?: string;
   /** The file as base64, computed once by the caller (only bodies use it). */
   base64?: string;
+  /** What the token step fetched (`DestinationSpec.tokenRequest`). */
+  token?: string;
   /** Picks one of `count` choices; Math.random by default. */
   random?: (count: number) => number;
   reply?: ReplyContext;
@@ -269,6 +275,8 @@ function evaluate(
       return context.mimetype ?? '';
     case 'base64':
       return context.base64 ?? '';
+    case 'token':
+      return context.token ?? '';
     case 'random': {
       const pick = context.random ?? ((count: number) => Math.floor(Math.random() * count));
       const chosen = Math.min(part.args.length - 1, Math.max(0, pick(part.args.length)));
@@ -332,5 +340,10 @@ export function renderSource(
 
 /** True when the template reads the file as base64 (bodies only). */
 export function usesBase64(template: ParsedTemplate): boolean {
-  return template.parts.some((part) => part.kind === 'call' && part.name === 'base64');
+  return uses(template, 'base64');
+}
+
+/** True when the template calls `name`. */
+export function uses(template: ParsedTemplate, name: FunctionName): boolean {
+  return template.parts.some((part) => part.kind === 'call' && part.name === name);
 }

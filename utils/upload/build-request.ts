@@ -13,6 +13,8 @@ export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKe
 export interface BuildOptions {
   /** Picks `{random:...}` choices; Math.random by default. */
   random?: (count: number) => number;
+  /** What the destination's token step fetched (fetch-token.ts), for `{token}`. */
+  token?: string;
 }
 
 /**
@@ -22,7 +24,12 @@ export interface BuildOptions {
  */
 export async function buildUploadRequest(item: UploadItem, blob: Blob, options: BuildOptions = {}): Promise<Request> {
   const spec = item.destination;
-  const context: TemplateContext = { filename: item.name, mimetype: blob.type, random: options.random };
+  const context: TemplateContext = {
+    filename: item.name,
+    mimetype: blob.type,
+    random: options.random,
+    token: options.token,
+  };
   const render = (source: string, escapeValue?: (value: string) => string) => {
     const parsed = parseTemplate(source, 'request');
     if (parsed instanceof TemplateError) throw parsed;

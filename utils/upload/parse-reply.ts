@@ -148,11 +148,14 @@ export function parseReply(
   if (spec.reply.url.trim() && !resultUrl) {
     const problem = unexpectedReply(spec.reply.url, reply, contentType);
     const bodyExcerpt = excerpt(reply.body, contentType);
+    // Some APIs refuse with a 200 (MediaWiki, Lsky Pro): their own message says why.
+    const message = problem ? '' : read(spec.reply.errorMessage);
+    const said = typeof message === 'string' && message ? `: ${excerpt(message)}` : '';
     return {
       ok: false,
       kind: 'unreadable',
       httpStatus: status,
-      error: problem ? describeUnexpectedReply(problem, reply) : NO_URL_IN_REPLY,
+      error: problem ? describeUnexpectedReply(problem, reply) : `${NO_URL_IN_REPLY}${said}`,
       ...(problem ? { problem } : {}),
       ...(bodyExcerpt ? { excerpt: bodyExcerpt } : {}),
     };

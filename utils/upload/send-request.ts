@@ -1,4 +1,5 @@
 import { buildUploadRequest, type UploadItem } from './build-request';
+import { fetchToken, TOKEN_STEP } from './fetch-token';
 import { describeNetworkError, excerpt, PROBLEM_NAMES, parseReply, type UploadOutcome } from './parse-reply';
 import { MAX_REPLY_BYTES, ReplyBroken, type ReplyInfo, readReply } from './read-reply';
 
@@ -82,9 +83,21 @@ async function send(
   uploadTimeoutMs: number,
 ): Promise<SentUpload> {
   const { signal } = controller;
+  const { tokenRequest } = item.destination;
+  let token: string | undefined;
+  if (tokenRequest) {
+    try {
+      const fetched = await fetchToken({ ...item.destination, tokenRequest }, effects.fetch, signal);
+      if (typeof fetched !== 'string') return { outcome: fetched };
+      token = fetched;
+    } catch (error) {
+      const failed = await noReplyOutcome(error, tokenRequest.url, signal, effects, uploadTimeoutMs);
+      return { outcome: { ...failed, error: `${TOKEN_STEP}: ${failed.error}` } };
+    }
+  }
   let request: Request;
   try {
-    request = await buildUploadRequest(item, blob);
+    request = await buildUploadRequest(item, blob, { token });
   } catch (error) {
     // A broken template in the destination snapshot: no retry can fix it.
     return { outcome: { ok: false, kind: 'file', error: `Could not build the request: ${String(error)}` } };
@@ -93,15 +106,7 @@ async function send(
   try {
     response = await effects.fetch(new Request(request, { signal }));
   } catch (error) {
-    const aborted = abortOutcome(signal, uploadTimeoutMs);
-    if (aborted) return { outcome: aborted };
-    if (effects.hasOriginAccess && !(await effects.hasOriginAccess(request.url).catch(() => true))) {
-      // Not retried automatically: no later attempt can succeed until the user allows the origin.
-      return {
-        outcome: { ok: false, kind: 'permission', error: `No permission to reach ${new URL(request.url).origin}` },
-      };
-    }
-    return { outcome: { ok: false, kind: 'reset', error: describeNetworkError(error) } };
+    return { outcome: await noReplyOutcome(error, request.url, signal, effects, uploadTimeoutMs) };
   }
   // The status is in; the rest of the reply gets its own, shorter limit.
   const replyTimeoutMs = await options.replyTimeoutMs();
@@ -164,7 +169,30 @@ function brokenReplyOutcome(
   };
 }
 
-function abortOutcome(signal: AbortSignal, uploadTimeoutMs: number): UploadOutcome | undefined {
+/** A request that got no reply: cancelled, timed out, no permission for its origin, or a network failure. */
+async function noReplyOutcome(
+  error: unknown,
+  url: string,
+  signal: AbortSignal,
+  effects: SendEffects,
+  uploadTimeoutMs: number,
+): Promise<Extract<UploadOutcome, { ok: false }>> {
+  const aborted = abortOutcome(signal, uploadTimeoutMs);
+  if (aborted) return aborted;
+  if (effects.hasOriginAccess && !(await effects.hasOriginAccess(url).catch(() => true))) {
+    // Not retried automatically: no later attempt can succeed until the user allows the origin.
+    let origin = url;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      // A templated URL: name it as written.
+    }
+    return { ok: false, kind: 'permission', error: `No permission to reach ${origin}` };
+  }
+  return { ok: false, kind: 'reset', error: describeNetworkError(error) };
+}
+
+function abortOutcome(signal: AbortSignal, uploadTimeoutMs: number): Extract<UploadOutcome, { ok: false }> | undefined {
   if (!signal.aborted) return undefined;
   if (signal.reason === CANCELLED) return { ok: false, kind: 'cancelled', error: 'Cancelled' };
   return { ok: false, kind: 'timeout', error: `Timed out: no reply within ${uploadTimeoutMs / 1000} s` };
