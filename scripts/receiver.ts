@@ -33,6 +33,7 @@ import {
   parseReplyOption,
   parseStallOption,
 } from './lib/faults';
+import { hostReplies, mediawikiTokenReply } from './lib/host-replies';
 import { serveSitePages } from './lib/site-pages';
 
 export interface ReceivedUpload {
@@ -129,6 +130,8 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   let origin = '';
   const formCookie = `cadence_session=${createHash('sha256').update(String(Math.random())).digest('hex').slice(0, 16)}`;
 
+  // Ready-made hosts (utils/destinations/hosts/) in their documented reply shapes.
+  const postingAsHost = hostReplies(formCookie);
   const hits: string[] = [];
   const server = createServer((request, response) => {
     hits.push(`${request.method} ${request.url}`);
@@ -136,8 +139,12 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
     if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
     if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
     // Other reply shapes for destinations to read (nested JSON, plain text, Location, no URL): same upload handling.
-    const variant = REPLY_VARIANTS[url.pathname];
+    const variant = REPLY_VARIANTS[url.pathname] ?? postingAsHost[url.pathname];
     if (request.method === 'POST' && variant) return receiveUpload(request, response, variant);
+    if (request.method === 'GET' && url.pathname === '/mediawiki/api.php') {
+      const token = mediawikiTokenReply(request.headers.cookie, formCookie);
+      return send(response, token.status, token.body, token.contentType);
+    }
     if (request.method === 'PUT' && url.pathname.startsWith('/raw/')) return receiveRaw(request, response, url);
     if (request.method === 'GET' && url.pathname === '/form-page') return sendFormPage(response, url);
     if (request.method === 'GET' && url.pathname === '/login') return send(response, 200, LOGIN_PAGE, 'text/html');

@@ -143,24 +143,34 @@ export async function openConfiguredPanel(
   pagePath = '/',
 ): Promise<{ page: Page; panel: FrameLocator; frame: Frame }> {
   await addDestination(harness, destination);
+  return openPanelWith(harness, destination.name, delaySeconds, pagePath);
+}
+
+/** Opens a page on the receiver's origin and the panel in it, with the saved destination `name` chosen and the pace set. */
+export async function openPanelWith(
+  harness: Harness,
+  name: string,
+  delaySeconds: number,
+  pagePath = '/',
+): Promise<{ page: Page; panel: FrameLocator; frame: Frame }> {
   const page = await harness.browser.context.newPage();
   await page.goto(`${harness.receiver.origin}${pagePath}`);
   const panel = await openPanelFromPopup(harness.browser, page);
-  await panel.locator('select[name=destination]').selectOption({ label: destination.name });
+  await panel.locator('select[name=destination]').selectOption({ label: name });
   await panel.locator('input[name=delay]').fill(String(delaySeconds));
   await panel.locator('[data-testid=file-input]').waitFor({ state: 'attached' });
   const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html'));
   if (!frame) throw new Error('panel frame not found');
   // Settings save as the user types and chooses; wait until the stored values are the chosen ones.
   await frame.waitForFunction(
-    async ([name, delayMs]) => {
+    async ([chosen, delayMs]) => {
       const stored = await chrome.storage.local.get(['destinations', 'activeDestinationId', 'pacing']);
       const active = (stored.destinations as { id: string; name: string }[] | undefined)?.find(
         (candidate) => candidate.id === stored.activeDestinationId,
       );
-      return active?.name === name && (stored.pacing as { delayMs?: number } | undefined)?.delayMs === delayMs;
+      return active?.name === chosen && (stored.pacing as { delayMs?: number } | undefined)?.delayMs === delayMs;
     },
-    [destination.name, Math.round(delaySeconds * 1000)] as const,
+    [name, Math.round(delaySeconds * 1000)] as const,
   );
   return { page, panel, frame };
 }
