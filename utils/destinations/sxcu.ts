@@ -204,7 +204,8 @@ export function importSxcu(text: string): SxcuImport {
     body,
     headers,
     reply: {
-      url: keepTemplate('URL', readText('URL'), 'reply'),
+      // ShareX takes the whole reply as the URL when URL is empty (CustomUploaderItem.ParseResponse).
+      url: readText('URL').trim() ? keepTemplate('URL', readText('URL'), 'reply') : '{response}',
       thumbnailUrl: keepTemplate('ThumbnailURL', readText('ThumbnailURL'), 'reply'),
       deletionUrl: keepTemplate('DeletionURL', readText('DeletionURL'), 'reply'),
       errorMessage: keepTemplate('ErrorMessage', readText('ErrorMessage'), 'reply'),
