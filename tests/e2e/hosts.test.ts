@@ -1,6 +1,7 @@
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mediawikiToken } from '../../scripts/lib/host-replies';
+import { startMediaWiki } from '../../scripts/lib/mediawiki';
 import { type Harness, makeSamples, openOptions, openPanelWith, smallPhotos, startHarness } from './harness';
 
 /**
@@ -118,5 +119,42 @@ describe('ready-made hosts', () => {
     expect(await panel.locator('[data-status=failed] [data-testid=item-error]').textContent()).toContain(
       'You must be logged in to upload this file.',
     );
+  });
+
+  it('a real MediaWiki (Debian package, SQLite): signed in through its login page, the preset uploads, the row is Done, and the wiki keeps the file', async () => {
+    const wiki = await startMediaWiki(harness.scratch);
+    try {
+      const samples = await makeSamples(harness, smallPhotos(1, 'realwiki'));
+      const login = await harness.browser.context.newPage();
+      await login.goto(`${wiki.origin}/index.php?title=Special:UserLogin`);
+      await login.locator('#wpName1').fill(wiki.user);
+      await login.locator('#wpPassword1').fill(wiki.password);
+      await Promise.all([login.waitForURL(/Main_Page/), login.locator('#wpLoginAttempt').click()]);
+      await login.close();
+
+      const options = await openOptions(harness);
+      await saveFromGallery(options, 'mediawiki', { apiUrl: wiki.apiUrl });
+      await options.locator('[data-testid=destination-row]', { hasText: 'MediaWiki' }).waitFor();
+      await options.close();
+      const { panel } = await openPanelWith(harness, 'MediaWiki', 0.3);
+      await panel.locator('[data-testid=file-input]').setInputFiles(samples[0]?.path as string);
+      await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 30_000 }).toBe(1);
+      const link = await panel
+        .locator('[data-testid=result-link]')
+        .evaluate((anchor) => (anchor as HTMLAnchorElement).href);
+      expect(link.startsWith(`${wiki.origin}/images/`)).toBe(true);
+
+      // The wiki itself says it has the file, uploaded by the signed-in user, with the bytes the link serves.
+      const listed = (await (
+        await fetch(`${wiki.apiUrl}?action=query&list=allimages&aiprop=url|user|size&format=json`)
+      ).json()) as { query: { allimages: { url: string; user: string; size: number }[] } };
+      expect(listed.query.allimages).toHaveLength(1);
+      expect(listed.query.allimages[0]).toMatchObject({ url: link, user: wiki.user });
+      const served = await fetch(link);
+      expect(served.status).toBe(200);
+      expect((await served.arrayBuffer()).byteLength).toBe(listed.query.allimages[0]?.size);
+    } finally {
+      await wiki.close();
+    }
   });
 });
