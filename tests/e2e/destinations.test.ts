@@ -8,6 +8,7 @@ import {
   makeSamples,
   openConfiguredPanel,
   openOptions,
+  pasteClipboard,
   smallPhotos,
   startHarness,
   waitUntilHandedOver,
@@ -60,14 +61,9 @@ describe('destinations against real reply shapes', () => {
     await panel.locator('select[name=copy-format]').selectOption('markdown');
     await panel.locator('[data-testid=copy-all]').click();
     await expect.poll(() => panel.locator('[data-testid=copy-all]').textContent()).toBe('Copied');
-    // Read back as a user would: paste into a text box on a page.
-    const notes = await harness.browser.context.newPage();
-    await notes.setContent('<textarea></textarea>');
-    await notes.locator('textarea').focus();
-    await notes.keyboard.press('ControlOrMeta+V');
-    const copied = await notes.locator('textarea').inputValue();
-    await notes.close();
-    expect(copied).toBe(uploads.map((upload) => `![${upload.filename}](${upload.url})`).join('\n'));
+    expect(await pasteClipboard(harness)).toBe(
+      uploads.map((upload) => `![${upload.filename}](${upload.url})`).join('\n'),
+    );
 
     // Export: a CSV of the batch in order, with the result URLs.
     const [download] = await Promise.all([

@@ -253,3 +253,14 @@ export async function watchMainThread(target: Page | Frame): Promise<() => Promi
   return () =>
     target.evaluate(() => (window as unknown as { cadenceLongestGap: { longest: number } }).cadenceLongestGap.longest);
 }
+
+/** Reads the clipboard back as a user would: pastes it into a text box on a page. */
+export async function pasteClipboard(harness: Harness): Promise<string> {
+  const notes = await harness.browser.context.newPage();
+  await notes.setContent('<textarea></textarea>');
+  await notes.locator('textarea').focus();
+  await notes.keyboard.press('ControlOrMeta+V');
+  const text = await notes.locator('textarea').inputValue();
+  await notes.close();
+  return text;
+}

@@ -2,7 +2,15 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mediawikiToken } from '../../scripts/lib/host-replies';
 import { startMediaWiki } from '../../scripts/lib/mediawiki';
-import { type Harness, makeSamples, openOptions, openPanelWith, smallPhotos, startHarness } from './harness';
+import {
+  type Harness,
+  makeSamples,
+  openOptions,
+  openPanelWith,
+  pasteClipboard,
+  smallPhotos,
+  startHarness,
+} from './harness';
 
 /**
  * Ready-made hosts the way a user meets them: choose one in the options,
@@ -21,16 +29,10 @@ async function saveFromGallery(options: Page, hostId: string, answers: Record<st
   await options.locator('[data-testid=save-state]').waitFor();
 }
 
-async function pasted(harness: Harness, panel: FrameLocator): Promise<string> {
+async function copyAll(harness: Harness, panel: FrameLocator): Promise<string> {
   await panel.locator('[data-testid=copy-all]').click();
   await expect.poll(() => panel.locator('[data-testid=copy-all]').textContent()).toBe('Copied');
-  const notes = await harness.browser.context.newPage();
-  await notes.setContent('<textarea></textarea>');
-  await notes.locator('textarea').focus();
-  await notes.keyboard.press('ControlOrMeta+V');
-  const text = await notes.locator('textarea').inputValue();
-  await notes.close();
-  return text;
+  return pasteClipboard(harness);
 }
 
 describe('ready-made hosts', () => {
@@ -73,7 +75,7 @@ describe('ready-made hosts', () => {
     expect(await page.content()).not.toContain('chv-KEY-5e1f');
 
     await panel.locator('select[name=copy-format]').selectOption('bbcode');
-    expect(await pasted(harness, panel)).toBe(`[url=${upload.url}][img]${upload.url}?thumb=1[/img][/url]`);
+    expect(await copyAll(harness, panel)).toBe(`[url=${upload.url}][img]${upload.url}?thumb=1[/img][/url]`);
   });
 
   it('MediaWiki from the gallery: the token is fetched first with the wiki session, then the upload carries it; signed out, the row names the wiki refusal', async () => {
