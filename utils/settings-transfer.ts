@@ -304,7 +304,7 @@ function parseTarget(value: { maxBytes: number; [key: string]: unknown }): Compr
 function hasSecretSlots(destination: Destination): boolean {
   const { body } = destination;
   const fields = body.kind === 'multipart' || body.kind === 'form-urlencoded' ? body.fields : [];
-  return destination.headers.length > 0 || fields.length > 0 || body.kind === 'json';
+  return destination.headers.length > 0 || fields.length > 0 || body.kind === 'json' || !!destination.tokenRequest;
 }
 
 /** An imported destination without secrets, given back the secrets of the same destination here. */
@@ -322,5 +322,16 @@ function withSecretsOf(imported: Destination, here: Destination): Destination {
         : imported.body;
   // The export kept the URL without its query; the same URL here still has it.
   const url = withoutSecrets(here).url === imported.url ? here.url : imported.url;
-  return { ...imported, url, headers: fill(imported.headers, here.headers), body };
+  // The token step's URL too.
+  const tokenRequest =
+    imported.tokenRequest && here.tokenRequest && withoutSecrets(here).tokenRequest?.url === imported.tokenRequest.url
+      ? { ...imported.tokenRequest, url: here.tokenRequest.url }
+      : imported.tokenRequest;
+  return {
+    ...imported,
+    url,
+    headers: fill(imported.headers, here.headers),
+    body,
+    ...(tokenRequest ? { tokenRequest } : {}),
+  };
 }

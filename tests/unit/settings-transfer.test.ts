@@ -73,6 +73,23 @@ describe('settings import', () => {
     expect(await destinationsSetting.getValue()).toEqual([withToken({ name: 'Renamed' })]);
   });
 
+  it("a file without secrets keeps a token step's URL query here too (MediaWiki's token query)", async () => {
+    const wiki = makeDestination({
+      id: 'wiki',
+      name: 'Wiki',
+      url: 'https://wiki.example/w/api.php',
+      tokenRequest: {
+        url: 'https://wiki.example/w/api.php?action=query&meta=tokens&type=csrf&format=json',
+        token: '{json:query.tokens.csrftoken}',
+      },
+    });
+    await destinationsSetting.setValue([wiki]);
+    const file = await exportSettings({ includeSecrets: false });
+    expect(file.settings.destinations[0]?.tokenRequest?.url).toBe('https://wiki.example/w/api.php');
+    await importSettings(JSON.stringify(file));
+    expect(await destinationsSetting.getValue()).toEqual([wiki]);
+  });
+
   it('a file without secrets for a destination not here imports it and names it as needing them', async () => {
     await storeSome();
     const file = JSON.stringify(await exportSettings({ includeSecrets: false }));
