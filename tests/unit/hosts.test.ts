@@ -167,6 +167,26 @@ describe('filling a preset', () => {
     expect(answerProblems(chevereto, { siteUrl: 'ftp://images.example.com', apiKey: 'k' })).toHaveLength(1);
   });
 
+  it('the token step: no reply (a reset) is a named, retryable failure, and no upload is sent', async () => {
+    const mediawiki = HOST_PRESETS.find((preset) => preset.id === 'mediawiki') as HostPreset;
+    const requests: Request[] = [];
+    const effects: SendEffects = {
+      fetch: async (request) => {
+        requests.push(request);
+        throw new TypeError('Failed to fetch');
+      },
+      setTimer: () => () => {},
+      now: () => 0,
+    };
+    const destination = snapshotOf(fillPreset(mediawiki, example('mediawiki').answers));
+    const { outcome } = await sendUpload({ destination, name: 'photo.jpg', idempotencyKey: 'k' }, IMAGE, effects, {
+      replyTimeoutMs: async () => 30_000,
+    });
+    expect(requests.map((request) => request.method)).toEqual(['GET']);
+    expect(outcome).toMatchObject({ ok: false, kind: 'reset' });
+    expect(outcome.ok === false && outcome.error).toMatch(/^Token step: Network error/);
+  });
+
   it('the MediaWiki token step: a signed-out wiki (an HTML sign-in page) is named, and no upload is sent', async () => {
     const mediawiki = HOST_PRESETS.find((preset) => preset.id === 'mediawiki') as HostPreset;
     const recorded = example('mediawiki');

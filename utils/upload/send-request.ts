@@ -92,7 +92,10 @@ async function send(
       token = fetched;
     } catch (error) {
       const failed = await noReplyOutcome(error, tokenRequest.url, signal, effects, uploadTimeoutMs);
-      return { outcome: { ...failed, error: `${TOKEN_STEP}: ${failed.error}` } };
+      // A cancel is the user's, whichever request it stopped.
+      return {
+        outcome: failed.kind === 'cancelled' ? failed : { ...failed, error: `${TOKEN_STEP}: ${failed.error}` },
+      };
     }
   }
   let request: Request;
