@@ -111,6 +111,17 @@ describe('한국어: no English sentence in what a person reads', () => {
     }
     await editor.locator('select[name=body]').selectOption('json');
     await editor.locator('textarea[name=jsonTemplate]').fill('{"a": ');
+    // The token step with nothing to read the token with.
+    await editor.locator('input[name=tokenStep]').check();
+    await editor.locator('input[name=tokenUrl]').fill('https://other.example/token');
+    await expect
+      .poll(() => problems.evaluateAll((items) => items.map((item) => item.getAttribute('data-field'))))
+      .toContain('tokenRequest.token');
+    // A ready-made host's asks, one left empty and an address that is not one.
+    await options.locator('[data-testid=host-preset][data-host-id=chevereto]').click();
+    await options.locator('input[name=ask-siteUrl]').fill('ftp://images.example');
+    await options.locator('[data-testid=host-fill]').click();
+    await expect.poll(() => options.locator('[data-testid=host-ask-problems] li').count()).toBe(2);
     await expect.poll(async () => englishRuns(await visibleText(options))).toEqual([]);
     expect(await problems.count()).toBeGreaterThan(8);
 
