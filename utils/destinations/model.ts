@@ -49,21 +49,6 @@ export interface ReplyTemplates {
   errorMessage: string;
 }
 
-export interface DestinationSpec {
-  /** Request URL template, query included. */
-  url: string;
-  method: HttpMethod;
-  body: DestinationBody;
-  headers: NameValue[];
-  /** Send the destination site's cookies (a logged-in session). @default false */
-  sendCookies: boolean;
-  reply: ReplyTemplates;
-  /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
-  successStatuses: string;
-  /** A request sent first whose reply holds a one-time value the upload needs. Absent: none. */
-  tokenRequest?: TokenRequest;
-}
-
 /**
  * The token step (MediaWiki's CSRF token): the background GETs `url` with the
  * destination's headers and cookies choice, reads `token` from the reply, and
@@ -75,6 +60,21 @@ export interface TokenRequest {
   url: string;
   /** Reply template that reads the token, e.g. `{json:query.tokens.csrftoken}`. */
   token: string;
+}
+
+export interface DestinationSpec {
+  /** Request URL template, query included. */
+  url: string;
+  method: HttpMethod;
+  body: DestinationBody;
+  headers: NameValue[];
+  /** A request sent first whose reply holds a one-time value the upload needs. Absent: none. */
+  tokenRequest?: TokenRequest;
+  /** Send the destination site's cookies (a logged-in session). @default false */
+  sendCookies: boolean;
+  reply: ReplyTemplates;
+  /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
+  successStatuses: string;
 }
 
 export interface Destination extends DestinationSpec {
@@ -243,13 +243,13 @@ const FIELD_TEXT: Record<string, MessageKey> = {
   'body.fileField': 'fieldNameLabel',
   'body.fields': 'destinationFields',
   'body.template': 'destinationJsonTemplate',
+  'tokenRequest.url': 'destinationTokenUrl',
+  'tokenRequest.token': 'destinationTokenReply',
   'reply.url': 'replyUrl',
   'reply.thumbnailUrl': 'replyThumbnailUrl',
   'reply.deletionUrl': 'replyDeletionUrl',
   'reply.errorMessage': 'replyErrorMessage',
   successStatuses: 'successStatuses',
-  'tokenRequest.url': 'destinationTokenUrl',
-  'tokenRequest.token': 'destinationTokenReply',
 };
 
 /** Every problem that would stop a destination from working, for the options page. Empty when it is usable. */
@@ -325,13 +325,13 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
       }
     }
   }
+  problems.push(...tokenProblems(destination));
   for (const key of ['url', 'thumbnailUrl', 'deletionUrl', 'errorMessage'] as const) {
     check(`reply.${key}`, named(`reply.${key}`), destination.reply[key], 'reply');
   }
   const statuses = parseSuccessStatuses(destination.successStatuses);
   if (statuses instanceof LocalizedError)
     add('successStatuses', named('successStatuses'), statuses.message, statuses.localized);
-  problems.push(...tokenProblems(destination));
   return problems;
 }
 

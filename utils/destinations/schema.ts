@@ -35,10 +35,10 @@ export const destinationSpecEntries = {
   method: v.picklist(HTTP_METHODS),
   body: destinationBodySchema,
   headers: list(nameValueSchema),
+  tokenRequest: v.optional(v.object({ url: text, token: text })),
   sendCookies: v.boolean(),
   reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
   successStatuses: text,
-  tokenRequest: v.optional(v.object({ url: text, token: text })),
 };
 
 /** A saved destination (`Destination`). */
