@@ -17,6 +17,19 @@ export interface NameValue {
   value: string;
 }
 
+/**
+ * The token step (MediaWiki's CSRF token): the background GETs `url` with the
+ * destination's headers and cookies choice, reads `token` from the reply, and
+ * the upload's templates use it as `{token}`. Fetched afresh for every upload:
+ * such tokens belong to a session and may change.
+ */
+export interface TokenRequest {
+  /** Request template, on the same origin as the upload (one host permission covers both). */
+  url: string;
+  /** Reply template that reads the token, e.g. `{json:query.tokens.csrftoken}`. */
+  token: string;
+}
+
 export type DestinationBody =
   /**
    * The file in `fileField`, plus text fields. A page form keeps the browser's
@@ -47,19 +60,6 @@ export interface ReplyTemplates {
   deletionUrl: string;
   /** Read from a failed reply; the status and an excerpt are shown when empty. */
   errorMessage: string;
-}
-
-/**
- * The token step (MediaWiki's CSRF token): the background GETs `url` with the
- * destination's headers and cookies choice, reads `token` from the reply, and
- * the upload's templates use it as `{token}`. Fetched afresh for every upload:
- * such tokens belong to a session and may change.
- */
-export interface TokenRequest {
-  /** Request template, on the same origin as the upload (one host permission covers both). */
-  url: string;
-  /** Reply template that reads the token, e.g. `{json:query.tokens.csrftoken}`. */
-  token: string;
 }
 
 export interface DestinationSpec {

@@ -30,7 +30,7 @@ export const destinationBodySchema = v.variant('kind', [
   v.object({ kind: v.literal('form-urlencoded'), fields: list(nameValueSchema) }),
 ]);
 
-export const destinationSpecEntries = {
+const destinationSpecEntries = {
   url: text,
   method: v.picklist(HTTP_METHODS),
   body: destinationBodySchema,
@@ -60,3 +60,6 @@ export const destinationSnapshotSchema = v.object({
   page: v.optional(v.object({ kind: v.picklist(['form', 'uploader']) })),
   pageUploader: v.optional(v.object({ tabId: count, index: count, label: text })),
 });
+
+/** The request and reply part alone, nothing else (a ready-made host's destination, hosts/preset.ts). */
+export const destinationSpecSchema = v.strictObject(destinationSpecEntries);

@@ -2,7 +2,7 @@ import * as v from 'valibot';
 import { list, shortText, text } from '../../bounded-schemas';
 import { LocalizedError, localized, type MessageKey } from '../../localized';
 import { type Destination, type DestinationSpec, isHttpUrl, newDestination } from '../model';
-import { destinationSpecEntries } from '../schema';
+import { destinationSpecSchema } from '../schema';
 
 /**
  * A ready-made host: a destination for one host's documented upload API,
@@ -69,7 +69,7 @@ export const hostPresetSchema = v.object({
       optional: v.optional(v.boolean()),
     }),
   ),
-  destination: v.strictObject(destinationSpecEntries),
+  destination: destinationSpecSchema,
 });
 
 export type HostAnswers = Record<string, string>;
