@@ -259,6 +259,16 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
           />
         </label>
         <p class="muted">{t('templateHelp')}</p>
+        <label>
+          {t('fileNameTemplate')}
+          <input
+            name="fileNameTemplate"
+            placeholder="{name}"
+            value={draft.fileNameTemplate ?? ''}
+            onInput={(event) => update({ fileNameTemplate: event.currentTarget.value || undefined })}
+          />
+        </label>
+        <p class="muted">{t('fileNameTemplateHelp')}</p>
       </fieldset>
       <div class="settings-row">
         <label>

@@ -3,7 +3,7 @@ import type { KeptOriginalReason } from '@/utils/compress/compress-image';
 import { isHttpUrl } from '@/utils/destinations/model';
 import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
 import type { MessageKey } from '@/utils/i18n';
-import { t } from '@/utils/i18n';
+import { t, uiLocale } from '@/utils/i18n';
 import type { FailureKind, QueueCommand, ReplyProblem } from '@/utils/queue/types';
 import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue-view/panel-rows';
 import { type ChipDetail, chipDetail, chipTicks, percentSaved } from '@/utils/queue-view/row-chip';
@@ -18,6 +18,7 @@ const STATUS_TEXT: Record<RowStatus, MessageKey> = {
   uploading: 'statusUploading',
   done: 'statusDone',
   unconfirmed: 'statusUnconfirmed',
+  'already-uploaded': 'statusAlreadyUploaded',
   failed: 'statusFailed',
   cancelled: 'statusCancelled',
 };
@@ -200,6 +201,11 @@ export const ItemRow = memo(function ItemRow({
             )}
           </div>
         )}
+        {status === 'already-uploaded' && item?.alreadyUploaded && (
+          <div class="item-note" data-testid="already-uploaded" data-by={item.alreadyUploaded.by}>
+            {t('alreadyUploadedDetail', new Date(item.alreadyUploaded.at).toLocaleString(uiLocale()))}
+          </div>
+        )}
         {row.sendable && onSend && (
           <button type="button" data-testid="send-anyway" onClick={() => onSend(row.id)}>
             {t(SEND_TEXT[row.sendable.action])}
@@ -237,6 +243,16 @@ export const ItemRow = memo(function ItemRow({
             onClick={() => onCommand({ kind: 'retry', itemId: item.id })}
           >
             {t('retryItem')}
+          </button>
+        )}
+        {onCommand && item && status === 'already-uploaded' && (
+          <button
+            type="button"
+            class="row-action"
+            data-testid="send-again"
+            onClick={() => onCommand({ kind: 'send-again', itemId: item.id })}
+          >
+            {t('sendAgainAnyway')}
           </button>
         )}
         {item?.resultUrl && <ResultUrl url={item.resultUrl} label={t('openResult')} testId="result-link" />}

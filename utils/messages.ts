@@ -2,6 +2,8 @@ import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { CompressionPlan } from './compress/presets';
 import type { Destination } from './destinations/model';
 import type { PageForm } from './destinations/page-form';
+import type { LedgerQuery } from './ledger/store';
+import type { HostDeletion, LedgerEntry } from './ledger/types';
 import type { PageImageResult } from './page-images/fetch-image';
 import type { PageUploader } from './page-uploaders/find';
 import type { PageUploadOutcome } from './page-uploaders/follow-upload';
@@ -184,6 +186,12 @@ export interface ProtocolMap {
   'page/hand-to-uploader'(handOver: UploaderHandOver): PageUploadOutcome;
   /** background -> content script. The batch for this page ended: remove the request watcher. */
   'page/stop-watching'(): void;
+  /** options -> background. What the destinations already received (the ledger), newest first, filtered by words. */
+  'ledger/list'(query: Required<LedgerQuery>): { entries: LedgerEntry[]; total: number };
+  /** options -> background. Forgets every ledger entry; the hosts keep their files. */
+  'ledger/clear'(): void;
+  /** options -> background. Opens the entry's deletion URL from the background; a 2xx removes the entry. */
+  'ledger/delete-from-host'(request: { id: string }): HostDeletion;
   /** options -> background. Upload a small generated image to this (possibly unsaved) destination. */
   'destination/test'(destination: Destination): DestinationTestResult;
   /** background -> panel(s), popup. */

@@ -1,7 +1,10 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { withoutSecrets } from '@/utils/destinations/model';
+import { type DestinationSnapshot, withoutSecrets } from '@/utils/destinations/model';
 import { HandOverRefusedError, refuseWhenFull } from '@/utils/hand-over';
+import { deleteFromHost } from '@/utils/ledger/delete-from-host';
+import { entryFor, ledgerFieldsFor } from '@/utils/ledger/queue-check';
+import { openLedger } from '@/utils/ledger/store';
 import { guardedReceiver } from '@/utils/message-guard';
 import { BACKGROUND_RULES } from '@/utils/message-rules/background';
 import { type HandOver, sendMessage } from '@/utils/messages';
@@ -39,6 +42,9 @@ export default defineBackground({
     // Tabs whose page went away (closed, or a new document): items bound to them wait (runner.pageGone).
     const goneTabs = new Map<number, PageGone>();
     const storePromise = openQueueStore();
+    const ledgerPromise = openLedger();
+    const checkLedger = async (destination: DestinationSnapshot, file: File, original?: File) =>
+      ledgerFieldsFor(await ledgerPromise, destination, file, original, Date.now());
     const keepAlive = createKeepAlive();
     // Pending work is queued uploads or originals still waiting to be compressed: either keeps
     // the worker awake, arms its alarm and has open Cadence pages bring it back if it stops.
@@ -67,6 +73,7 @@ export default defineBackground({
         void runner.pump();
       },
       beforeQueue: async () => broadcastItemsRemoved(await (await storePromise).pruneDone(MAX_KEPT_RESULTS)),
+      ledgerFields: checkLedger,
       startCompressing: import.meta.env.FIREFOX ? compressHere : openOffscreenCompressor,
     });
     const runnerPromise = storePromise.then(
@@ -83,6 +90,10 @@ export default defineBackground({
           handToPage: handToPageUploader,
           hasOriginAccess: (url) => browser.permissions.contains({ origins: [`${new URL(url).origin}/*`] }),
           pageGoneFor: (tabId) => goneTabs.get(tabId),
+          async onDone(item) {
+            const entry = entryFor(item);
+            if (entry) await (await ledgerPromise).record(entry);
+          },
           notify: (item, plan) => {
             broadcastItemChanged(item, plan);
             void followPageBatch(item);
@@ -217,6 +228,11 @@ export default defineBackground({
     messages.on('destination/test', async ({ data }) => {
       return testDestination(data);
     });
+    messages.on('ledger/list', async ({ data }) => (await ledgerPromise).list(data));
+    messages.on('ledger/clear', async () => (await ledgerPromise).clear());
+    messages.on('ledger/delete-from-host', async ({ data }) =>
+      deleteFromHost(await ledgerPromise, data.id, (request) => fetch(request)),
+    );
     messages.on('panel/close', async ({ sender }) => {
       if (sender.tab?.id !== undefined) await sendMessage('panel/unmount', undefined, sender.tab.id);
     });
@@ -271,6 +287,7 @@ export default defineBackground({
         storePromise,
       ]);
       broadcastItemsRemoved(await store.pruneDone(MAX_KEPT_RESULTS));
+      const ledger = await checkLedger(destination, file);
       return store
         .add(
           {
@@ -288,6 +305,7 @@ export default defineBackground({
             attempts: 0,
             createdAt: Date.now(),
             source,
+            ...ledger,
           },
           file,
         )

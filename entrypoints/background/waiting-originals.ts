@@ -1,5 +1,7 @@
 import { browser } from 'wxt/browser';
+import type { DestinationSnapshot } from '@/utils/destinations/model';
 import { HandOverRefusedError, refuseWhenFull } from '@/utils/hand-over';
+import type { LedgerFields } from '@/utils/ledger/queue-check';
 import type { ClaimedOriginal, CompressedHandOver, NotCompressed, OriginalHandOver } from '@/utils/messages';
 import type { QueueStore } from '@/utils/queue/store';
 import type { ItemSource, QueueItem } from '@/utils/queue/types';
@@ -18,6 +20,8 @@ export interface WaitingOriginalsEffects {
   onQueued(item: QueueItem): Promise<void>;
   /** Drop old done rows before storing more. */
   beforeQueue(): Promise<void>;
+  /** Hashes the image and looks it up in the ledger (utils/ledger/queue-check.ts). */
+  ledgerFields?(destination: DestinationSnapshot, file: File, original: File): Promise<LedgerFields>;
   /** Start the page that compresses orphans (Chrome: the offscreen document; Firefox: the event page itself). */
   startCompressing(): Promise<void>;
 }
@@ -54,6 +58,9 @@ export function createWaitingOriginals(effects: WaitingOriginalsEffects) {
       throw new HandOverRefusedError('gone', 'the image is no longer waiting to be queued');
     }
     await effects.beforeQueue();
+    // Only an image about to be sent is looked up: a failed one waits for the user anyway.
+    const ledger =
+      outcome.status === 'queued' ? await effects.ledgerFields?.(original.destination, file, original.file) : undefined;
     const item = await store
       .add(
         {
@@ -69,6 +76,7 @@ export function createWaitingOriginals(effects: WaitingOriginalsEffects) {
           attempts: 0,
           createdAt: Date.now(),
           source: original.source,
+          ...ledger,
         },
         file,
       )

@@ -8,6 +8,7 @@ import { ReplyTimeoutField } from '@/components/ReplyTimeoutField';
 import { SettingsForm } from '@/components/SettingsForm';
 import { SettingsTransfer } from '@/components/SettingsTransfer';
 import { StorageSection } from '@/components/StorageSection';
+import { UploadHistory } from '@/components/UploadHistory';
 import { useSetting } from '@/hooks/use-setting';
 import { hasAccess, originLabel } from '@/utils/destinations/access';
 import { type Destination, newDestination } from '@/utils/destinations/model';
@@ -162,6 +163,10 @@ export function App() {
       <section class="section" data-testid="settings-file">
         <h2>{t('settingsFileTitle')}</h2>
         <SettingsTransfer onImported={() => setSettingsImports((count) => count + 1)} />
+      </section>
+      <section class="section" data-testid="history">
+        <h2>{t('historyTitle')}</h2>
+        <UploadHistory />
       </section>
       <section class="section" data-testid="storage">
         <h2>{t('storageTitle')}</h2>

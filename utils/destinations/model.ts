@@ -1,6 +1,7 @@
 import type { TransparentAs } from '../compress/presets';
 import { type Localized, LocalizedError, localized, type MessageKey } from '../localized';
 import type { Pace } from '../pacing/pace';
+import { unknownPlaceholders } from './file-name-template';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
 /**
@@ -75,6 +76,12 @@ export interface DestinationSpec {
   reply: ReplyTemplates;
   /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
   successStatuses: string;
+  /**
+   * The name the host receives, from `{name}`, `{hash}`, `{date}` and
+   * `{counter}` (utils/upload/file-name.ts); the extension follows. Empty or
+   * absent: the image's own name. @default undefined
+   */
+  fileNameTemplate?: string;
 }
 
 export interface Destination extends DestinationSpec {
@@ -250,6 +257,7 @@ const FIELD_TEXT: Record<string, MessageKey> = {
   'reply.deletionUrl': 'replyDeletionUrl',
   'reply.errorMessage': 'replyErrorMessage',
   successStatuses: 'successStatuses',
+  fileNameTemplate: 'fileNameTemplate',
 };
 
 /** Every problem that would stop a destination from working, for the options page. Empty when it is usable. */
@@ -328,6 +336,15 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
   problems.push(...tokenProblems(destination));
   for (const key of ['url', 'thumbnailUrl', 'deletionUrl', 'errorMessage'] as const) {
     check(`reply.${key}`, named(`reply.${key}`), destination.reply[key], 'reply');
+  }
+  const [unknown] = unknownPlaceholders(destination.fileNameTemplate ?? '');
+  if (unknown !== undefined) {
+    add(
+      'fileNameTemplate',
+      named('fileNameTemplate'),
+      `{${unknown}} is not a file-name placeholder: use {name}, {hash}, {date} or {counter}`,
+      localized('problemFileNamePlaceholder', `{${unknown}}`),
+    );
   }
   const statuses = parseSuccessStatuses(destination.successStatuses);
   if (statuses instanceof LocalizedError)

@@ -39,6 +39,7 @@ const destinationSpecEntries = {
   sendCookies: v.boolean(),
   reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
   successStatuses: text,
+  fileNameTemplate: v.optional(text),
 };
 
 /** A saved destination (`Destination`). */

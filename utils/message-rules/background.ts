@@ -109,6 +109,7 @@ const queueCommand = v.variant('kind', [
   v.strictObject({ kind: v.literal('retry'), itemId: shortText }),
   v.strictObject({ kind: v.literal('retry-failed') }),
   v.strictObject({ kind: v.literal('go-on-here') }),
+  v.strictObject({ kind: v.literal('send-again'), itemId: shortText }),
 ]);
 
 export const BACKGROUND_RULES = {
@@ -147,5 +148,11 @@ export const BACKGROUND_RULES = {
   'page/find-uploaders': { accept: { background: ['panel'] }, data: noData },
   'page/highlight-uploader': { accept: { background: ['panel'] }, data: highlightFormData },
   'destination/test': { accept: { background: ['options'] }, data: destinationSchema },
+  'ledger/list': {
+    accept: { background: ['options'] },
+    data: v.strictObject({ text, limit: v.pipe(count, v.minValue(1), v.maxValue(1000)) }),
+  },
+  'ledger/clear': { accept: { background: ['options'] }, data: noData },
+  'ledger/delete-from-host': { accept: { background: ['options'] }, data: v.strictObject({ id: shortText }) },
   'page-images/take': { accept: { background: ['panel'] }, data: noData },
 } as const satisfies ReceiverRules;

@@ -66,6 +66,10 @@ export const queueItem = v.object({
   problem: v.optional(replyProblem),
   excerpt: v.optional(text),
   source: v.optional(itemSource),
+  sentHash: v.optional(shortText),
+  originalHash: v.optional(shortText),
+  nameCounter: v.optional(count),
+  alreadyUploaded: v.optional(v.object({ entryId: shortText, at: time, by: v.picklist(['original', 'sent']) })),
   retryAt: v.optional(time),
   autoRetries: v.optional(count),
   attemptLog: v.optional(

@@ -7,8 +7,11 @@ import type { QueueItem } from '../queue/types';
  * row never jumps or doubles.
  */
 export type DraftPhase = 'compressing' | 'handing-over' | 'held' | 'error';
-/** `unconfirmed`: done, but the site's reply did not say it kept the file (QueueItem.unconfirmed). */
-export type RowStatus = DraftPhase | QueueItem['status'] | 'unconfirmed';
+/**
+ * `unconfirmed`: done, but the site's reply did not say it kept the file (QueueItem.unconfirmed).
+ * `already-uploaded`: its destination received this image before; not sent again (QueueItem.alreadyUploaded).
+ */
+export type RowStatus = DraftPhase | QueueItem['status'] | 'unconfirmed' | 'already-uploaded';
 
 export interface PanelRow {
   id: string;
@@ -37,6 +40,7 @@ export interface PanelRow {
 }
 
 export function rowStatus(row: PanelRow): RowStatus {
+  if (row.item?.status === 'done' && row.item.alreadyUploaded) return 'already-uploaded';
   if (row.item?.status === 'done' && row.item.unconfirmed) return 'unconfirmed';
   return row.item?.status ?? row.phase;
 }
@@ -104,6 +108,7 @@ const CHANGING_FIELDS = [
   'excerpt',
   'retryAt',
   'autoRetries',
+  'alreadyUploaded',
 ] as const satisfies readonly (keyof QueueItem)[];
 
 /** What is set once at hand-over (or, for `attemptLog`, changes only with `attempts`). */
@@ -122,6 +127,9 @@ const FIXED_FIELDS = [
   'createdAt',
   'source',
   'attemptLog',
+  'sentHash',
+  'originalHash',
+  'nameCounter',
 ] as const satisfies readonly (keyof QueueItem)[];
 
 /** A QueueItem field in neither list fails `tsc` here, so a new field cannot leave rows stale. */

@@ -34,6 +34,8 @@ export interface RunnerEffects extends SendEffects {
    * did. `signal` aborts with 'cancelled' or 'timed out'.
    */
   handToPage?(item: QueueItem, blob: Blob, signal: AbortSignal): Promise<UploadOutcome>;
+  /** Called once an item is stored as Done (the ledger records what its destination received). */
+  onDone?(item: QueueItem): Promise<void>;
   /** Called the moment an item changes state. */
   notify(item: QueueItem, plan: QueuePlan): void;
   /** Called when the plan changed without an item changing (pause, a hold ending, a slot freed). */
@@ -120,6 +122,9 @@ export class QueueRunner {
       case 'retry-failed':
         for (const item of await store.list()) if (item.status === 'failed') await this.retryByHand(item.id);
         break;
+      case 'send-again':
+        await this.sendAgain(command.itemId);
+        break;
       case 'go-on-here':
         // Needs the panel's tab: the background calls goOnHere with it.
         break;
@@ -191,6 +196,23 @@ export class QueueRunner {
         httpStatus: undefined,
         problem: undefined,
         excerpt: undefined,
+      }),
+    );
+  }
+
+  /** "Send again anyway" on an item its destination already received: queued like a new one. */
+  private async sendAgain(id: string): Promise<void> {
+    const { store } = this.effects;
+    const item = await store.get(id);
+    if (item?.status !== 'done' || !item.alreadyUploaded || !(await store.getBlob(id))) return;
+    this.announce.push(
+      await store.update(id, {
+        status: 'queued',
+        alreadyUploaded: undefined,
+        finishedAt: undefined,
+        resultUrl: undefined,
+        thumbnailUrl: undefined,
+        deletionUrl: undefined,
       }),
     );
   }
@@ -386,6 +408,7 @@ export class QueueRunner {
       });
       // The row says done first; dropping the bytes need not hold up the next start.
       void store.deleteBlob(item.id).catch(() => {});
+      await this.effects.onDone?.(done).catch(() => {});
       return done;
     }
     if (outcome.kind === 'cancelled') {

@@ -1,4 +1,5 @@
 import type { DestinationSnapshot } from '../destinations/model';
+import type { AlreadyUploaded } from '../ledger/types';
 import type { PaceMode } from '../pacing/pace';
 
 /** The life of one queued image, as stored in IndexedDB and shown by the UI. */
@@ -127,6 +128,18 @@ export interface QueueItem {
    * ({ kind: 'go-on-here' }), which binds the item to that tab.
    */
   pageGone?: PageGone;
+  /** SHA-256 (hex) of the bytes to send, taken by the background at hand-over (the ledger; `{hash}`). */
+  sentHash?: string;
+  /** SHA-256 (hex) of the original as the user added it, when the background held it. */
+  originalHash?: string;
+  /** Its destination's `{counter}` for the file name, given out once at hand-over. */
+  nameCounter?: number;
+  /**
+   * The destination already received this image (utils/ledger/): the item is
+   * Done without a request, shows the earlier upload's links, and is sent
+   * only when the user asks ("Send again anyway").
+   */
+  alreadyUploaded?: AlreadyUploaded;
 }
 
 /**
@@ -235,5 +248,7 @@ export type QueueCommand =
   | { kind: 'cancel-all' }
   | { kind: 'retry'; itemId: string }
   | { kind: 'retry-failed' }
+  /** An item shown as "Already uploaded": send it to its destination anyway. */
+  | { kind: 'send-again'; itemId: string }
   /** A panel on the site of items whose page was closed or left: send them through this tab. */
   | { kind: 'go-on-here' };

@@ -1,3 +1,4 @@
+import { renderFileName } from '../destinations/file-name-template';
 import { type DestinationSpec, escapeJsonString, isHttpUrl, type NameValue } from '../destinations/model';
 import {
   parseTemplate,
@@ -8,7 +9,8 @@ import {
 } from '../destinations/template';
 import type { QueueItem } from '../queue/types';
 
-export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKey'>;
+export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKey'> &
+  Partial<Pick<QueueItem, 'sentHash' | 'nameCounter' | 'createdAt'>>;
 
 export interface BuildOptions {
   /** Picks `{random:...}` choices; Math.random by default. */
@@ -24,8 +26,9 @@ export interface BuildOptions {
  */
 export async function buildUploadRequest(item: UploadItem, blob: Blob, options: BuildOptions = {}): Promise<Request> {
   const spec = item.destination;
+  const fileName = uploadFileName(item);
   const context: TemplateContext = {
-    filename: item.name,
+    filename: fileName,
     mimetype: blob.type,
     random: options.random,
     token: options.token,
@@ -60,7 +63,7 @@ export async function buildUploadRequest(item: UploadItem, blob: Blob, options: 
         const empty = empties.find((candidate) => candidate.at === at);
         // What a browser sends for a file input left empty: no name, no bytes, a generic type.
         if (empty) form.append(empty.name, new File([], '', { type: 'application/octet-stream' }));
-        else if (at === fileAt) form.append(shape.fileField, blob, item.name);
+        else if (at === fileAt) form.append(shape.fileField, blob, fileName);
         else {
           const field = fields.next().value;
           if (field) form.append(field.name, render(field.value));
@@ -86,6 +89,16 @@ export async function buildUploadRequest(item: UploadItem, blob: Blob, options: 
     body,
     headers,
     credentials: spec.sendCookies ? 'include' : 'omit',
+  });
+}
+
+/** The name the host receives: the destination's file-name template (a host may refuse a name it already has). */
+export function uploadFileName(item: UploadItem): string {
+  return renderFileName(item.destination.fileNameTemplate, {
+    name: item.name,
+    sentHash: item.sentHash,
+    at: item.createdAt ?? 0,
+    counter: item.nameCounter,
   });
 }
 
