@@ -13,7 +13,7 @@ export interface FileNameParts {
   counter?: number;
 }
 
-const PLACEHOLDER = /\{([a-z]+)\}/g;
+const PLACEHOLDER = /\{([a-z0-9_]+)\}/gi;
 // Characters file systems and hosts refuse in a name, and controls.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes.
 const UNSAFE = /[/\\:*?"<>|\u0000-\u001f\u007f]/g;
