@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -95,6 +95,8 @@ export interface Receiver {
   hits: string[];
   /** Uploads being received right now (the number `resetBeyond` compares with). */
   active(): number;
+  /** Files removed through their deletion URL (`GET /delete/NAME`, as `/upload/nested` replies name it), by savedAs. */
+  deleted: string[];
   /** Emits 'received' with each ReceivedUpload once its body is in, and 'upload' the moment its reply is sent. */
   events: EventEmitter;
   /** Resolves once `count` uploads were answered. */
@@ -123,6 +125,7 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   await mkdir(dir, { recursive: true });
   const uploads: ReceivedUpload[] = [];
   const requests: RequestRecord[] = [];
+  const deleted: string[] = [];
   const events = new EventEmitter();
   const limitIngress = faults.ingressBytesPerSecond ? createIngressLimiter(faults.ingressBytesPerSecond) : undefined;
   let arrivals = 0;
@@ -164,6 +167,9 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
     }
     if (request.method === 'GET' && url.pathname.startsWith('/files/'))
       return serveFile(url.pathname.slice('/files/'.length), response);
+    // The deletion link an image host gives with each upload: opening it removes the file.
+    if (request.method === 'GET' && url.pathname.startsWith('/delete/'))
+      return deleteFile(url.pathname.slice('/delete/'.length), response);
     send(response, 404, 'not found', 'text/plain');
   });
 
@@ -387,10 +393,20 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
 ${forms}`);
   }
 
+  async function deleteFile(name: string, response: ServerResponse): Promise<void> {
+    const savedAs = path.basename(decodeURIComponent(name));
+    if (!uploads.some((candidate) => candidate.savedAs === savedAs) || deleted.includes(savedAs)) {
+      return send(response, 404, 'no such file', 'text/plain');
+    }
+    deleted.push(savedAs);
+    await rm(path.join(dir, savedAs), { force: true });
+    send(response, 200, 'deleted', 'text/plain');
+  }
+
   async function serveFile(name: string, response: ServerResponse): Promise<void> {
     const savedAs = path.basename(decodeURIComponent(name));
     const upload = uploads.find((candidate) => candidate.savedAs === savedAs);
-    if (!upload) return send(response, 404, 'not found', 'text/plain');
+    if (!upload || deleted.includes(savedAs)) return send(response, 404, 'not found', 'text/plain');
     send(response, 200, await readFile(path.join(dir, savedAs)), upload.mimeType);
   }
 
@@ -425,6 +441,7 @@ ${forms}`);
     dir,
     uploads,
     requests,
+    deleted,
     hits,
     active: () => active,
     events,

@@ -74,6 +74,8 @@ export interface DestinationForm {
   /** A preset id; '' is "Default (the global preset)". */
   compressionPreset?: string;
   transparentAs?: 'webp' | 'png';
+  /** "File name on the host" (`{name}`, `{hash}`, `{date}`, `{counter}`). */
+  fileNameTemplate?: string;
   /** Its own pace ("Its own" in the editor); unset follows the global settings. */
   pacing?: { mode?: 'sequential' | 'staggered' | 'adaptive'; delaySeconds: number };
 }
@@ -107,6 +109,9 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   }
   if (form.compressionPreset !== undefined) {
     await editor.locator('select[name=compressionPreset]').selectOption(form.compressionPreset);
+  }
+  if (form.fileNameTemplate !== undefined) {
+    await editor.locator('input[name=fileNameTemplate]').fill(form.fileNameTemplate);
   }
   if (form.transparentAs) await editor.locator('select[name=transparentAs]').selectOption(form.transparentAs);
   if (form.pacing) {
