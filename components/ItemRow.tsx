@@ -1,7 +1,7 @@
 import { memo } from 'preact/compat';
 import type { KeptOriginalReason } from '@/utils/compress/compress-image';
 import { isHttpUrl } from '@/utils/destinations/model';
-import { formatBytes, formatDuration, secondsUntil } from '@/utils/format';
+import { formatBytes, formatDuration, hostOf, secondsUntil } from '@/utils/format';
 import type { MessageKey } from '@/utils/i18n';
 import { t, uiLocale } from '@/utils/i18n';
 import type { FailureKind, QueueCommand, ReplyProblem } from '@/utils/queue/types';
@@ -173,7 +173,7 @@ export const ItemRow = memo(function ItemRow({
             {item?.problem ? (
               // The reply's own failure by name; the server's words follow, as text only.
               <>
-                <span data-testid="item-problem">{t(PROBLEM_TEXT[item.problem], siteOf(item.destination.url))}</span>
+                <span data-testid="item-problem">{t(PROBLEM_TEXT[item.problem], hostOf(item.destination.url))}</span>
                 {item.excerpt && (
                   <>
                     {' · '}
@@ -262,15 +262,6 @@ export const ItemRow = memo(function ItemRow({
     </li>
   );
 });
-
-/** The site a row's destination is on, as a person names it (its host). */
-function siteOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
-}
 
 function chipDetailText(detail: ChipDetail): string {
   switch (detail.kind) {

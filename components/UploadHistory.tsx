@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { isHttpUrl } from '@/utils/destinations/model';
-import { formatBytes } from '@/utils/format';
+import { formatBytes, hostOf } from '@/utils/format';
 import { t, uiLocale } from '@/utils/i18n';
 import type { LedgerEntry } from '@/utils/ledger/types';
 import { sendMessage } from '@/utils/messages';
@@ -114,12 +114,4 @@ export function UploadHistory() {
       )}
     </div>
   );
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
 }

@@ -31,3 +31,12 @@ export function minutesAndSeconds(ms: number): { minutes: number; seconds: numbe
   const total = Math.max(0, Math.ceil(ms / 1000));
   return { minutes: Math.floor(total / 60), seconds: total % 60 };
 }
+
+/** The site a URL is on, as a person names it (its host); the text itself when it is no URL. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -5,7 +5,7 @@ import { entryFor, ledgerFieldsFor } from '@/utils/ledger/queue-check';
 import { type LedgerStore, openLedger } from '@/utils/ledger/store';
 import type { LedgerEntry } from '@/utils/ledger/types';
 import { DEFAULT_PACE } from '@/utils/pacing/pace';
-import { QueueRunner } from '@/utils/queue/runner';
+import { QueueRunner, type RunnerEffects } from '@/utils/queue/runner';
 import { openQueueStore } from '@/utils/queue/store';
 import type { QueueItem } from '@/utils/queue/types';
 import { makeSnapshot } from '../factories/destination';
@@ -232,6 +232,23 @@ describe('Delete from host', () => {
   });
 });
 
+/** A runner over a fresh store, no pause between uploads, every upload answered OK and counted. */
+async function countingRunner(overrides: Partial<RunnerEffects> = {}) {
+  const store = await openQueueStore(`queue-${crypto.randomUUID()}`);
+  const requests: Request[] = [];
+  const runner = new QueueRunner(
+    makeRunnerEffects(store, {
+      readPacing: async () => ({ ...DEFAULT_PACE, delayMs: 0, paused: false }),
+      async fetch(request) {
+        requests.push(request);
+        return okReply();
+      },
+      ...overrides,
+    }),
+  );
+  return { store, runner, requests };
+}
+
 describe('the runner with the ledger (fake clock, real stores)', () => {
   const T0 = 1_000_000;
   beforeEach(() => {
@@ -242,22 +259,13 @@ describe('the runner with the ledger (fake clock, real stores)', () => {
   });
 
   it('records a Done upload; the same image again is not sent until "Send again anyway"', async () => {
-    const store = await openQueueStore(`queue-${crypto.randomUUID()}`);
     const ledger = await openLedger(`ledger-${crypto.randomUUID()}`);
-    const requests: Request[] = [];
-    const runner = new QueueRunner(
-      makeRunnerEffects(store, {
-        readPacing: async () => ({ ...DEFAULT_PACE, delayMs: 0, paused: false }),
-        async fetch(request) {
-          requests.push(request);
-          return okReply();
-        },
-        async onDone(item) {
-          const entry = entryFor(item);
-          if (entry) await ledger.record(entry);
-        },
-      }),
-    );
+    const { store, runner, requests } = await countingRunner({
+      async onDone(item) {
+        const entry = entryFor(item);
+        if (entry) await ledger.record(entry);
+      },
+    });
     const destination = makeSnapshot({ id: 'host-a' });
     const hand = async (id: string, blob: Blob) => {
       const fields = await ledgerFieldsFor(ledger, destination, blob, undefined, Date.now());
@@ -288,17 +296,7 @@ describe('the runner with the ledger (fake clock, real stores)', () => {
   });
 
   it('"Send again anyway" does nothing to an item that was really sent', async () => {
-    const store = await openQueueStore(`queue-${crypto.randomUUID()}`);
-    const requests: Request[] = [];
-    const runner = new QueueRunner(
-      makeRunnerEffects(store, {
-        readPacing: async () => ({ ...DEFAULT_PACE, delayMs: 0, paused: false }),
-        async fetch(request) {
-          requests.push(request);
-          return okReply();
-        },
-      }),
-    );
+    const { store, runner, requests } = await countingRunner();
     await store.add(withoutSeq(makeQueueItem({ id: 'sent' })), bytes('x'));
     await runner.pump();
     await tick(100);
