@@ -20,6 +20,7 @@ import {
   openConfiguredPanel,
   readRowStatusChanges,
   recordRowStatusChanges,
+  sendAgainAnyway,
   sha256,
   startHarness,
   writeSample as writeSampleFile,
@@ -319,6 +320,7 @@ describe('compression in the real panel', () => {
     // Original: the very bytes, and the row says it was the user's choice.
     await panel.locator('select[name=preset]').selectOption('original');
     await panel.locator('[data-testid=file-input]').setInputFiles([(photos[0] as { path: string }).path]);
+    await sendAgainAnyway(panel);
     const original = (await harness.receiver.waitForUploads(7, 10_000))[6];
     expect(original?.sha256).toBe(sha256(await readFile((photos[0] as { path: string }).path)));
     await expect
@@ -372,6 +374,7 @@ describe('compression in the real panel', () => {
     // The batch may still override it: Original sends the very bytes.
     await presetSelect.selectOption('original');
     await panel.locator('[data-testid=file-input]').setInputFiles([(photo as { path: string }).path]);
+    await sendAgainAnyway(panel);
     const [, , overridden] = await harness.receiver.waitForUploads(3, 10_000);
     expect(overridden?.sha256).toBe(sha256(await readFile((photo as { path: string }).path)));
   });

@@ -205,11 +205,15 @@ describe('"Upload this image" below the click', () => {
       harness.browser.serviceWorker.evaluate(
         async ({ pageUrl, entries, ready }) => {
           const [tab] = await chrome.tabs.query({ url: pageUrl });
-          const canvas = new OffscreenCanvas(80, 60);
-          const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
-          context.fillStyle = '#c53';
-          context.fillRect(0, 0, 80, 60);
-          const png = await canvas.convertToBlob({ type: 'image/png' });
+          // A colour of its own per image: the same bytes twice would be "Already uploaded" (the ledger).
+          const pngOf = (name: string) => {
+            const canvas = new OffscreenCanvas(80, 60);
+            const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+            context.fillStyle = `rgb(200, ${name.length * 10}, 50)`;
+            context.fillRect(0, 0, 80, 60);
+            return canvas.convertToBlob({ type: 'image/png' });
+          };
+          const pngs = await Promise.all(entries.map((entry) => pngOf(entry.name)));
           const db = await new Promise<IDBDatabase>((resolve, reject) => {
             const request = indexedDB.open('cadence-page-images');
             request.onsuccess = () => resolve(request.result);
@@ -223,7 +227,7 @@ describe('"Upload this image" below the click', () => {
               createdAt: Date.now() + index / 1000,
               result:
                 'png' in entry
-                  ? { kind: 'file', name: entry.name, bytes: png }
+                  ? { kind: 'file', name: entry.name, bytes: pngs[index] }
                   : { kind: 'error', code: entry.error, name: entry.name, detail: entry.detail },
             });
           }

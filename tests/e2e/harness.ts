@@ -269,3 +269,14 @@ export async function pasteClipboard(harness: Harness): Promise<string> {
   await notes.close();
   return text;
 }
+
+/**
+ * The last row is an image its destination already received (the ledger:
+ * same original, see docs/ledger.md), shown "Already uploaded" and not sent:
+ * press its "Send again anyway", as a user who wants this rendition too does.
+ */
+export async function sendAgainAnyway(panel: FrameLocator): Promise<void> {
+  const row = panel.locator('[data-testid=item-row]').last();
+  await row.and(panel.locator('[data-status="already-uploaded"]')).waitFor({ timeout: 30_000 });
+  await row.locator('[data-testid=send-again]').click();
+}
