@@ -247,7 +247,8 @@ describe('hostile and broken files', () => {
       Array.from({ length: count }, (_, index) =>
         writeSample(
           `tiny-${String(index + 1).padStart(3, '0')}.png`,
-          rgbaPng(12, 8, (x, y) => [(index * 37) % 256, (x * 20) % 256, (y * 30) % 256, 255]),
+          // Each file's bytes its own (the red channel repeats after 256): the same image twice is "Already uploaded".
+          rgbaPng(12, 8, (x, y) => [(index * 37) % 256, (x * 20) % 256, (y * 30 + Math.floor(index / 256)) % 256, 255]),
         ),
       ),
     );
