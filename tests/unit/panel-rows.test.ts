@@ -14,6 +14,18 @@ describe('panel rows', () => {
     expect(rowStatus(rows[0] as (typeof rows)[number])).toBe('uploading');
   });
 
+  it('a Done item its destination already had shows as already uploaded; after Send again anyway it is queued', () => {
+    const already = makeQueueItem({
+      id: 'dup',
+      status: 'done',
+      alreadyUploaded: { entryId: 'first', at: 1, by: 'original' },
+    });
+    const rows = mergeItem([], already);
+    expect(rows.map(rowStatus)).toEqual(['already-uploaded']);
+    const again = mergeSnapshot(rows, [{ ...already, status: 'queued', alreadyUploaded: undefined }]);
+    expect(again.map(rowStatus)).toEqual(['queued']);
+  });
+
   it('an item this panel never saw becomes a new row', () => {
     expect(mergeItem([], makeQueueItem({ id: 'elsewhere', status: 'done' })).map(rowStatus)).toEqual(['done']);
   });
