@@ -293,6 +293,17 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
             <option value="png">{t('transparentAsPng')}</option>
           </select>
         </label>
+        <label>
+          {t('photosAsLabel')}
+          <select
+            name="photosAs"
+            value={draft.photosAs ?? 'jpeg'}
+            onChange={(event) => update({ photosAs: event.currentTarget.value === 'webp' ? 'webp' : 'jpeg' })}
+          >
+            <option value="jpeg">{t('photosAsJpeg')}</option>
+            <option value="webp">{t('photosAsWebp')}</option>
+          </select>
+        </label>
       </div>
       <DestinationPacingFields value={draft.pacing} onChange={(pacing) => update({ pacing })} />
       {problems.length > 0 && (

@@ -1,5 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import type { TransparentAs } from './compress/presets';
+import type { PhotosAs, TransparentAs } from './compress/presets';
 import type { Destination } from './destinations/model';
 
 /**
@@ -17,6 +17,7 @@ export interface DestinationSummary {
   accessUrl: string;
   compressionPresetId: string | null;
   transparentAs: TransparentAs;
+  photosAs: PhotosAs;
 }
 
 /** The URL template without its query, fragment or user info; a `?` inside a `{template}` is not a query. */
@@ -37,8 +38,8 @@ function accessUrlOf(urlTemplate: string): string {
 
 export function summarizeDestination(destination: Destination): DestinationSummary {
   const accessUrl = accessUrlOf(destination.url);
-  const { id, name, compressionPresetId, transparentAs } = destination;
-  return { id, name, accessUrl, compressionPresetId, transparentAs };
+  const { id, name, compressionPresetId, transparentAs, photosAs = 'jpeg' } = destination;
+  return { id, name, accessUrl, compressionPresetId, transparentAs, photosAs };
 }
 
 /**

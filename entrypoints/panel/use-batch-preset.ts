@@ -2,6 +2,7 @@ import type { Dispatch, StateUpdater } from 'preact/hooks';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
   type CompressionPlan,
+  type PhotosAs,
   type PresetId,
   planFor,
   presetForDestination,
@@ -30,11 +31,12 @@ export function useBatchPreset(): {
   const presetRef = useRef<PresetId | null>(null);
   presetRef.current = preset;
   // What the chosen destination asks of compression.
-  const destinationCompression = useRef<{ key: string; presetId: string | null; transparentAs: TransparentAs }>({
-    key: '',
-    presetId: null,
-    transparentAs: 'webp',
-  });
+  const destinationCompression = useRef<{
+    key: string;
+    presetId: string | null;
+    transparentAs: TransparentAs;
+    photosAs: PhotosAs;
+  }>({ key: '', presetId: null, transparentAs: 'webp', photosAs: 'jpeg' });
   const globalDefaultPreset = useRef<PresetId | null>(null);
 
   useEffect(() => {
@@ -48,7 +50,12 @@ export function useBatchPreset(): {
     const presetId = saved?.compressionPresetId ?? null;
     const key = `${saved?.id ?? 'page-form'}:${presetId ?? ''}`;
     const previousKey = destinationCompression.current.key;
-    destinationCompression.current = { key, presetId, transparentAs: saved?.transparentAs ?? 'webp' };
+    destinationCompression.current = {
+      key,
+      presetId,
+      transparentAs: saved?.transparentAs ?? 'webp',
+      photosAs: saved?.photosAs ?? 'jpeg',
+    };
     if (key !== previousKey && globalDefaultPreset.current !== null) {
       setPreset(presetForDestination(presetId, globalDefaultPreset.current));
     }
@@ -60,8 +67,9 @@ export function useBatchPreset(): {
       customTargetSetting.getValue(),
       keepJpegMetadataSetting.getValue(),
     ]);
-    const { presetId, transparentAs } = destinationCompression.current;
-    return planFor(presetRef.current ?? presetForDestination(presetId, stored), custom, keepMetadata, transparentAs);
+    const { presetId, transparentAs, photosAs } = destinationCompression.current;
+    const chosen = presetRef.current ?? presetForDestination(presetId, stored);
+    return planFor(chosen, custom, keepMetadata, transparentAs, photosAs);
   }
 
   return { preset, setPreset, destinationChosen, compressionPlan };

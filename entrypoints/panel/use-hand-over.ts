@@ -49,18 +49,19 @@ export function useHandOver(sources: HandOverSources): {
 } {
   const latest = useRef(sources);
   latest.current = sources;
-  // Made once: its workers start on the first image and live as long as the panel.
+  // Made once: its workers start when the panel opens and live as long as it.
   const [pool] = useState(createCompressorPool);
   // Brings a stopped worker back while work is pending, and tells the background this panel
   // still compresses the originals it handed over (utils/background-link.ts).
   const [link] = useState(() => linkToBackground());
-  useEffect(
-    () => () => {
+  useEffect(() => {
+    // The panel opens to take images: the workers start while the user picks them.
+    pool.warm();
+    return () => {
       pool.dispose();
       link.close();
-    },
-    [],
-  );
+    };
+  }, []);
   // Every hand-over waits for the one before it: the queue's order is the order of this chain.
   const handingOver = useRef<Promise<void>>(Promise.resolve());
   const inOrder = (step: () => Promise<void>) => {

@@ -76,6 +76,8 @@ export interface DestinationForm {
   transparentAs?: 'webp' | 'png';
   /** "File name on the host" (`{name}`, `{hash}`, `{date}`, `{counter}`). */
   fileNameTemplate?: string;
+  /** "Photos as": 'webp' for a host that accepts WebP. */
+  photosAs?: 'jpeg' | 'webp';
   /** Its own pace ("Its own" in the editor); unset follows the global settings. */
   pacing?: { mode?: 'sequential' | 'staggered' | 'adaptive'; delaySeconds: number };
 }
@@ -114,6 +116,7 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
     await editor.locator('input[name=fileNameTemplate]').fill(form.fileNameTemplate);
   }
   if (form.transparentAs) await editor.locator('select[name=transparentAs]').selectOption(form.transparentAs);
+  if (form.photosAs) await editor.locator('select[name=photosAs]').selectOption(form.photosAs);
   if (form.pacing) {
     await editor.locator('select[name=destinationPacing]').selectOption('own');
     // The own fields appear once they are filled from the global settings.

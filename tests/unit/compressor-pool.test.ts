@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CompressionError } from '@/utils/compress/compress-image';
-import { createCompressorPool } from '@/utils/compress/compressor-pool';
+import { COMPRESS_MEASURE, createCompressorPool } from '@/utils/compress/compressor-pool';
 import { planFor } from '@/utils/compress/presets';
 import type { CompressJob, CompressReply } from '@/utils/compress/worker-protocol';
 
@@ -37,6 +37,7 @@ const done = (job: CompressJob): CompressReply => ({
   jobId: job.jobId,
   kind: 'done',
   result: { file: job.file, width: 1, height: 1 },
+  ms: 5,
 });
 const running = () => FakeWorker.all.filter((worker) => !worker.terminated && worker.onmessage !== null);
 
@@ -62,6 +63,34 @@ describe('compressor pool', () => {
     expect(FakeWorker.all).toHaveLength(2);
     expect(second.current.file.name).toBe('c');
     expect(running()).toHaveLength(2);
+  });
+
+  it('warm starts its workers before any image, and the first images use them without starting more', async () => {
+    const pool = createCompressorPool(2);
+    pool.warm();
+    expect(FakeWorker.all).toHaveLength(2);
+    expect(FakeWorker.all.every((worker) => worker.jobs.length === 0)).toBe(true);
+    pool.warm();
+    expect(FakeWorker.all).toHaveLength(2);
+    const results = ['a', 'b', 'c'].map((name) => pool.compress(file(name), plan, () => {}));
+    expect(FakeWorker.all).toHaveLength(2);
+    expect(FakeWorker.all.flatMap((worker) => worker.jobs.map((job) => job.file.name)).sort()).toEqual(['a', 'b']);
+    const first = FakeWorker.all.find((worker) => worker.current?.file.name === 'a') as FakeWorker;
+    first.reply(done(first.current));
+    expect(await results[0]).toMatchObject({ width: 1 });
+    expect(first.current.file.name).toBe('c');
+  });
+
+  it('leaves a User Timing entry per finished image: hand-off to result, with the time inside the worker', async () => {
+    performance.clearMeasures(COMPRESS_MEASURE);
+    const pool = createCompressorPool(1);
+    const result = pool.compress(file('timed.jpg'), plan, () => {});
+    const worker = FakeWorker.all[0] as FakeWorker;
+    worker.reply(done(worker.current));
+    await result;
+    const [entry] = performance.getEntriesByName(COMPRESS_MEASURE) as PerformanceMeasure[];
+    expect(entry?.detail).toEqual({ name: 'timed.jpg', workerMs: 5 });
+    expect(entry?.duration).toBeGreaterThanOrEqual(0);
   });
 
   it('passes progress through and turns a failure into a named CompressionError', async () => {

@@ -19,6 +19,7 @@ describe('what the panel and popup see of a destination', () => {
       body: { kind: 'multipart', fileField: 'file', fields: [{ name: 'token', value: SECRET }] },
       compressionPresetId: 'small',
       transparentAs: 'png',
+      photosAs: 'webp',
     });
     const summary = summarizeDestination(destination);
     expect(summary).toEqual({
@@ -27,6 +28,7 @@ describe('what the panel and popup see of a destination', () => {
       accessUrl: 'https://img.example/upload',
       compressionPresetId: 'small',
       transparentAs: 'png',
+      photosAs: 'webp',
     });
     expect(JSON.stringify(summary)).not.toContain(SECRET);
   });

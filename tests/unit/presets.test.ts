@@ -64,6 +64,18 @@ describe('presets', () => {
     expect(planFor('original', DEFAULT_CUSTOM_TARGET, false, 'png')).toEqual({ kind: 'original', keepMetadata: false });
   });
 
+  it("a destination that accepts WebP for photos says so in the plan; the default (JPEG) adds nothing", () => {
+    expect(planFor('large', DEFAULT_CUSTOM_TARGET, false, 'webp', 'webp')).toMatchObject({
+      photosAs: 'webp',
+      ssimTarget: 0.985,
+    });
+    expect(planFor('large', DEFAULT_CUSTOM_TARGET, false, 'webp', 'jpeg')).not.toHaveProperty('photosAs');
+    expect(planFor('original', DEFAULT_CUSTOM_TARGET, false, 'webp', 'webp')).toEqual({
+      kind: 'original',
+      keepMetadata: false,
+    });
+  });
+
   it("custom starts from Large's numbers, with an explicit quality instead of the perceptual target", () => {
     const { ssimTarget: _target, ...large } = BUILT_IN_TARGETS.large;
     expect(DEFAULT_CUSTOM_TARGET).toEqual(large);

@@ -13,7 +13,7 @@
  */
 
 import { CompressionError, MAX_SOURCE_PIXELS } from './compression-error';
-import { type Encoder, encoderFor } from './encoders';
+import { browserEncoder, type Encoder, encoderFor } from './encoders';
 import {
   extractExifSegment,
   type ImageFacts,
@@ -122,13 +122,37 @@ export async function compressImage(
   onProgress(0.4);
   try {
     const transparent = facts.format !== 'jpeg' && hasTransparentPixels(source);
-    const outputType = outputTypeFor(plan.format, sourceType, transparent, plan.transparentAs);
+    let outputType = outputTypeFor(plan.format, sourceType, transparent, plan.transparentAs);
     const exif =
       plan.keepMetadata && facts.format === 'jpeg' && outputType === 'image/jpeg' ? extractExifSegment(bytes) : null;
     const sourceSize = facts.width !== undefined && facts.height !== undefined;
     const shown = sourceSize
       ? orientedSize(facts.width as number, facts.height as number, facts.orientation)
       : { width: source.width, height: source.height };
+
+    let encoder = encoderFor(outputType);
+    const lossy = outputType !== 'image/png';
+    let quality = plan.quality;
+    let search: CompressedImage['search'];
+    if (lossy && plan.ssimTarget !== undefined) {
+      const sample = samplePerceptual(source, transparent && outputType === 'image/jpeg');
+      let found = await findQuality(sample, encoder, plan.ssimTarget, plan.quality);
+      // A destination that accepts WebP gets it for a photo when it is smaller at the same target.
+      const webpMayWin =
+        plan.photosAs === 'webp' && plan.format === 'auto' && outputType === 'image/jpeg' && !transparent && !exif;
+      if (webpMayWin) {
+        const webp = await findQuality(sample, browserEncoder('image/webp'), plan.ssimTarget, plan.quality);
+        const encodes = found.search.encodes + webp.search.encodes;
+        if (webp.search.met && (!found.search.met || webp.bytes < found.bytes)) {
+          outputType = 'image/webp';
+          encoder = browserEncoder(outputType);
+          found = webp;
+        }
+        found.search.encodes = encodes;
+      }
+      quality = found.search.quality;
+      search = found.search;
+    }
     // A format the user chose is required; the one "auto" picks is a means to
     // fewer bytes, and never makes a file bigger (a 1x1 PNG stays a PNG).
     const formatChosen = plan.format !== 'auto' && plan.format !== 'keep';
@@ -139,18 +163,7 @@ export async function compressImage(
       facts.orientation !== 1 ||
       losslessOriginal.size > plan.maxBytes ||
       (facts.hasMetadata && !plan.keepMetadata && !strippable);
-
-    const encoder = encoderFor(outputType);
-    const lossy = outputType !== 'image/png';
     const full = drawForEncoding(source, source.width, source.height, outputType, transparent);
-    let quality = plan.quality;
-    let search: CompressedImage['search'];
-    if (lossy && plan.ssimTarget !== undefined) {
-      const sample = samplePerceptual(source, transparent && outputType === 'image/jpeg');
-      const found = await findQuality(sample, encoder, plan.ssimTarget, plan.quality);
-      quality = found.quality;
-      search = found;
-    }
     onProgress(0.7);
 
     const encodeAt = async (canvas: OffscreenCanvas, stepQuality: number) => {
@@ -212,28 +225,32 @@ export async function compressImage(
   }
 }
 
-/** The lowest quality whose output meets `target` on the sampled tiles (plus the estimate's margin). */
+/**
+ * The lowest quality whose output meets `target` on the sampled tiles (plus
+ * the estimate's margin), and the tiles' encoded size there, which is how
+ * two encoders are compared.
+ */
 async function findQuality(
   sample: PerceptualSample,
   encoder: Encoder,
   target: number,
   start: number,
-): Promise<NonNullable<CompressedImage['search']>> {
-  const scores = new Map<number, number>();
+): Promise<{ search: NonNullable<CompressedImage['search']>; bytes: number }> {
+  const probes = new Map<number, { score: number; bytes: number }>();
   const found = await searchQuality({
     target: target + ESTIMATE_MARGIN,
     start,
     score: async (quality) => {
-      const score = await scoreEncoded(await encoder.encode(sample.mosaic, quality), sample);
-      scores.set(quality, score);
+      const encoded = await encoder.encode(sample.mosaic, quality);
+      const score = await scoreEncoded(encoded, sample);
+      probes.set(quality, { score, bytes: encoded.size });
       return score;
     },
   });
+  const chosen = probes.get(found.quality);
   return {
-    quality: found.quality,
-    estimate: scores.get(found.quality) ?? 0,
-    encodes: found.probes.length,
-    met: found.met,
+    search: { quality: found.quality, estimate: chosen?.score ?? 0, encodes: found.probes.length, met: found.met },
+    bytes: chosen?.bytes ?? Number.POSITIVE_INFINITY,
   };
 }
 

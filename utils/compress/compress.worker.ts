@@ -12,11 +12,12 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const reply = (message: CompressReply) => scope.postMessage(message);
 
 scope.onmessage = async ({ data: job }: MessageEvent<CompressJob>) => {
+  const started = performance.now();
   try {
     const result = await compressImage(job.file, job.plan, (fraction) =>
       reply({ jobId: job.jobId, kind: 'progress', fraction }),
     );
-    reply({ jobId: job.jobId, kind: 'done', result });
+    reply({ jobId: job.jobId, kind: 'done', result, ms: performance.now() - started });
   } catch (error) {
     const known = error instanceof CompressionError;
     reply({

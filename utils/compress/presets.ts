@@ -48,10 +48,25 @@ export interface CompressionTarget {
 export type TransparentAs = 'webp' | 'png';
 export const TRANSPARENT_AS: readonly TransparentAs[] = ['webp', 'png'];
 
+/**
+ * What an opaque image (a photo) becomes when the pixels decide the format:
+ * JPEG, which every host takes; or, for a destination that accepts WebP,
+ * whichever of JPEG and WebP is smaller at the preset's SSIM target (decided
+ * per image on the search's tiles; `npm run bench:compress` measures both).
+ */
+export type PhotosAs = 'jpeg' | 'webp';
+export const PHOTOS_AS: readonly PhotosAs[] = ['jpeg', 'webp'];
+
 /** What the compressor is asked to do with one file. */
 export type CompressionPlan =
   | { kind: 'original'; keepMetadata: boolean }
-  | ({ kind: 'compress'; keepMetadata: boolean; transparentAs: TransparentAs } & CompressionTarget);
+  | ({
+      kind: 'compress';
+      keepMetadata: boolean;
+      transparentAs: TransparentAs;
+      /** Absent (plans stored by an earlier version too): 'jpeg'. */
+      photosAs?: PhotosAs;
+    } & CompressionTarget);
 
 /**
  * Large asks for SSIM 0.985 (issue 15: one fixed quality 0.8 gave 0.888 on a
@@ -77,10 +92,11 @@ export function planFor(
   custom: CompressionTarget,
   keepMetadata: boolean,
   transparentAs: TransparentAs = 'webp',
+  photosAs: PhotosAs = 'jpeg',
 ): CompressionPlan {
   if (preset === 'original') return { kind: 'original', keepMetadata };
   const target = preset === 'custom' ? custom : BUILT_IN_TARGETS[preset];
-  return { kind: 'compress', keepMetadata, transparentAs, ...target };
+  return { kind: 'compress', keepMetadata, transparentAs, ...(photosAs === 'webp' ? { photosAs } : {}), ...target };
 }
 
 export function isPresetId(value: unknown): value is PresetId {

@@ -11,5 +11,6 @@ export interface CompressJob {
 /** Compression worker -> panel: progress, then exactly one result or failure per job. */
 export type CompressReply =
   | { jobId: number; kind: 'progress'; fraction: number }
-  | { jobId: number; kind: 'done'; result: CompressedImage }
+  /** `ms`: the time compressImage took inside the worker, for the panel's User Timing. */
+  | { jobId: number; kind: 'done'; result: CompressedImage; ms: number }
   | { jobId: number; kind: 'failed'; code: CompressionErrorCode; detail: string };

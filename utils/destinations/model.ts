@@ -1,4 +1,4 @@
-import type { TransparentAs } from '../compress/presets';
+import type { PhotosAs, TransparentAs } from '../compress/presets';
 import { type Localized, LocalizedError, localized, type MessageKey } from '../localized';
 import type { Pace } from '../pacing/pace';
 import { unknownPlaceholders } from './file-name-template';
@@ -100,6 +100,12 @@ export interface Destination extends DestinationSpec {
   compressionPresetId: string | null;
   /** What a transparent image becomes when the pixels decide the format. @default 'webp' */
   transparentAs: TransparentAs;
+  /**
+   * What a photo (an opaque image) becomes when the pixels decide the format:
+   * JPEG, or, for a host that accepts WebP, the smaller of JPEG and WebP at
+   * the preset's target. Absent (destinations saved before it): 'jpeg'.
+   */
+  photosAs?: PhotosAs;
 }
 
 /** A snapshot as stored in a queued item: which destination, how to send to it, and at what pace. */
@@ -164,7 +170,7 @@ export function newDestination(overrides: Partial<Destination> = {}): Destinatio
 
 export function snapshotOf(destination: Destination): DestinationSnapshot {
   // Compression happens before hand-over (in the panel), so the queue does not keep its choices.
-  const { compressionPresetId: _preset, transparentAs: _transparentAs, ...snapshot } = destination;
+  const { compressionPresetId: _preset, transparentAs: _transparentAs, photosAs: _photosAs, ...snapshot } = destination;
   return structuredClone(snapshot);
 }
 

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { count, list, shortText, text } from '../bounded-schemas';
-import { TRANSPARENT_AS } from '../compress/presets';
+import { PHOTOS_AS, TRANSPARENT_AS } from '../compress/presets';
 import { storedPaceSchema } from '../pacing/pace';
 import { HTTP_METHODS } from './model';
 
@@ -50,6 +50,7 @@ export const destinationSchema = v.object({
   pacing: v.nullable(storedPaceSchema),
   compressionPresetId: v.nullable(shortText),
   transparentAs: v.picklist(TRANSPARENT_AS),
+  photosAs: v.exactOptional(v.picklist(PHOTOS_AS)),
 });
 
 /** What a queued item keeps of its destination (`DestinationSnapshot`). */

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { OUTPUT_FORMATS, TRANSPARENT_AS } from '../compress/presets';
+import { OUTPUT_FORMATS, PHOTOS_AS, TRANSPARENT_AS } from '../compress/presets';
 import { destinationSchema } from '../destinations/schema';
 import { count, list, MAX_IMAGE_SIDE, noData, type ReceiverRules, shortText, text } from './common';
 import { handedOverFile, highlightFormData } from './content-script';
@@ -83,6 +83,7 @@ const compressionPlan = v.variant('kind', [
     kind: v.literal('compress'),
     keepMetadata: v.boolean(),
     transparentAs: v.picklist(TRANSPARENT_AS),
+    photosAs: v.exactOptional(v.picklist(PHOTOS_AS)),
     maxSide: v.pipe(count, v.minValue(1), v.maxValue(MAX_IMAGE_SIDE)),
     maxBytes: v.pipe(count, v.minValue(1)),
     format: v.picklist(OUTPUT_FORMATS),
