@@ -64,7 +64,7 @@ describe('presets', () => {
     expect(planFor('original', DEFAULT_CUSTOM_TARGET, false, 'png')).toEqual({ kind: 'original', keepMetadata: false });
   });
 
-  it("a destination that accepts WebP for photos says so in the plan; the default (JPEG) adds nothing", () => {
+  it('a destination that accepts WebP for photos says so in the plan; the default (JPEG) adds nothing', () => {
     expect(planFor('large', DEFAULT_CUSTOM_TARGET, false, 'webp', 'webp')).toMatchObject({
       photosAs: 'webp',
       ssimTarget: 0.985,
