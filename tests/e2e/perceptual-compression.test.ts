@@ -10,6 +10,7 @@ import type { ReceivedUpload } from '../../scripts/receiver';
 import { inspectImage } from '../../utils/compress/image-bytes';
 import { blackAndWhitePng, exifSegment, rgbaPng, withSegmentsAfterSoi } from '../factories/image-bytes';
 import {
+  addDestination,
   type Harness,
   openConfiguredPanel,
   openOptions,
@@ -269,6 +270,31 @@ describe('compression by a perceptual target, in the real panel', () => {
     await expect
       .poll(() => refused.locator('[data-testid=item-error]').textContent(), { timeout: 30_000 })
       .toBe('Too large to process: 20000×12000 pixels (the limit is 200 megapixels)');
+  });
+
+  it('a destination that accepts WebP for photos gets the gradient as WebP, smaller than the JPEG a JPEG-only destination gets, at the same target', async () => {
+    await addDestination(harness, { name: 'JPEG only', url: harness.receiver.uploadUrl });
+    const { page, panel } = await openConfiguredPanel(harness, 0, {
+      name: 'Takes WebP',
+      url: harness.receiver.uploadUrl,
+      photosAs: 'webp',
+    });
+    const gradient = await wallpaperCrop(page);
+    const source = await writeSample('gradient.png', gradient);
+    await panel.locator('[data-testid=file-input]').setInputFiles([source]);
+    const [asWebp] = await harness.receiver.waitForUploads(1, 60_000);
+    await panel.locator('select[name=destination]').selectOption({ label: 'JPEG only' });
+    await panel.locator('[data-testid=file-input]').setInputFiles([source]);
+    const [, asJpeg] = await harness.receiver.waitForUploads(2, 60_000);
+
+    expect([asWebp?.filename, asWebp?.mimeType]).toEqual(['gradient.webp', 'image/webp']);
+    expect([asJpeg?.filename, asJpeg?.mimeType]).toEqual(['gradient.jpg', 'image/jpeg']);
+    const webpOut = await received(asWebp as ReceivedUpload);
+    const jpegOut = await received(asJpeg as ReceivedUpload);
+    expect(inspectImage(webpOut)?.format).toBe('webp');
+    expect(webpOut.length).toBeLessThan(jpegOut.length);
+    // The tile estimate misses the full-resolution score by up to about 0.004 (bench:compress prints both).
+    expect(await ssimAgainst(page, gradient, webpOut)).toBeGreaterThanOrEqual(LARGE_TARGET - 0.004);
   });
 
   it('a destination whose preset is Custom with AVIF gets AVIF', async () => {
