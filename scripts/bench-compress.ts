@@ -223,6 +223,22 @@ try {
   console.log(
     `oracle, destinations accepting WebP (not timed): total ${formatBytes(oracleWebpBytes)}, ${share(oracleWebpBytes)} of originals, mean SSIM ${meanOf(withWebp.map((result) => result.ssim)).toFixed(3)}`,
   );
+  // What each step of the target costs at this preset's size (the first encoder of each image, cap ignored).
+  const curves = measurements.map((image) => oracleOf(image)[0]?.curve ?? []);
+  console.log(
+    `\nthe oracle's total at other SSIM targets (the browser's JPEG, or WebP for a transparent image; cap ignored):\n${markdownTable(
+      ['SSIM target', 'total bytes', 'of originals', 'images reaching it'],
+      (curves[0] ?? []).map((_, column) => {
+        const points = curves.map((curve) => curve[column] as { target: number; bytes: number; met: boolean });
+        return [
+          (points[0]?.target ?? 0).toFixed(3),
+          formatBytes(total(points)),
+          share(total(points)),
+          `${points.filter((point) => point.met).length}/${points.length}`,
+        ];
+      }),
+    )}`,
+  );
   // Each encoder at equal SSIM on the opaque images (the ones where JPEG and WebP both may go).
   const opaque = measurements.filter((image) => oracleOf(image).length > 1);
   const encoderNames = [...new Set(opaque.flatMap((image) => oracleOf(image).map((result) => result.encoder)))];

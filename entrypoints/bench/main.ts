@@ -62,7 +62,15 @@ export interface OracleResult {
   encodes: number;
   /** Median time of one encode of the whole output (not the search, not the resize). */
   encodeMs: number;
+  /**
+   * The first encoder of each image only (the browser's JPEG, or WebP for a
+   * transparent image): the smallest output at each of CURVE_TARGETS, cap
+   * ignored, to show what each step of the target costs at this preset's size.
+   */
+  curve?: { target: number; bytes: number; met: boolean }[];
 }
+
+export const CURVE_TARGETS = [0.97, 0.975, 0.98, 0.985, 0.99] as const;
 
 export interface ImageMeasurement {
   name: string;
@@ -169,7 +177,7 @@ async function oracle(index: number, fullSweep: boolean): Promise<OracleResult[]
   const source = transparent ? canvas : onWhiteCanvas(canvas);
   const goal = target.ssimTarget;
   const results: OracleResult[] = [];
-  for (const encoder of encoders) {
+  for (const [encoderIndex, encoder] of encoders.entries()) {
     const tried = new Map<number, { blob: Blob; ssim: number }>();
     const encodeTimes: number[] = [];
     const at = async (grid: number) => {
@@ -186,24 +194,21 @@ async function oracle(index: number, fullSweep: boolean): Promise<OracleResult[]
       return result;
     };
     const last = gridIndexOf(QUALITY_GRID.max);
-    let found = last;
-    if (fullSweep) {
-      for (let grid = 0; grid <= last; grid += 1) {
-        if ((await at(grid)).ssim >= goal) {
-          found = grid;
-          break;
-        }
+    const lowestMeeting = async (wanted: number) => {
+      if (fullSweep) {
+        for (let grid = 0; grid <= last; grid += 1) if ((await at(grid)).ssim >= wanted) return grid;
+        return last;
       }
-    } else {
       let low = -1;
       let high = last + 1;
       while (high - low > 1) {
         const middle = Math.floor((low + high) / 2);
-        if ((await at(middle)).ssim >= goal) high = middle;
+        if ((await at(middle)).ssim >= wanted) high = middle;
         else low = middle;
       }
-      found = Math.min(high, last);
-    }
+      return Math.min(high, last);
+    };
+    const found = await lowestMeeting(goal);
     // The cap beats the target, as in the product: over it, the highest quality that fits.
     let within = found;
     if ((await at(within)).blob.size > target.maxBytes) {
@@ -217,6 +222,13 @@ async function oracle(index: number, fullSweep: boolean): Promise<OracleResult[]
       within = low;
     }
     const chosen = await at(within);
+    const curve = [];
+    if (encoderIndex === 0) {
+      for (const curveTarget of CURVE_TARGETS) {
+        const point = await at(await lowestMeeting(curveTarget));
+        curve.push({ target: curveTarget, bytes: point.blob.size, met: point.ssim >= curveTarget });
+      }
+    }
     results.push({
       bytes: chosen.blob.size,
       type: chosen.blob.type,
@@ -225,6 +237,7 @@ async function oracle(index: number, fullSweep: boolean): Promise<OracleResult[]
       ssim: chosen.ssim,
       encodes: tried.size,
       encodeMs: median(encodeTimes),
+      ...(curve.length > 0 ? { curve } : {}),
     });
   }
   return results;
