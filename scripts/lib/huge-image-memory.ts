@@ -96,7 +96,8 @@ async function chromiumProcesses(userDataDir: string): Promise<{ pid: number; ty
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
       // The command name may hold spaces and parentheses: the fields after the last ')' are fixed.
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+      // Chromium's child processes rewrite their title: one string with spaces, not NUL-separated arguments.
+      const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split(/[\0 ]/);
       info.set(pid, { parent, args });
     } catch {
       // Gone meanwhile.
