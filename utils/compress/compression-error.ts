@@ -21,10 +21,11 @@ export class CompressionError extends Error {
 
 /**
  * Above this many pixels the image is refused by name, from its header,
- * before any decoding. Up to it the browser decodes straight to the preset's
- * size (`createImageBitmap` with resize options): a 14000x14000 PNG (196 MP)
- * took 2.2 s here and arrives at 2048 px (tests/e2e/perceptual-compression.test.ts).
- * Beyond, the transient full-size decode (4 bytes a pixel, two images at
- * once) would risk the panel's process.
+ * before any decoding. Up to it the browser resizes to the preset's size as
+ * it decodes (`createImageBitmap` with resize options): a 14000x14000 PNG
+ * (196 MP) arrives at 2048 px (tests/e2e/perceptual-compression.test.ts), but
+ * through a transient full-size copy: the extension's renderer peaked about
+ * 1 GB higher (`npm run bench:compress -- --huge`), 2 GB with two at once.
+ * Beyond, that would risk the panel's process.
  */
 export const MAX_SOURCE_PIXELS = 200_000_000;
