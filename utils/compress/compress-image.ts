@@ -141,9 +141,7 @@ export async function compressImage(
       const webpMayWin =
         plan.photosAs === 'webp' && plan.format === 'auto' && outputType === 'image/jpeg' && !transparent && !exif;
       if (webpMayWin) {
-        // Started where JPEG met the target: WebP's quality for the same SSIM lies near it on the
-        // corpus (bench:compress's oracle), nearer than the 0.8 JPEG starts from.
-        const webp = await findQuality(sample, browserEncoder('image/webp'), plan.ssimTarget, found.search.quality);
+        const webp = await findQuality(sample, browserEncoder('image/webp'), plan.ssimTarget, plan.quality);
         const encodes = found.search.encodes + webp.search.encodes;
         if (webp.search.met && (!found.search.met || webp.bytes < found.bytes)) {
           outputType = 'image/webp';
