@@ -33,6 +33,17 @@ export function SourceGroups({ groups }: { groups: SourceGroup[] }) {
               <span class="field-error">{t('sourceFailed', String(group.counts.failed))}</span>
             )}
           </div>
+          {group.waitingForPage.map((held) => (
+            <div
+              key={`${held.destination}:${held.why}`}
+              class="source-page-gone"
+              data-testid="source-page-gone"
+              data-why={held.why}
+              data-count={held.count}
+            >
+              {t(held.why === 'closed' ? 'sourcePageClosed' : 'sourcePageLeft', String(held.count), held.destination)}
+            </div>
+          ))}
           {group.uploading.length > 0 && (
             <div class="muted source-current" data-testid="source-current">
               {t('statusUploading')}: {group.uploading.join(', ')}

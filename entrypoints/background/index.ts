@@ -136,7 +136,7 @@ export default defineBackground({
       );
     });
     browser.tabs.onRemoved.addListener((tabId) => void pendingImagesPromise.then((pending) => pending.dropTab(tabId)));
-    // An upload through the page itself (its form) needs that page: closing or leaving it
+    // An upload through the page itself (its form or its own uploader) needs that page: closing or leaving it
     // holds its queued items by name until the user goes on from a panel on that site.
     browser.tabs.onRemoved.addListener((tabId) => {
       goneTabs.set(tabId, 'closed');
@@ -254,20 +254,12 @@ export default defineBackground({
     }
 
     /**
-     * A batch handed to a page's uploader needs the page. Closed or navigated
-     * away: the queue pauses and the item waits again (nothing lost; Resume
-     * once the page is open with Cadence on it). Nothing more queued for that
-     * page: its request watcher is removed.
+     * Nothing more queued for a page's uploader: its request watcher is removed.
+     * (A page gone mid-batch holds that batch by name: runner.pageGone, runner.record.)
      */
     async function followPageBatch(item: QueueItem): Promise<void> {
       const target = item.destination.pageUploader;
       if (!target || item.status === 'queued' || item.status === 'uploading') return;
-      if (item.status === 'failed' && item.problem === 'page-unreachable') {
-        const runner = await runnerPromise;
-        await runner.control({ kind: 'pause' });
-        await runner.control({ kind: 'retry', itemId: item.id });
-        return;
-      }
       const items = await (await storePromise).list();
       const more = items.some(
         (other) =>

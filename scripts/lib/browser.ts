@@ -137,11 +137,14 @@ export async function withPopup<T>(launched: LaunchedBrowser, use: (popup: Puppe
 export async function readPopupCounts(
   launched: LaunchedBrowser,
 ): Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>> {
-  return withPopup(launched, (popup) =>
-    popup.$$eval('[data-testid=queue-counts] [data-count]', (cells) =>
-      Object.fromEntries(
-        cells.map((cell) => [cell.getAttribute('data-count'), Number(cell.querySelector('dd')?.textContent)]),
-      ),
+  return withPopup(launched, popupCounts);
+}
+
+/** The counts an open popup shows. */
+export function popupCounts(popup: PuppeteerPage): Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>> {
+  return popup.$$eval('[data-testid=queue-counts] [data-count]', (cells) =>
+    Object.fromEntries(
+      cells.map((cell) => [cell.getAttribute('data-count'), Number(cell.querySelector('dd')?.textContent)]),
     ),
   ) as Promise<Record<'queued' | 'uploading' | 'done' | 'failed', number>>;
 }

@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPanelFromPopup, readPopupCounts } from '../../scripts/lib/browser';
-import { dropDirectly, handOverThroughCadence, openPanelOnSite, sitePhotos } from '../../scripts/lib/site-drop';
+import { openPanelFromPopup, popupCounts, withPopup } from '../../scripts/lib/browser';
+import { dropDirectly, handOverThroughCadence, sitePhotos } from '../../scripts/lib/site-drop';
 import { SITE_UPLOADERS } from '../../scripts/lib/site-pages';
-import { addDestination, type Harness, makeSamples, smallPhotos, startHarness } from './harness';
+import { type Receiver, startReceiver } from '../../scripts/receiver';
+import { addDestination, type Harness, makeSamples, smallPhotos, startHarness, waitUntilHandedOver } from './harness';
 
 /**
  * "Upload here" on pages whose own uploader is a real npm upload library
@@ -15,7 +17,11 @@ const FAULTS = { resetBeyond: 2, ingressBytesPerSecond: 4_000_000 };
 const FILES = 30;
 
 let harness: Harness | undefined;
+/** A second server, for a site apart from the harness's receiver. */
+let siteReceiver: Receiver | undefined;
 afterEach(async () => {
+  await siteReceiver?.close();
+  siteReceiver = undefined;
   await harness?.dispose();
   harness = undefined;
 });
@@ -112,28 +118,91 @@ describe('the page is the uploader', () => {
       .toEqual(['done', 'done', 'done']);
   });
 
-  it('closing its tab mid-batch pauses the queue; nothing fails, nothing is lost', async () => {
+  it("closing its tab holds that uploader's batch by name while an API batch goes on; reopened, Go on here: each arrives once", async () => {
     harness = await startHarness();
-    const samples = await makeSamples(harness, smallPhotos(6, 'closing'));
-    const { page, panel } = await openPanelOnSite(harness.browser, harness.receiver, 'dropzone', { delaySeconds: 1 });
-    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
-    await harness.receiver.waitForUploads(2, 60_000);
+    const { browser, receiver: api } = harness;
+    // The site stores uploads on its own server, read slowly (~1-2 s a photo), so the tab can close mid-upload.
+    const site = await startReceiver({
+      dir: path.join(harness.scratch, 'site'),
+      faults: { ingressBytesPerSecond: 30_000 },
+    });
+    siteReceiver = site;
+    await addDestination(harness, { name: 'Photo API', url: api.uploadUrl, pacing: { delaySeconds: 1.5 } });
+    const samples = await makeSamples(harness, [...smallPhotos(6, 'api'), ...smallPhotos(4, 'page')]);
+    const apiFiles = samples.filter((sample) => sample.name.startsWith('api'));
+    const pageFiles = samples.filter((sample) => sample.name.startsWith('page'));
+
+    const page = await browser.context.newPage();
+    await page.goto(`${site.origin}/sites/dropzone.html?parallel=6`);
+    await page.waitForFunction(() => 'siteUploader' in window);
+    const panel = await openPanelFromPopup(browser, page);
+    await panel.locator('input[name=delay]').fill('0.3');
+    // The user's own destination first (its own pace: one every 1.5 s), then the page's uploader.
+    await expect.poll(() => panel.locator('select[name=destination] option:checked').textContent()).toBe('Photo API');
+    await panel.locator('[data-testid=file-input]').setInputFiles(apiFiles.map((file) => file.path));
+    await waitUntilHandedOver(panel);
+    await panel.locator('[data-testid=use-page-uploader]').first().click();
+    await panel.locator('[data-testid=page-uploader-note]').waitFor();
+    await panel.locator('[data-testid=file-input]').setInputFiles(pageFiles.map((file) => file.path));
+
+    // The first page photo stored, the second being received: the tab closes under it.
+    await site.waitForUploads(1, 60_000);
+    await expect.poll(() => site.active(), { timeout: 30_000, interval: 50 }).toBe(1);
+    expect(api.uploads.length).toBeLessThan(apiFiles.length);
     await page.close();
-    // The next hand-over finds no page: the queue pauses.
-    const { browser, receiver } = harness;
+    // Headless Chromium can leave the window unfocused when a tab closes; the popup opens only in a focused one.
+    await browser.serviceWorker.evaluate(async () => {
+      const window = await chrome.windows.getLastFocused();
+      if (window.id !== undefined) await chrome.windows.update(window.id, { focused: true });
+    });
+
+    // The API batch finishes; the uploader's batch waits by name, nothing failed, and the user's pause is untouched.
+    await api.waitForUploads(apiFiles.length, 60_000);
+    expect(api.uploads.map((upload) => upload.filename)).toEqual(apiFiles.map((file) => file.name));
+    const { held, counts } = await withPopup(browser, async (popup) => {
+      await popup.waitForSelector('[data-testid=source-page-gone]', { timeout: 15_000 });
+      return {
+        held: await popup.$$eval('[data-testid=source-page-gone]', (lines) =>
+          lines.map((line) => ({
+            why: line.getAttribute('data-why'),
+            count: line.getAttribute('data-count'),
+            text: line.textContent,
+          })),
+        ),
+        counts: await popupCounts(popup),
+      };
+    });
+    expect(held).toEqual([
+      { why: 'closed', count: '3', text: expect.stringMatching(/^3 to .+ wait: its page was closed\./) },
+    ]);
+    expect(counts).toMatchObject({ queued: 3, uploading: 0, failed: 0, done: 7 });
+    expect(
+      await browser.serviceWorker.evaluate(async () => (await chrome.storage.local.get('queuePaused')).queuePaused),
+    ).not.toBe(true);
+    // The cut-off upload never completed at the site.
+    expect(site.requests.some((record) => record.outcome === 'aborted')).toBe(true);
+    expect(site.uploads.map((upload) => upload.filename)).toEqual([pageFiles[0]?.name]);
+
+    // The page open again, the panel on it: it offers to go on, and each photo is stored once, in order.
+    const again = await browser.context.newPage();
+    await again.goto(`${site.origin}/sites/dropzone.html?parallel=6`);
+    await again.waitForFunction(() => 'siteUploader' in window);
+    const panelAgain = await openPanelFromPopup(browser, again);
+    const notice = panelAgain.locator('[data-testid=page-gone]');
+    await notice.waitFor({ timeout: 15_000 });
+    expect(await notice.getAttribute('data-waiting')).toBe('3');
+    await notice.locator('[data-testid=go-on-here]').click();
+    await site.waitForUploads(pageFiles.length, 90_000);
+    expect(site.uploads.map((upload) => upload.filename)).toEqual(pageFiles.map((file) => file.name));
+    const rows = panelAgain.locator('[data-testid=item-row]');
     await expect
-      .poll(
-        () => browser.serviceWorker.evaluate(async () => (await chrome.storage.local.get('queuePaused')).queuePaused),
-        { timeout: 30_000, interval: 500 },
-      )
-      .toBe(true);
-    // The rest wait, none failed. A file whose upload the closing cut off before its reply
-    // reached Cadence waits again too: its outcome is unknown, so it is not called done.
-    const counts = await readPopupCounts(browser);
-    expect(counts).toMatchObject({ failed: 0, uploading: 0 });
-    expect(counts.done + counts.queued).toBe(6);
-    expect(counts.done).toBeLessThanOrEqual(receiver.uploads.length);
-    expect(counts.queued).toBeGreaterThanOrEqual(6 - receiver.uploads.length);
+      .poll(() => rows.evaluateAll((all) => all.filter((row) => row.getAttribute('data-status') === 'done').length), {
+        timeout: 30_000,
+      })
+      .toBe(apiFiles.length + pageFiles.length);
+    // Nothing more arrives later (a second hand-over of the cut-off photo would).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(site.uploads).toHaveLength(pageFiles.length);
   });
 });
 

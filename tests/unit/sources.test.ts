@@ -31,4 +31,21 @@ describe('groupBySource', () => {
       counts: { uploading: 1, cancelled: 1 },
     });
   });
+
+  it("names what waits for a page that was closed or left, by destination; other destinations' items are not counted", async () => {
+    const { groupBySource } = await import('@/utils/queue-view/sources');
+    const page = { tabId: 4, origin: 'https://shop.example' };
+    const uploader = {
+      ...makeQueueItem().destination,
+      name: 'Gallery: Drop files here',
+      page: { kind: 'uploader' as const },
+    };
+    const groups = groupBySource([
+      makeQueueItem({ seq: 1, source: page, status: 'done', destination: uploader }),
+      makeQueueItem({ seq: 2, source: page, status: 'queued', destination: uploader, pageGone: 'closed' }),
+      makeQueueItem({ seq: 3, source: page, status: 'queued', destination: uploader, pageGone: 'closed' }),
+      makeQueueItem({ seq: 4, source: page, status: 'queued' }),
+    ]);
+    expect(groups[0]?.waitingForPage).toEqual([{ destination: 'Gallery: Drop files here', why: 'closed', count: 2 }]);
+  });
 });

@@ -1,4 +1,5 @@
 import { type DestinationSnapshot, PAGE_UPLOADER_ID } from '../destinations/model';
+import type { QueueItem } from '../queue/types';
 import type { PageUploader } from './find';
 
 /**
@@ -14,7 +15,7 @@ export function snapshotFromPageUploader(uploader: PageUploader, tabId: number, 
     origin = '';
   }
   return {
-    id: `${PAGE_UPLOADER_ID}:${tabId}:${uploader.index}`,
+    id: pageUploaderId(tabId, uploader.index),
     name: uploader.label,
     url: origin ? `${origin}/` : '',
     method: 'POST',
@@ -24,6 +25,25 @@ export function snapshotFromPageUploader(uploader: PageUploader, tabId: number, 
     reply: { url: '', thumbnailUrl: '', deletionUrl: '', errorMessage: '' },
     successStatuses: '2xx',
     pacing: null,
+    // Bound to its tab like a page form: closing or leaving the page holds the batch by name (runner.pageGone).
+    page: { kind: 'uploader' },
     pageUploader: { tabId, index: uploader.index, label: uploader.label },
   };
+}
+
+/** The pace key of one uploader in one tab. */
+function pageUploaderId(tabId: number, index: number): string {
+  return `${PAGE_UPLOADER_ID}:${tabId}:${index}`;
+}
+
+/**
+ * An item of a page-uploader batch going on in another tab of the same site
+ * ("Go on here"): it is handed to that tab's uploader, and paced with the
+ * files added there (one key per uploader and tab).
+ */
+export function rebindPageUploader(item: QueueItem, tabId: number): Pick<QueueItem, 'destination' | 'destinationKey'> {
+  const target = item.destination.pageUploader;
+  if (!target) return { destination: item.destination, destinationKey: item.destinationKey };
+  const id = pageUploaderId(tabId, target.index);
+  return { destination: { ...item.destination, id, pageUploader: { ...target, tabId } }, destinationKey: id };
 }

@@ -1,4 +1,4 @@
-import { countByStatus, type QueueCounts, type QueueItem } from '../queue/types';
+import { countByStatus, type PageGone, type QueueCounts, type QueueItem } from '../queue/types';
 import { bytesSaved } from './row-chip';
 
 /** One page's batch, as the popup lists it. */
@@ -14,6 +14,8 @@ export interface SourceGroup {
   savedBytes: number;
   /** Names of the items uploading now. */
   uploading: string[];
+  /** Items held because the page they go through was closed or left, by destination (its name) and why. */
+  waitingForPage: { destination: string; why: PageGone; count: number }[];
 }
 
 /**
@@ -34,11 +36,20 @@ export function groupBySource(items: readonly QueueItem[]): SourceGroup[] {
           : 'unknown';
     let entry = groups.get(key);
     if (!entry) {
-      entry = { group: { key, tabId: source?.tabId, origin: source?.origin, uploading: [] }, items: [] };
+      entry = {
+        group: { key, tabId: source?.tabId, origin: source?.origin, uploading: [], waitingForPage: [] },
+        items: [],
+      };
       groups.set(key, entry);
     }
     if (source?.title) entry.group.title = source.title;
     if (item.status === 'uploading') entry.group.uploading.push(item.name);
+    if (item.status === 'queued' && item.pageGone) {
+      const { name } = item.destination;
+      const held = entry.group.waitingForPage.find((one) => one.destination === name && one.why === item.pageGone);
+      if (held) held.count += 1;
+      else entry.group.waitingForPage.push({ destination: name, why: item.pageGone, count: 1 });
+    }
     entry.items.push(item);
   }
   return [...groups.values()].map(({ group, items: grouped }) => {

@@ -1,5 +1,6 @@
 import type { AdaptiveState, HeldLevel } from '../pacing/adaptive-controller';
 import { type GlobalPace, levelToRemember, pacingFor, settingsFor } from '../pacing/destination-pace';
+import { rebindPageUploader } from '../page-uploaders/snapshot';
 import type { UploadOutcome } from '../upload/parse-reply';
 import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
 import { describePlan } from './plan';
@@ -134,12 +135,17 @@ export class QueueRunner {
 
   /**
    * The tab a page-bound item is sent through was closed or went elsewhere:
-   * its queued items wait by name (an upload in flight finishes; it is sent).
+   * its queued items wait by name. An upload in flight through a form finishes
+   * (the worker sends it); one in the page's own uploader breaks with the page
+   * and waits too (record). Other destinations' items go on.
    */
   async pageGone(tabId: number, why: PageGone): Promise<void> {
     const { store } = this.effects;
     for (const item of await store.list()) {
-      if (item.status !== 'queued' || !item.destination.page || item.source?.tabId !== tabId || item.pageGone) continue;
+      // Already waiting for the same reason: nothing to say. 'left' then 'closed' (the cut-off hand-over
+      // was recorded before the tab's removal was heard): the later, truer reason.
+      if (item.status !== 'queued' || !item.destination.page || item.source?.tabId !== tabId) continue;
+      if (item.pageGone === why) continue;
       this.announce.push(await store.update(item.id, { pageGone: why }));
     }
     await this.pump();
@@ -151,7 +157,13 @@ export class QueueRunner {
     let count = 0;
     for (const item of await store.list()) {
       if (!item.pageGone || item.source?.origin !== origin) continue;
-      this.announce.push(await store.update(item.id, { pageGone: undefined, source: { ...item.source, tabId } }));
+      this.announce.push(
+        await store.update(item.id, {
+          pageGone: undefined,
+          source: { ...item.source, tabId },
+          ...rebindPageUploader(item, tabId),
+        }),
+      );
       count += 1;
     }
     await this.pump();
@@ -410,6 +422,19 @@ export class QueueRunner {
       void store.deleteBlob(item.id).catch(() => {});
       await this.effects.onDone?.(done).catch(() => {});
       return done;
+    }
+    if (!outcome.ok && outcome.problem === 'page-unreachable' && item.destination.page) {
+      // The page is the uploader and it went away during the hand-over: the file waits by name with the rest
+      // of its batch (never failed, never lost), until "Go on here" from a panel on the same site.
+      const tabId = item.source?.tabId;
+      const why = (tabId === undefined ? undefined : this.effects.pageGoneFor?.(tabId)) ?? 'left';
+      return store.update(item.id, {
+        ...common,
+        status: 'queued',
+        pageGone: why,
+        problem: undefined,
+        excerpt: undefined,
+      });
     }
     if (outcome.kind === 'cancelled') {
       const cancelled = await store.update(item.id, { ...common, status: 'cancelled', failureKind: 'cancelled' });
