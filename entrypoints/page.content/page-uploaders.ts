@@ -7,6 +7,7 @@ import {
   type PageUploadOutcome,
   pageErrorFor,
   parseUploadReport,
+  shownPageErrors,
   type UploadReport,
 } from '@/utils/page-uploaders/follow-upload';
 import { handFilesTo } from '@/utils/page-uploaders/hand-over';
@@ -80,8 +81,11 @@ export function listenForPageUploaders(messages: GuardedReceiver<typeof CONTENT_
     const targets = findUploaderTargets(document);
     const target = targets.find((candidate) => candidate.uploader.label === handOver.label) ?? targets[handOver.index];
     if (!target) return { kind: 'not-started' };
-    const view = target.element.ownerDocument.defaultView;
+    const page = target.element.ownerDocument;
+    const view = page.defaultView;
     if (view) listenOn(view);
+    // An error the uploader still shows for an earlier try of a file of the same name (before Retry) is not this try's.
+    const earlierErrors = shownPageErrors(page);
     const outcome = followUpload(
       handOver.file,
       (listener) => {
@@ -90,7 +94,7 @@ export function listenForPageUploaders(messages: GuardedReceiver<typeof CONTENT_
       },
       {
         startWithinMs: handOver.startWithinMs,
-        readPageError: (name) => pageErrorFor(target.element.ownerDocument, name),
+        readPageError: (name) => pageErrorFor(page, name, earlierErrors),
       },
     );
     handFilesTo(target, [handOver.file]);

@@ -76,7 +76,9 @@ function page(title: string, head: string, body: string): string {
 
 /** The page for one uploader, or undefined for an unknown name. */
 export function sitePage(name: string, search: URLSearchParams): string | undefined {
-  const parallel = Math.max(1, Number(search.get('parallel') ?? 0)) || undefined;
+  // Absent: the library's own default (not 1).
+  const asked = search.get('parallel');
+  const parallel = asked ? Math.max(1, Number(asked)) || undefined : undefined;
   switch (name) {
     case 'dropzone':
       // Dropzone's docs: `new Dropzone("div#myId", { url: "/file/post"})` on a plain element, no form.

@@ -7,6 +7,7 @@ import { type LaunchedBrowser, launchWithExtension, openPanelFromPopup } from '.
 import type { Faults } from '../../scripts/lib/faults';
 import { generateSampleImages, type SampleImageSpec } from '../../scripts/lib/sample-images';
 import { type Receiver, startReceiver } from '../../scripts/receiver';
+import type { Pace } from '../../utils/pacing/pace';
 
 /** A browser with the built extension, a receiver on loopback, and a scratch folder; all closed by `dispose`. */
 export interface Harness {
@@ -167,8 +168,7 @@ export async function openPanelWith(
   await panel.locator('select[name=destination]').selectOption({ label: name });
   await panel.locator('input[name=delay]').fill(String(delaySeconds));
   await panel.locator('[data-testid=file-input]').waitFor({ state: 'attached' });
-  const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html'));
-  if (!frame) throw new Error('panel frame not found');
+  const frame = panelFrame(page);
   // Settings save as the user types and chooses; wait until the stored values are the chosen ones.
   await frame.waitForFunction(
     async ([chosen, delayMs]) => {
@@ -282,4 +282,23 @@ export async function sendAgainAnyway(panel: FrameLocator): Promise<void> {
   const row = panel.locator('[data-testid=item-row]').last();
   await row.and(panel.locator('[data-status="already-uploaded"]')).waitFor({ timeout: 30_000 });
   await row.locator('[data-testid=send-again]').click();
+}
+
+/** Chooses pacing in the panel's settings as a user does, and waits until it is stored. */
+export async function choosePacing(panel: FrameLocator, frame: Frame, options: Partial<Pace>): Promise<void> {
+  if (options.mode) await panel.locator('select[name=mode]').selectOption(options.mode);
+  if (options.concurrency !== undefined)
+    await panel.locator('input[name=concurrency]').fill(String(options.concurrency));
+  if (options.maxRetries !== undefined) await panel.locator('input[name=maxRetries]').fill(String(options.maxRetries));
+  await frame.waitForFunction(async (wanted) => {
+    const { pacing } = await chrome.storage.local.get('pacing');
+    return Object.entries(wanted).every(([key, value]) => (pacing as Record<string, unknown>)?.[key] === value);
+  }, options);
+}
+
+/** The panel's own frame in a page (for reading what the extension stored, as the panel does). */
+export function panelFrame(page: Page): Frame {
+  const frame = page.frames().find((candidate) => candidate.url().endsWith('/panel.html'));
+  if (!frame) throw new Error('panel frame not found');
+  return frame;
 }

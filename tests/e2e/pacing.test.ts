@@ -1,11 +1,11 @@
-import type { Frame, FrameLocator } from 'playwright-core';
+import type { FrameLocator } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { withPopup } from '../../scripts/lib/browser';
 import type { Faults } from '../../scripts/lib/faults';
 import type { RequestRecord } from '../../scripts/receiver';
-import type { Pace } from '../../utils/pacing/pace';
 import {
   addDestination,
+  choosePacing,
   type Harness,
   makeSamples,
   openConfiguredPanel,
@@ -37,18 +37,6 @@ async function setUp(faults: Faults, count: number, width?: number, height?: num
   harness = await startHarness({ faults });
   const samples = await makeSamples(harness, photos(count, width, height));
   return { harness, samples };
-}
-
-/** Chooses pacing in the panel's settings as a user does, and waits until it is stored. */
-async function choosePacing(panel: FrameLocator, frame: Frame, options: Partial<Pace>): Promise<void> {
-  if (options.mode) await panel.locator('select[name=mode]').selectOption(options.mode);
-  if (options.concurrency !== undefined)
-    await panel.locator('input[name=concurrency]').fill(String(options.concurrency));
-  if (options.maxRetries !== undefined) await panel.locator('input[name=maxRetries]').fill(String(options.maxRetries));
-  await frame.waitForFunction(async (wanted) => {
-    const { pacing } = await chrome.storage.local.get('pacing');
-    return Object.entries(wanted).every(([key, value]) => (pacing as Record<string, unknown>)?.[key] === value);
-  }, options);
 }
 
 async function addFiles(panel: FrameLocator, samples: SampleFile[]): Promise<void> {

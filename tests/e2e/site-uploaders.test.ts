@@ -1,10 +1,20 @@
 import path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPanelFromPopup, popupCounts, withPopup } from '../../scripts/lib/browser';
-import { dropDirectly, handOverThroughCadence, sitePhotos } from '../../scripts/lib/site-drop';
+import { dropDirectly, handOverThroughCadence, openPanelOnSite, sitePhotos } from '../../scripts/lib/site-drop';
 import { SITE_UPLOADERS } from '../../scripts/lib/site-pages';
 import { type Receiver, startReceiver } from '../../scripts/receiver';
-import { addDestination, type Harness, makeSamples, smallPhotos, startHarness, waitUntilHandedOver } from './harness';
+import {
+  addDestination,
+  choosePacing,
+  type Harness,
+  makeSamples,
+  panelFrame,
+  smallPhotos,
+  startHarness,
+  waitUntilHandedOver,
+} from './harness';
 
 /**
  * "Upload here" on pages whose own uploader is a real npm upload library
@@ -203,6 +213,123 @@ describe('the page is the uploader', () => {
     // Nothing more arrives later (a second hand-over of the cut-off photo would).
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(site.uploads).toHaveLength(pageFiles.length);
+  });
+});
+
+/** Records, in the site's page, each file Dropzone takes (its own `addedfile` event) and when: the hand-overs. */
+async function recordHandOvers(page: Page): Promise<() => Promise<{ name: string; at: number }[]>> {
+  await page.evaluate(() => {
+    const site = window as unknown as {
+      siteUploader: { on(event: string, listener: (file: File) => void): void };
+      handedOver: { name: string; at: number }[];
+    };
+    site.handedOver = [];
+    site.siteUploader.on('addedfile', (file) =>
+      site.handedOver.push({ name: file.name, at: performance.timeOrigin + performance.now() }),
+    );
+  });
+  return () => page.evaluate(() => (window as unknown as { handedOver: { name: string; at: number }[] }).handedOver);
+}
+
+/** Server timestamps and the page's come from one machine clock; allow for timer granularity only. */
+const CLOCK_TOLERANCE_MS = 15;
+/**
+ * A hand-over is seen in the page after a message from the worker to the tab
+ * (and, for the first file, after the request watcher is injected): that
+ * delay varies from file to file, so gaps seen in the page vary by it.
+ */
+const HAND_OVER_JITTER_MS = 60;
+
+describe("the pace's controls on a page's uploader (Dropzone from npm)", () => {
+  const rowOf = (panel: FrameLocator, name: string) => panel.locator('[data-testid=item-row]', { hasText: name });
+
+  it('staggered starts: a hand-over every 0.3 s at the least, two uploads overlapping, none reset', async () => {
+    // Each photo takes ~1 s to arrive, longer than the 0.3 s between starts: two are in flight at once.
+    harness = await startHarness({ faults: { resetBeyond: 2, ingressBytesPerSecond: 150_000 } });
+    const samples = await makeSamples(harness, smallPhotos(6, 'stagger'));
+    const { page, panel } = await openPanelOnSite(harness.browser, harness.receiver, 'dropzone', { delaySeconds: 0.3 });
+    await choosePacing(panel, panelFrame(page), { mode: 'staggered', concurrency: 2, delayMs: 300 });
+    const handOvers = await recordHandOvers(page);
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+
+    // In order of arrival (two overlap, so they may end in another order).
+    const uploads = (await harness.receiver.waitForUploads(samples.length, 60_000)).sort((a, b) => a.index - b.index);
+    const names = samples.map((sample) => sample.name);
+    expect(uploads.map((upload) => upload.filename)).toEqual(names);
+    expect(harness.receiver.requests.map((record) => record.outcome)).toEqual(names.map(() => 'stored'));
+    const handed = await handOvers();
+    expect(handed.map((one) => one.name)).toEqual(names);
+    const gaps = handed.slice(1).map((one, index) => one.at - (handed[index]?.at ?? 0));
+    // Measured in the page, after a message from the worker: allow for that message's own delay too.
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(300 - HAND_OVER_JITTER_MS);
+    // Staggered, not one by one: some upload began before the previous one ended.
+    expect(uploads.slice(1).some((upload, index) => upload.arrivedAt < (uploads[index]?.endedAt ?? 0))).toBe(true);
+    const rows = panel.locator('[data-testid=item-row]');
+    await expect
+      .poll(() => rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-status'))), { timeout: 15_000 })
+      .toEqual(names.map(() => 'done'));
+  });
+
+  it('pause stops new hand-overs and resume goes on at the pace; a cancelled waiting file never reaches the page', async () => {
+    harness = await startHarness({ faults: { ingressBytesPerSecond: 100_000 } });
+    const { receiver } = harness;
+    const samples = await makeSamples(harness, smallPhotos(4, 'control'));
+    const [first, second, third, fourth] = samples.map((sample) => sample.name);
+    const { page, panel } = await openPanelOnSite(harness.browser, receiver, 'dropzone', { delaySeconds: 1 });
+    const handOvers = await recordHandOvers(page);
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+
+    await expect.poll(() => receiver.requests.length, { timeout: 30_000, interval: 50 }).toBe(1);
+    await panel.locator('[data-testid=pause]').click();
+    const pausedAt = Date.now();
+    await expect.poll(() => panel.locator('[data-testid=waiting-on]').textContent()).toMatch(/Paused/);
+    // The upload in flight finishes; the page is handed nothing more, well past the pace's second.
+    await receiver.waitForUploads(1, 15_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect((await handOvers()).map((one) => one.name)).toEqual([first]);
+    expect(receiver.requests).toHaveLength(1);
+
+    // The third is cancelled while it waits; then the batch goes on.
+    await rowOf(panel, third as string)
+      .locator('[data-testid=cancel-item]')
+      .click();
+    await expect.poll(() => rowOf(panel, third as string).getAttribute('data-status')).toBe('cancelled');
+    await panel.locator('[data-testid=resume]').click();
+    const uploads = await receiver.waitForUploads(3, 30_000);
+    expect(uploads.map((upload) => upload.filename)).toEqual([first, second, fourth]);
+    expect(uploads[1]?.arrivedAt).toBeGreaterThan(pausedAt + 2_500);
+    expect((uploads[2]?.arrivedAt ?? 0) - (uploads[1]?.endedAt ?? 0)).toBeGreaterThanOrEqual(1000 - CLOCK_TOLERANCE_MS);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await handOvers()).map((one) => one.name)).toEqual([first, second, fourth]);
+    expect(receiver.requests).toHaveLength(3);
+  });
+
+  it("retry of a file the page's uploader showed an error for (the server refused it once) hands it again, and it arrives", async () => {
+    // The site's server answers the first upload with 500; Dropzone shows its error on that file.
+    harness = await startHarness({ faults: { replies: { 1: { status: 500 } } } });
+    const { receiver } = harness;
+    const samples = await makeSamples(harness, smallPhotos(2, 'refusedonce'));
+    const [first, second] = samples.map((sample) => sample.name) as [string, string];
+    const { page, panel } = await openPanelOnSite(harness.browser, receiver, 'dropzone', { delaySeconds: 0.3 });
+    // No automatic retry: the user's Retry is what is tested.
+    await choosePacing(panel, panelFrame(page), { maxRetries: 0, delayMs: 300 });
+    const handOvers = await recordHandOvers(page);
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+
+    await expect.poll(() => rowOf(panel, first).getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
+    await expect.poll(() => rowOf(panel, second).getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    const failed = rowOf(panel, first);
+    expect(await failed.locator('[data-testid=item-error]').getAttribute('data-problem')).toBe('page-showed-error');
+    expect(receiver.uploads.map((upload) => upload.filename)).toEqual([second]);
+
+    await failed.locator('[data-testid=retry-item]').click();
+    await expect.poll(() => rowOf(panel, first).getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    expect(receiver.uploads.map((upload) => upload.filename)).toEqual([second, first]);
+    expect((await handOvers()).map((one) => one.name)).toEqual([first, second, first]);
+    // Its link is the one the server gave the stored copy.
+    expect(await rowOf(panel, first).locator('[data-testid=result-link]').getAttribute('href')).toBe(
+      receiver.uploads[1]?.url,
+    );
   });
 });
 

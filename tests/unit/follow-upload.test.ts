@@ -5,6 +5,7 @@ import {
   linkFromReply,
   pageErrorFor,
   parseUploadReport,
+  shownPageErrors,
   type UploadReport,
 } from '@/utils/page-uploaders/follow-upload';
 
@@ -164,5 +165,17 @@ describe('pageErrorFor', () => {
         <span class="filepond--file-status-main">Error during upload</span><span class="filepond--file-status-sub">tap to retry</span></li>`;
     expect(pageErrorFor(document, 'a.jpg')).toBeUndefined();
     expect(pageErrorFor(document, 'b.jpg')).toBe('Error during upload');
+  });
+
+  it("an error shown before this hand-over (an earlier try of the same name, before Retry) is not this try's", () => {
+    const preview = (state: string, error: string) =>
+      `<div class="dz-preview ${state}"><div class="dz-filename"><span data-dz-name>a.jpg</span></div>
+        <div class="dz-error-message"><span data-dz-errormessage>${error}</span></div></div>`;
+    document.body.innerHTML = `<div class="dropzone">${preview('dz-error', 'Server responded with 500 code.')}</div>`;
+    const earlier = shownPageErrors(document);
+    document.querySelector('.dropzone')?.insertAdjacentHTML('beforeend', preview('dz-success', ''));
+    expect(pageErrorFor(document, 'a.jpg', earlier)).toBeUndefined();
+    document.querySelector('.dropzone')?.insertAdjacentHTML('beforeend', preview('dz-error', 'File is too big'));
+    expect(pageErrorFor(document, 'a.jpg', earlier)).toBe('File is too big');
   });
 });

@@ -207,14 +207,29 @@ const ERROR_MARKUP: readonly { item: string; name: string; error: string }[] = [
   { item: '.qq-upload-fail', name: '.qq-upload-file', error: '.qq-upload-status-text' },
 ];
 
-/** The error an upload library shows for this file, if it shows one. */
-export function pageErrorFor(root: ParentNode, fileName: string): string | undefined {
+/**
+ * The error an upload library shows for this file, if it shows one. `earlier`:
+ * the errors shown before this hand-over (shownPageErrors), which are about an
+ * earlier try of a file with the same name (the user's Retry), not this one.
+ */
+export function pageErrorFor(
+  root: ParentNode,
+  fileName: string,
+  earlier: ReadonlySet<Element> = new Set(),
+): string | undefined {
   for (const markup of ERROR_MARKUP) {
     for (const item of root.querySelectorAll(markup.item)) {
-      if (item.querySelector(markup.name)?.textContent?.trim() !== fileName) continue;
+      if (earlier.has(item) || item.querySelector(markup.name)?.textContent?.trim() !== fileName) continue;
       const text = item.querySelector(markup.error)?.textContent?.replace(/\s+/g, ' ').trim();
       if (text) return text.slice(0, 300);
     }
   }
   return undefined;
+}
+
+/** Every error an upload library shows now, to tell the next hand-over's error from these. */
+export function shownPageErrors(root: ParentNode): Set<Element> {
+  const shown = new Set<Element>();
+  for (const markup of ERROR_MARKUP) for (const item of root.querySelectorAll(markup.item)) shown.add(item);
+  return shown;
 }
