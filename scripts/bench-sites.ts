@@ -3,9 +3,10 @@
  * Dashboard with XHR upload, jQuery File Upload), each on a test page set up
  * as its docs show (scripts/lib/site-pages.ts), uploading to the local
  * receiver that resets connections beyond 2 at once and caps ingress.
- * For each: the batch dropped into the page's uploader directly, then the
- * same batch through Cadence's "Upload here" at a 0.3 s pace. Prints the
- * table; exits 1 if Cadence lost any file.
+ * For each: the batch dropped into the page's uploader directly (with the
+ * page's concurrency raised to 6, as sites do for speed, and again at the
+ * library's own default), then the same batch through Cadence's "Upload
+ * here" at a 0.3 s pace. Prints the table; exits 1 if Cadence lost any file.
  *
  *   npm run bench:sites -- [--files 30] [--ingress 4000000] [--only dropzone,uppy] [--no-build]
  */
@@ -17,7 +18,12 @@ import { parseArgs } from 'node:util';
 import { launchWithExtension } from './lib/browser';
 import { generateSampleImages } from './lib/sample-images';
 import { type BatchOutcome, dropDirectly, handOverThroughCadence, sitePhotos } from './lib/site-drop';
-import { SITE_UPLOADER_NAMES, SITE_UPLOADERS, type SiteUploader } from './lib/site-pages';
+import {
+  SITE_UPLOADER_DEFAULT_PARALLEL,
+  SITE_UPLOADER_NAMES,
+  SITE_UPLOADERS,
+  type SiteUploader,
+} from './lib/site-pages';
 import { startReceiver } from './receiver';
 
 const { values } = parseArgs({
@@ -34,7 +40,13 @@ const uploaders = (values.only ? values.only.split(',') : [...SITE_UPLOADERS]) a
 for (const name of uploaders) if (!SITE_UPLOADERS.includes(name)) throw new Error(`--only: unknown uploader ${name}`);
 
 const scratch = await mkdtemp(path.join(os.tmpdir(), 'cadence-bench-sites-'));
-const rows: { uploader: string; direct: BatchOutcome; cadence: BatchOutcome; failedRows: number }[] = [];
+const rows: {
+  uploader: SiteUploader;
+  direct: BatchOutcome;
+  atDefault: BatchOutcome;
+  cadence: BatchOutcome;
+  failedRows: number;
+}[] = [];
 try {
   if (!values['no-build']) {
     console.log('Building the extension (wxt build)...');
@@ -62,12 +74,15 @@ try {
       }
       console.log(`${SITE_UPLOADER_NAMES[uploader]}: dropped directly...`);
       const direct = await dropDirectly(page, receiver, uploader, paths, names);
+      console.log(`${SITE_UPLOADER_NAMES[uploader]}: dropped directly, the library's default concurrency...`);
+      const atDefault = await dropDirectly(page, receiver, uploader, paths, names, { parallel: 'default' });
       await page.close();
       console.log(`${SITE_UPLOADER_NAMES[uploader]}: through Cadence...`);
       const cadence = await handOverThroughCadence(browser, receiver, uploader, paths, names);
       rows.push({
-        uploader: SITE_UPLOADER_NAMES[uploader],
+        uploader,
         direct,
+        atDefault,
         cadence,
         failedRows: cadence.rows.filter((row) => row.status !== 'done').length,
       });
@@ -86,29 +101,38 @@ const table = [
     'uploader',
     'files',
     'lost direct',
+    'lost direct, default',
     'lost via Cadence',
     'resets direct',
+    'resets direct, default',
     'resets via Cadence',
     'wall direct',
+    'wall direct, default',
     'wall via Cadence',
   ],
-  ...rows.map(({ uploader, direct, cadence }) => [
-    uploader,
+  ...rows.map(({ uploader, direct, atDefault, cadence }) => [
+    `${SITE_UPLOADER_NAMES[uploader]} (default: ${SITE_UPLOADER_DEFAULT_PARALLEL[uploader]})`,
     String(direct.files),
     String(direct.lost),
+    String(atDefault.lost),
     String(cadence.lost),
     String(direct.resets),
+    String(atDefault.resets),
     String(cadence.resets),
     seconds(direct.wallMs),
+    seconds(atDefault.wallMs),
     seconds(cadence.wallMs),
   ]),
 ];
 const widths = table[0]?.map((_, column) => Math.max(...table.map((row) => row[column]?.length ?? 0))) ?? [];
 console.log('');
 for (const row of table) console.log(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
-console.log('\nwall direct: until the receiver went quiet; wall via Cadence: from the pick to the last reply.');
+console.log(
+  '\ndirect: 6 uploads at once, as sites set it; direct, default: the library left at its own default (in brackets).' +
+    '\nwall direct: until the receiver went quiet; wall via Cadence: from the pick to the last reply.',
+);
 const lostByCadence = rows.filter((row) => row.cadence.lost > 0 || row.failedRows > 0);
 if (lostByCadence.length > 0) {
-  console.error(`Cadence lost files with: ${lostByCadence.map((row) => row.uploader).join(', ')}`);
+  console.error(`Cadence lost files with: ${lostByCadence.map((row) => SITE_UPLOADER_NAMES[row.uploader]).join(', ')}`);
   process.exit(1);
 }

@@ -94,16 +94,24 @@ export async function waitUntilQuiet(receiver: Receiver, quietMs: number, timeou
   throw new Error(`uploads still going after ${timeoutMs} ms`);
 }
 
-/** Opens the site and picks every file at once in its uploader's file input, as a person would. */
+/**
+ * Opens the site and picks every file at once in its uploader's file input,
+ * as a person would. `parallel`: the uploads the library runs at once, or
+ * 'default' for the library's own default.
+ */
 export async function dropDirectly(
   page: Page,
   receiver: Receiver,
   uploader: SiteUploader,
   filePaths: readonly string[],
   names: readonly string[],
-  { parallel = 6, quietMs = 1000, timeoutMs = 120_000 } = {},
+  {
+    parallel = 6 as number | 'default',
+    quietMs = 1000,
+    timeoutMs = 120_000,
+  }: { parallel?: number | 'default'; quietMs?: number; timeoutMs?: number } = {},
 ): Promise<BatchOutcome> {
-  await page.goto(`${receiver.origin}/sites/${uploader}.html?parallel=${parallel}`);
+  await page.goto(`${receiver.origin}/sites/${uploader}.html${parallel === 'default' ? '' : `?parallel=${parallel}`}`);
   await page.waitForFunction(() => 'siteUploader' in window || document.querySelector('.fileinput-button'));
   const fromRequest = receiver.requests.length;
   const startedAt = Date.now();

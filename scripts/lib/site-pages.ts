@@ -30,6 +30,20 @@ export const SITE_UPLOADER_NAMES: Record<SiteUploader, string> = {
   blueimp: 'jQuery File Upload 10',
 };
 
+/**
+ * Uploads each library runs at once when a page leaves its option unset
+ * (read from the library's own defaults in node_modules): Dropzone's
+ * parallelUploads, FilePond's maxParallelUploads, Uppy XHRUpload's limit;
+ * jQuery File Upload's limitConcurrentUploads is unset (no limit of its own:
+ * the browser's 6 connections per host).
+ */
+export const SITE_UPLOADER_DEFAULT_PARALLEL: Record<SiteUploader, string> = {
+  dropzone: '2',
+  filepond: '2',
+  uppy: '5',
+  blueimp: 'no limit',
+};
+
 /** Files a page may load, by URL path under /vendor/; nothing else in node_modules is served. */
 const VENDOR_FILES: Record<string, string> = {
   'dropzone.js': 'node_modules/dropzone/dist/dropzone-min.js',

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import busboy from 'busboy';
+import type { FrameLocator, Page } from 'playwright-core';
+import { afterEach, beforeEach } from 'vitest';
+import { openPanelFromPopup } from '../../scripts/lib/browser';
+import { type Harness, startHarness } from './harness';
 
 /** A file the site kept. */
 export interface StoredMedia {
@@ -175,4 +179,32 @@ function uploaderPage(nonce: string, notice = ''): string {
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
+
+/**
+ * A browser harness and the form site for each test of the calling suite,
+ * started before it and closed after it. Read the fields inside the tests.
+ */
+export function useFormSite(): { harness: Harness; site: FormSite } {
+  const context = {} as { harness: Harness; site: FormSite };
+  beforeEach(async () => {
+    [context.harness, context.site] = await Promise.all([startHarness(), startFormSite()]);
+  });
+  afterEach(async () => {
+    await Promise.all([context.harness?.dispose(), context.site?.close()]);
+  });
+  return context;
+}
+
+/** Signs in to the site in a new tab (a fresh session cookie), which lands on its uploader page. */
+export async function signIn(harness: Harness, site: FormSite): Promise<Page> {
+  const page = await harness.browser.context.newPage();
+  await page.goto(`${site.origin}/wp-login.php?sign-in=1`);
+  return page;
+}
+
+/** Signs in, then opens the panel on the site's uploader page through the popup. */
+export async function openSiteUploader(harness: Harness, site: FormSite): Promise<{ page: Page; panel: FrameLocator }> {
+  const page = await signIn(harness, site);
+  return { page, panel: await openPanelFromPopup(harness.browser, page) };
 }

@@ -1,8 +1,7 @@
 import type { FrameLocator, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPanelFromPopup } from '../../scripts/lib/browser';
-import { type FormSite, startFormSite } from './form-site';
-import { type Harness, makeSamples, openOptions, smallPhotos, startHarness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { openSiteUploader, signIn, useFormSite } from './form-site';
+import { makeSamples, openOptions, smallPhotos } from './harness';
 
 /**
  * Names that stay as they are in any language: formats, protocols, headers,
@@ -59,14 +58,7 @@ async function visibleText(target: Page | FrameLocator): Promise<string> {
 }
 
 describe('한국어: no English sentence in what a person reads', () => {
-  let harness: Harness;
-  let site: FormSite;
-  beforeEach(async () => {
-    [harness, site] = await Promise.all([startHarness(), startFormSite()]);
-  });
-  afterEach(async () => {
-    await Promise.all([harness?.dispose(), site?.close()]);
-  });
+  const context = useFormSite();
 
   it('the check finds an English sentence (so it can fail)', () => {
     expect(englishRuns('이름: give it a name')).toEqual(['give it a name']);
@@ -81,6 +73,7 @@ describe('한국어: no English sentence in what a person reads', () => {
   });
 
   it('every problem the destination editor and the settings can show, and the page form messages, are Korean', async () => {
+    const { harness, site } = context;
     const options = await openOptions(harness);
     await Promise.all([options.waitForEvent('load'), options.locator('select[name=language]').selectOption('ko')]);
     await expect.poll(() => options.locator('h1').textContent()).toBe('Cadence 설정');
@@ -127,17 +120,14 @@ describe('한국어: no English sentence in what a person reads', () => {
 
     // The page form's messages: the fields to fill, signed out, not confirmed.
     const samples = await makeSamples(harness, [...smallPhotos(1, 'signed'), ...smallPhotos(1, 'quiet')]);
-    const page = await harness.browser.context.newPage();
-    await page.goto(`${site.origin}/wp-login.php?sign-in=1`);
-    const panel = await openPanelFromPopup(harness.browser, page);
+    const { page, panel } = await openSiteUploader(harness, site);
     await panel.locator('[data-testid=page-form-missing]').waitFor();
     expect(englishRuns(await visibleText(panel))).toEqual([]);
     await panel.locator('[data-testid=page-form-fields] input[data-field=caption]').fill('x');
     site.signOut();
     await panel.locator('[data-testid=file-input]').setInputFiles(samples[0]?.path as string);
     await panel.locator('[data-status=failed] [data-testid=item-problem]').waitFor({ timeout: 30_000 });
-    const signIn = await harness.browser.context.newPage();
-    await signIn.goto(`${site.origin}/wp-login.php?sign-in=1`);
+    await signIn(harness, site);
     await page.bringToFront();
     site.quiet = true;
     await panel.locator('[data-testid=file-input]').setInputFiles(samples[1]?.path as string);

@@ -1,8 +1,7 @@
 import type { FrameLocator, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openPanelFromPopup } from '../../scripts/lib/browser';
-import { type FormSite, startFormSite } from './form-site';
-import { type Harness, makeSamples, smallPhotos, startHarness } from './harness';
+import { describe, expect, it } from 'vitest';
+import { openSiteUploader, signIn, useFormSite } from './form-site';
+import { makeSamples, smallPhotos } from './harness';
 
 /**
  * "This page's upload form" on a site shaped like WordPress's browser
@@ -11,29 +10,21 @@ import { type Harness, makeSamples, smallPhotos, startHarness } from './harness'
  * site said it kept the file.
  */
 describe("a site's own upload form, sent as the browser would, Done only when the site kept the file", () => {
-  let harness: Harness;
-  let site: FormSite;
-  beforeEach(async () => {
-    [harness, site] = await Promise.all([startHarness(), startFormSite()]);
-  });
-  afterEach(async () => {
-    await Promise.all([harness?.dispose(), site?.close()]);
-  });
+  const context = useFormSite();
 
   /** Signs in (the site's session cookie), opens its uploader page and the panel on it. */
   async function openUploader(): Promise<{ page: Page; panel: FrameLocator }> {
-    const page = await harness.browser.context.newPage();
-    await page.goto(`${site.origin}/wp-login.php?sign-in=1`);
-    expect(new URL(page.url()).pathname).toBe('/wp-admin/media-new.php');
-    const panel = await openPanelFromPopup(harness.browser, page);
-    await panel.locator('input[name=delay]').fill('0.3');
-    return { page, panel };
+    const opened = await openSiteUploader(context.harness, context.site);
+    expect(new URL(opened.page.url()).pathname).toBe('/wp-admin/media-new.php');
+    await opened.panel.locator('input[name=delay]').fill('0.3');
+    return opened;
   }
 
   const row = (panel: FrameLocator, stem: string) => panel.locator('[data-testid=item-row]', { hasText: stem });
   const statusOf = (panel: FrameLocator, stem: string) => row(panel, stem).getAttribute('data-status');
 
   it('the form is chosen, its caption asked first, and the file stored with html-upload, the nonce and the session', async () => {
+    const { harness, site } = context;
     const samples = await makeSamples(harness, smallPhotos(2, 'summer'));
     const { panel } = await openUploader();
     // No destination of their own: the page's form is chosen; its required caption is asked before anything is taken.
@@ -58,6 +49,7 @@ describe("a site's own upload form, sent as the browser would, Done only when th
   });
 
   it('signed out: the row names it with the site and offers Retry, never "Done"; after signing in, Retry stores it', async () => {
+    const { harness, site } = context;
     const samples = await makeSamples(harness, smallPhotos(1, 'signed'));
     const { page, panel } = await openUploader();
     await panel.locator('[data-testid=page-form-fields] input[data-field=caption]').fill('x');
@@ -74,8 +66,7 @@ describe("a site's own upload form, sent as the browser would, Done only when th
     expect(site.media).toEqual([]);
 
     // Signed in again (in another tab, as a person would), Retry sends it and the site keeps it.
-    const signIn = await harness.browser.context.newPage();
-    await signIn.goto(`${site.origin}/wp-login.php?sign-in=1`);
+    await signIn(harness, site);
     await page.bringToFront();
     await failed.locator('[data-testid=retry-item]').click();
     await expect.poll(() => statusOf(panel, 'signed-01'), { timeout: 30_000 }).toBe('done');
@@ -83,6 +74,7 @@ describe("a site's own upload form, sent as the browser would, Done only when th
   });
 
   it('the form shown again with an error: failed with the site\'s words; a reply that does not name the file: "not confirmed", never "Done"', async () => {
+    const { harness, site } = context;
     const samples = await makeSamples(harness, [...smallPhotos(1, 'refused'), ...smallPhotos(1, 'quiet')]);
     const { panel } = await openUploader();
     await panel.locator('[data-testid=page-form-fields] input[data-field=caption]').fill('x');
@@ -108,6 +100,7 @@ describe("a site's own upload form, sent as the browser would, Done only when th
   });
 
   it('closing the page pauses its batch by name, nothing lost; a panel on the site again goes on from there', async () => {
+    const { harness, site } = context;
     const samples = await makeSamples(harness, smallPhotos(3, 'tabbound'));
     const { page, panel } = await openUploader();
     await panel.locator('[data-testid=page-form-fields] input[data-field=caption]').fill('x');

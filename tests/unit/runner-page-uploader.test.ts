@@ -49,14 +49,14 @@ async function setUp(answer: (item: QueueItem) => { afterMs: number; outcome: Up
   return { store, runner, handed, fetch };
 }
 
-describe("the runner drives the page's uploader like any destination", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
+describe("the runner drives the page's uploader like any destination", () => {
   it('hands each stored file to the page, never fetches, and starts the next only after the pause', async () => {
     const { store, runner, handed, fetch } = await setUp(() => ({
       afterMs: 1000,
@@ -97,13 +97,6 @@ describe("the runner drives the page's uploader like any destination", () => {
 });
 
 describe("closing the page holds that uploader's batch by name; other destinations go on", () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: T0 });
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it('the cut-off hand-over and the waiting files wait as "closed", the API batch is sent, "Go on here" hands them to the new tab', async () => {
     const store = await openQueueStore(`runner-page-gone-${crypto.randomUUID()}`);
     const goneTabs = new Map<number, 'closed' | 'left'>();
