@@ -189,8 +189,10 @@ describe('the page is the uploader', () => {
     expect(
       await browser.serviceWorker.evaluate(async () => (await chrome.storage.local.get('queuePaused')).queuePaused),
     ).not.toBe(true);
-    // The cut-off upload never completed at the site.
-    expect(site.requests.some((record) => record.outcome === 'aborted')).toBe(true);
+    // The cut-off upload was not stored (the receiver records the cut body as aborted or as an error, or is
+    // still draining what its ingress cap buffered: a socket's close shows only once it reads again).
+    expect(site.requests).toHaveLength(2);
+    expect(site.requests[1]?.outcome).not.toBe('stored');
     expect(site.uploads.map((upload) => upload.filename)).toEqual([pageFiles[0]?.name]);
 
     // The page open again, the panel on it: it offers to go on, and each photo is stored once, in order.
