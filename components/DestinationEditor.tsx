@@ -14,6 +14,7 @@ import {
 import { type MessageKey, t, tl } from '@/utils/i18n';
 import { type DestinationTestResult, sendMessage } from '@/utils/messages';
 import { paceProblems } from '@/utils/pacing/pace';
+import type { RateLimitSetting } from '@/utils/pacing/rate-limit';
 import { DestinationPacingFields } from './DestinationPacingFields';
 import { PresetOptions } from './PresetPicker';
 import { TokenStepFields } from './TokenStepFields';
@@ -83,6 +84,11 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
   const update = (patch: Partial<Destination>) => {
     setDraft((current) => ({ ...current, ...patch }));
     setSaveState(undefined);
+  };
+  const updateRateLimit = (patch: Partial<RateLimitSetting>) => {
+    const next = { headerPrefix: '', bodyPattern: '', ...draft.rateLimit, ...patch };
+    // Both empty: the destination has no words of its own, as one saved before the setting existed.
+    update({ rateLimit: next.headerPrefix.trim() || next.bodyPattern.trim() ? next : undefined });
   };
   const updateReply = (key: keyof Destination['reply'], value: string) =>
     update({ reply: { ...draft.reply, [key]: value } });
@@ -269,6 +275,28 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
           />
         </label>
         <p class="muted">{t('fileNameTemplateHelp')}</p>
+      </fieldset>
+      <fieldset data-testid="rate-limit-fields">
+        <legend>{t('rateLimitLegend')}</legend>
+        <p class="muted">{t('rateLimitHint')}</p>
+        <label>
+          {t('rateLimitHeaderPrefix')}
+          <input
+            name="rateLimitHeaderPrefix"
+            placeholder="X-Post-Rate-Limit-"
+            value={draft.rateLimit?.headerPrefix ?? ''}
+            onInput={(event) => updateRateLimit({ headerPrefix: event.currentTarget.value })}
+          />
+        </label>
+        <label>
+          {t('rateLimitBodyPattern')}
+          <input
+            name="rateLimitBodyPattern"
+            placeholder="json:ratelimited"
+            value={draft.rateLimit?.bodyPattern ?? ''}
+            onInput={(event) => updateRateLimit({ bodyPattern: event.currentTarget.value })}
+          />
+        </label>
       </fieldset>
       <div class="settings-row">
         <label>

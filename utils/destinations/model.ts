@@ -2,6 +2,7 @@ import type { PhotosAs, TransparentAs } from '../compress/presets';
 import { type Localized, LocalizedError, localized, type MessageKey } from '../localized';
 import type { Pace } from '../pacing/pace';
 import { unknownPlaceholders } from './file-name-template';
+import { bodyPatternProblem, type RateLimitSetting } from '../pacing/rate-limit';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
 /**
@@ -82,6 +83,8 @@ export interface DestinationSpec {
    * absent: the image's own name. @default undefined
    */
   fileNameTemplate?: string;
+  /** The host's own rate-limit words: a header prefix, a body pattern (utils/pacing/rate-limit.ts). Absent: none. */
+  rateLimit?: RateLimitSetting;
 }
 
 export interface Destination extends DestinationSpec {
@@ -264,6 +267,8 @@ const FIELD_TEXT: Record<string, MessageKey> = {
   'reply.errorMessage': 'replyErrorMessage',
   successStatuses: 'successStatuses',
   fileNameTemplate: 'fileNameTemplate',
+  'rateLimit.headerPrefix': 'rateLimitHeaderPrefix',
+  'rateLimit.bodyPattern': 'rateLimitBodyPattern',
 };
 
 /** Every problem that would stop a destination from working, for the options page. Empty when it is usable. */
@@ -352,6 +357,17 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
       localized('problemFileNamePlaceholder', `{${unknown}}`),
     );
   }
+  const prefix = destination.rateLimit?.headerPrefix.trim() ?? '';
+  if (prefix && !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(prefix))
+    add(
+      'rateLimit.headerPrefix',
+      named('rateLimit.headerPrefix'),
+      'not a valid header name',
+      localized('problemHeaderName'),
+    );
+  const patternProblem = bodyPatternProblem(destination.rateLimit?.bodyPattern ?? '');
+  if (patternProblem)
+    add('rateLimit.bodyPattern', named('rateLimit.bodyPattern'), patternProblem, localized('problemBodyPattern'));
   const statuses = parseSuccessStatuses(destination.successStatuses);
   if (statuses instanceof LocalizedError)
     add('successStatuses', named('successStatuses'), statuses.message, statuses.localized);

@@ -40,6 +40,7 @@ const destinationSpecEntries = {
   reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
   successStatuses: text,
   fileNameTemplate: v.optional(text),
+  rateLimit: v.optional(v.object({ headerPrefix: shortText, bodyPattern: text })),
 };
 
 /** A saved destination (`Destination`). */

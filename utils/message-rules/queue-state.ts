@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { destinationSnapshotSchema } from '../destinations/schema';
 import { PACE_MODES } from '../pacing/pace';
+import { RATE_LIMIT_SOURCES } from '../pacing/rate-limit';
 import { amount, count, list, shortText, text, time } from './common';
 
 // The queue's state as the background reports it (items, plan): received by
@@ -30,7 +31,17 @@ const replyProblem = v.picklist([
   'page-did-not-upload',
   'page-showed-error',
   'page-unreachable',
+  'rate-limited',
 ]);
+
+const rateLimitSource = v.picklist(RATE_LIMIT_SOURCES);
+const rateLimitSignalSchema = v.object({
+  source: rateLimitSource,
+  remaining: count,
+  resetAt: time,
+  limit: v.optional(count),
+  windowMs: v.optional(amount),
+});
 
 const itemSource = v.object({
   tabId: v.optional(count),
@@ -83,6 +94,7 @@ export const queueItem = v.object({
         sentAt: v.optional(time),
         holdUntil: v.optional(time),
         problem: v.optional(replyProblem),
+        rateLimit: v.optional(rateLimitSignalSchema),
       }),
     ),
   ),
@@ -92,7 +104,7 @@ export const queuePlan = v.object({
   mode: pacingMode,
   paused: v.boolean(),
   nextStartAt: v.nullable(time),
-  waitingOn: v.picklist(['nothing', 'uploads', 'pace', 'finish', 'slot', 'retry', 'server', 'paused']),
+  waitingOn: v.picklist(['nothing', 'uploads', 'pace', 'finish', 'slot', 'retry', 'server', 'quota', 'paused']),
   itemId: v.optional(shortText),
   itemName: v.optional(text),
   inFlight: count,
@@ -100,4 +112,13 @@ export const queuePlan = v.object({
   gapMs: amount,
   destinationName: v.optional(text),
   serverHoldUntil: v.optional(time),
+  quota: v.optional(
+    v.object({
+      source: rateLimitSource,
+      left: count,
+      limit: v.optional(count),
+      windowMs: v.optional(amount),
+      resetAt: time,
+    }),
+  ),
 });

@@ -1,5 +1,6 @@
 import type { AdaptiveState, HeldLevel } from '../pacing/adaptive-controller';
 import { type GlobalPace, levelToRemember, pacingFor, settingsFor } from '../pacing/destination-pace';
+import type { QuotaReading } from '../pacing/rate-limit-quota';
 import type { UploadOutcome } from '../upload/parse-reply';
 import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
 import { describePlan } from './plan';
@@ -46,6 +47,14 @@ export interface RunnerEffects extends SendEffects {
   adaptiveMemory?: {
     read(): Promise<Record<string, HeldLevel>>;
     remember(destinationKey: string, level: HeldLevel): Promise<void>;
+  };
+  /**
+   * The latest rate-limit reading per destination, kept apart from the items:
+   * a long hold (an hour) outlives a cleared list and holds the next batch.
+   */
+  rateLimitMemory?: {
+    read(): Promise<Record<string, QuotaReading>>;
+    remember(destinationKey: string, reading: QuotaReading): Promise<void>;
   };
 }
 
@@ -233,12 +242,13 @@ export class QueueRunner {
       if (why) this.announce.push(await store.update(item.id, { pageGone: why }));
     }
     // Read fresh at every step: the global settings may have changed; each item's own override is in its snapshot.
-    const [items, settings, levels] = await Promise.all([
+    const [items, settings, levels, rateLimits] = await Promise.all([
       store.list(),
       this.effects.readPacing(),
       this.effects.adaptiveMemory?.read(),
+      this.effects.rateLimitMemory?.read(),
     ]);
-    const pacing = pacingFor(settings, items, levels && { levels, now: now() });
+    const pacing = { ...pacingFor(settings, items, levels && { levels, now: now() }), rateLimits };
     const decision = decideNext(items, now(), pacing);
     this.cancelTimer?.();
     this.cancelTimer = undefined;
@@ -358,7 +368,7 @@ export class QueueRunner {
   }
 
   /** The scheduler's view of the stored settings, snapshots and remembered adaptive levels. */
-  private async pacingOver(items: readonly QueueItem[]) {
+  private async pacingOver(items: readonly QueueItem[]): Promise<Pacing> {
     const levels = await this.effects.adaptiveMemory?.read();
     return pacingFor(await this.effects.readPacing(), items, levels && { levels, now: this.effects.now() });
   }
@@ -383,6 +393,13 @@ export class QueueRunner {
     ) {
       // The whole destination waits, not only this item.
       attempt.holdUntil = outcome.retryAfterAt;
+    }
+    if (outcome.rateLimit) {
+      attempt.rateLimit = outcome.rateLimit;
+      // Kept per destination before the row changes: a worker stopped right after still holds the next batch.
+      await this.effects.rateLimitMemory
+        ?.remember(item.destinationKey, { ...outcome.rateLimit, startedAt: attempt.startedAt, answeredAt: finishedAt })
+        .catch(() => {});
     }
     const current = (await store.get(item.id)) ?? item;
     const attemptLog = [...(current.attemptLog ?? []), attempt];
@@ -425,9 +442,12 @@ export class QueueRunner {
     const policy = pacing.policyFor(item);
     const answered =
       policy.mode === 'adaptive' && adaptiveFor(items, item.destinationKey, policy, pacing.memory).answered;
+    // A refusal for the host's limit is no failure of the upload: it waits for the quota, not for a retry.
+    const rateLimited = outcome.problem === 'rate-limited';
     const retryAt = planRetry({
       failure: outcome,
       retriesDone: current.autoRetries ?? 0,
+      rateLimitedWaits: attemptLog.filter((attempt) => attempt.problem === 'rate-limited').length - 1,
       maxRetries: settingsFor(await this.effects.readPacing(), item.destination.pacing).maxRetries,
       finishedAt,
       retryAfterAt: outcome.retryAfterAt,
@@ -441,7 +461,7 @@ export class QueueRunner {
       error: outcome.error,
       failureKind: outcome.kind,
       retryAt: retryAt ?? undefined,
-      autoRetries: (current.autoRetries ?? 0) + (retryAt === null ? 0 : 1),
+      autoRetries: (current.autoRetries ?? 0) + (retryAt === null || rateLimited ? 0 : 1),
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { DestinationSnapshot } from '../destinations/model';
 import type { AlreadyUploaded } from '../ledger/types';
 import type { PaceMode } from '../pacing/pace';
+import type { RateLimitSignal } from '../pacing/rate-limit';
 
 /** The life of one queued image, as stored in IndexedDB and shown by the UI. */
 export type ItemStatus = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled';
@@ -53,7 +54,9 @@ export type ReplyProblem =
   /** The page's uploader showed an error for the file (its words are the excerpt). */
   | 'page-showed-error'
   /** The page the batch goes to is closed, navigated away or no longer answers. */
-  | 'page-unreachable';
+  | 'page-unreachable'
+  /** A success reply whose body matched the destination's rate-limit pattern: sent again once the host allows. */
+  | 'rate-limited';
 
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-controller.ts). */
 export interface AttemptRecord {
@@ -68,6 +71,8 @@ export interface AttemptRecord {
   problem?: ReplyProblem;
   /** A 429 or 503 with Retry-After: no request to this destination before this time. */
   holdUntil?: number;
+  /** What the reply said of the destination's quota (utils/pacing/rate-limit.ts). */
+  rateLimit?: RateLimitSignal;
 }
 
 export interface QueueItem {
@@ -173,6 +178,8 @@ export type WaitingOn =
   | 'retry'
   /** The server's Retry-After. */
   | 'server'
+  /** The destination's rate limit: its quota is used up, or what is left is spread over its window. */
+  | 'quota'
   /** The user paused the queue. */
   | 'paused';
 
@@ -195,6 +202,19 @@ export interface QueuePlan {
   destinationName?: string;
   /** Retry-After from the destination of the next item, while it lasts. */
   serverHoldUntil?: number;
+  /** The rate limit of the next item's destination, while its window lasts. */
+  quota?: PlanQuota;
+}
+
+/** A destination's rate limit as the panel and popup say it ("Host allows 50 an hour: next at 14:05"). */
+export interface PlanQuota {
+  /** A body said "limited" (no numbers to tell), or headers gave them. */
+  source: RateLimitSignal['source'];
+  /** Requests the quota still allows before `resetAt`. */
+  left: number;
+  limit?: number;
+  windowMs?: number;
+  resetAt: number;
 }
 
 export const IDLE_PLAN: QueuePlan = {
