@@ -199,8 +199,9 @@ export function decideNext(
     if (!quotas.has(item.destinationKey))
       quotas.set(item.destinationKey, quotaOf(items, item.destinationKey, now, rateLimits?.[item.destinationKey]));
     // Never below zero: a used-up quota holds the destination until its reset, and what is left is spread to it.
+    // A retry timed to the reset is held by the quota, and is shown so.
     const quota = quotas.get(item.destinationKey);
-    if (quota && quota.nextAt > at) {
+    if (quota && quota.nextAt >= at) {
       at = quota.nextAt;
       on = 'quota';
     }
