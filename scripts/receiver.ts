@@ -13,6 +13,8 @@
  *     [--stall N[=MS]]              hold the Nth reply MS ms (default: never answer)
  *     [--hostile FILENAME=MODE]     answer uploads of FILENAME badly: html-200, invalid-json,
  *                                   login-redirect, never-ends, close-mid-reply, huge-body or a status
+ *     [--rate-limit STYLE=N/SECONDS] a quota of N uploads per window, told in STYLE: ietf,
+ *                                   ratelimit-fields, x-ratelimit, x-ratelimit-epoch, imgur, or body
  * Faults may be repeated (--reply 1=429:5 --reply 3=400).
  */
 import { createHash } from 'node:crypto';
@@ -26,10 +28,12 @@ import { parseArgs } from 'node:util';
 import busboy from 'busboy';
 import {
   createIngressLimiter,
+  createRateLimiter,
   type Faults,
   type HostileReply,
   HUGE_REPLY_BYTES,
   parseHostileOption,
+  parseRateLimitOption,
   parseReplyOption,
   parseStallOption,
 } from './lib/faults';
@@ -78,6 +82,8 @@ export interface RequestRecord {
   filename?: string;
   /** A hostile reply (faults.hostile): its mode, and how many body bytes were written before the client let go. */
   hostile?: { mode: HostileReply; bytesSent: number };
+  /** Under a quota (faults.rateLimit): whether this upload was past it, and the headers its reply carried. */
+  rateLimit?: { over: boolean; headers: Record<string, string> };
 }
 
 export interface Receiver {
@@ -116,8 +122,21 @@ const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, OPTIONS',
   'access-control-allow-headers': '*',
-  // Retry-After is not a CORS-safelisted response header: without this a page or extension cannot read it.
-  'access-control-expose-headers': 'Retry-After',
+  // Retry-After and the rate-limit headers are not CORS-safelisted: without this a page or extension cannot read them.
+  'access-control-expose-headers': [
+    'Retry-After',
+    'RateLimit',
+    'RateLimit-Policy',
+    'RateLimit-Limit',
+    'RateLimit-Remaining',
+    'RateLimit-Reset',
+    'X-RateLimit-Limit',
+    'X-RateLimit-Remaining',
+    'X-RateLimit-Reset',
+    'X-Post-Rate-Limit-Limit',
+    'X-Post-Rate-Limit-Remaining',
+    'X-Post-Rate-Limit-Reset',
+  ].join(', '),
   'access-control-max-age': '600',
 };
 
@@ -128,6 +147,8 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   const deleted: string[] = [];
   const events = new EventEmitter();
   const limitIngress = faults.ingressBytesPerSecond ? createIngressLimiter(faults.ingressBytesPerSecond) : undefined;
+  // Made at the first upload that meets a quota: a test may set `faults.rateLimit` after the receiver started.
+  let quota: { fault: NonNullable<Faults['rateLimit']>; verdict: ReturnType<typeof createRateLimiter> } | undefined;
   let arrivals = 0;
   let active = 0;
   let origin = '';
@@ -217,6 +238,28 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
       record.bytes += chunk.length;
     });
     const body = limitIngress ? request.pipe(limitIngress()) : request;
+    if (faults.rateLimit && quota?.fault !== faults.rateLimit)
+      quota = { fault: faults.rateLimit, verdict: createRateLimiter(faults.rateLimit) };
+    // Counted when it arrives, as hosts count.
+    const verdict = faults.rateLimit ? quota?.verdict(arrivedAt) : undefined;
+    if (verdict) record.rateLimit = { over: verdict.over, headers: verdict.headers };
+    if (verdict?.over) {
+      // Read the whole body first, then refuse: never stored.
+      body.on('data', () => {});
+      body.on('end', () => {
+        release();
+        const asBody = faults.rateLimit?.style === 'body';
+        end('status', asBody ? 200 : 429);
+        send(
+          response,
+          asBody ? 200 : 429,
+          JSON.stringify(asBody ? { ratelimited: true } : { error: 'rate limit exceeded' }),
+          'application/json',
+          verdict.headers,
+        );
+      });
+      return;
+    }
     const replyFault = faults.replies?.[index];
     const stallMs = faults.stalls?.[index] ?? (faults.holdReplyMs ? faults.holdReplyMs : undefined);
     const answer = (
@@ -320,7 +363,10 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
       };
       events.emit('received', upload);
       const reply = replyFor(upload, origin);
-      answer(reply.status, reply.body, reply.contentType, { headers: reply.headers, stored: upload });
+      answer(reply.status, reply.body, reply.contentType, {
+        headers: { ...reply.headers, ...verdict?.headers },
+        stored: upload,
+      });
     });
     body.pipe(parser);
   }
@@ -669,6 +715,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       reply: { type: 'string', multiple: true },
       stall: { type: 'string', multiple: true },
       hostile: { type: 'string', multiple: true },
+      'rate-limit': { type: 'string' },
     },
   });
   const receiver = await startReceiver({
@@ -680,6 +727,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       replies: Object.fromEntries((values.reply ?? []).map(parseReplyOption)),
       stalls: Object.fromEntries((values.stall ?? []).map(parseStallOption)),
       hostile: Object.fromEntries((values.hostile ?? []).map(parseHostileOption)),
+      ...(values['rate-limit'] === undefined ? {} : { rateLimit: parseRateLimitOption(values['rate-limit']) }),
     },
   });
   console.log(`Cadence receiver at ${receiver.origin} (uploads to ${receiver.uploadUrl}), saving to ${receiver.dir}`);

@@ -184,6 +184,15 @@ describe('parseReply carries the signal; a matching 200 is never "Done"', () => 
     });
   });
 
+  it('a "rate limited" body without a URL waits for the Retry-After of the 200', () => {
+    const spec = makeSnapshot({ rateLimit: { headerPrefix: '', bodyPattern: 'json:ratelimited' } });
+    expect(parseReply(spec, reply(200, '{"ratelimited": true}', { 'Retry-After': '2' }), 'a.jpg', NOW)).toMatchObject({
+      ok: false,
+      problem: 'rate-limited',
+      retryAfterAt: NOW + 2_000,
+    });
+  });
+
   it('without a body pattern the same 200 is done, and its headers ride along', () => {
     const outcome = parseReply(
       makeSnapshot(),

@@ -92,7 +92,8 @@ export function parseReply(
     { headers: reply.headers, body: reply.body, success: isSuccessStatus(spec, reply.status) },
     now,
     spec.rateLimit,
-    outcome.ok ? undefined : outcome.retryAfterAt,
+    // A host that says "limited" in a 200 may say until when in Retry-After.
+    (outcome.ok ? undefined : outcome.retryAfterAt) ?? parseRetryAfter(reply.headers.get('retry-after'), now),
   );
   if (!rateLimit) return outcome;
   if (rateLimit.source === 'body') {
