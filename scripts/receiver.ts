@@ -26,6 +26,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import busboy from 'busboy';
+import { RATE_LIMIT_HEADERS } from '../utils/pacing/rate-limit';
 import {
   createIngressLimiter,
   createRateLimiter,
@@ -123,20 +124,7 @@ const CORS_HEADERS = {
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, OPTIONS',
   'access-control-allow-headers': '*',
   // Retry-After and the rate-limit headers are not CORS-safelisted: without this a page or extension cannot read them.
-  'access-control-expose-headers': [
-    'Retry-After',
-    'RateLimit',
-    'RateLimit-Policy',
-    'RateLimit-Limit',
-    'RateLimit-Remaining',
-    'RateLimit-Reset',
-    'X-RateLimit-Limit',
-    'X-RateLimit-Remaining',
-    'X-RateLimit-Reset',
-    'X-Post-Rate-Limit-Limit',
-    'X-Post-Rate-Limit-Remaining',
-    'X-Post-Rate-Limit-Reset',
-  ].join(', '),
+  'access-control-expose-headers': ['Retry-After', ...RATE_LIMIT_HEADERS].join(', '),
   'access-control-max-age': '600',
 };
 

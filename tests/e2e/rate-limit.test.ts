@@ -1,5 +1,6 @@
 import type { FrameLocator } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withPopup } from '../../scripts/lib/browser';
 import type { RateLimitFault, RateLimitStyle } from '../../scripts/lib/faults';
 import type { RequestRecord } from '../../scripts/receiver';
 import {
@@ -133,8 +134,9 @@ describe('pacing that follows the rate-limit headers of the server, in the real 
     expect(harness.receiver.uploads).toHaveLength(count);
   });
 
-  it('a used-up quota holds through a stopped service worker: the next upload waits for the reset', async () => {
-    const windowMs = 4_000;
+  it('a used-up quota is shown in the panel and the popup and holds through a stopped service worker', async () => {
+    // Long enough to open the popup within the hold.
+    const windowMs = 8_000;
     const { harness, samples, panel } = await setUp({ style: 'ietf', limit: 1, windowMs }, 2);
     const worker = await controlServiceWorker(harness.browser);
     await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
@@ -142,7 +144,13 @@ describe('pacing that follows the rate-limit headers of the server, in the real 
     await harness.receiver.waitForUploads(1);
     await expect
       .poll(() => panel.locator('[data-testid=quota-wait]').textContent(), { timeout: 5_000 })
-      .toMatch(/^Host allows 1 every 4 s: next at /);
+      .toMatch(/^Host allows 1 every 8 s: next at /);
+    const popupLine = await withPopup(harness.browser, async (popup) => {
+      const line = await popup.waitForSelector('[data-testid=quota-wait]', { timeout: 5_000 });
+      return line?.evaluate((element) => element.textContent);
+    });
+    expect(popupLine).toMatch(/^Host allows 1 every 8 s: next at /);
+    expect(harness.receiver.requests).toHaveLength(1);
     await worker.stop();
 
     const uploads = await harness.receiver.waitForUploads(2, 30_000);

@@ -83,6 +83,9 @@ export const RATE_LIMIT_HEADERS = [
   'X-Post-Rate-Limit-Limit',
   'X-Post-Rate-Limit-Remaining',
   'X-Post-Rate-Limit-Reset',
+  'X-RateLimit-UserLimit',
+  'X-RateLimit-UserRemaining',
+  'X-RateLimit-UserReset',
 ] as const;
 
 /**
