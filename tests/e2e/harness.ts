@@ -69,6 +69,8 @@ export interface DestinationForm {
   replyUrl?: string;
   replyThumbnailUrl?: string;
   replyDeletionUrl?: string;
+  /** The host's rate-limit body pattern (json:FIELD or /REGEX/); unset leaves it empty. */
+  rateLimitBodyPattern?: string;
   /** "Name: value" lines. */
   headers?: string;
   /** A preset id; '' is "Default (the global preset)". */
@@ -78,8 +80,6 @@ export interface DestinationForm {
   fileNameTemplate?: string;
   /** "Photos as": 'webp' for a host that accepts WebP. */
   photosAs?: 'jpeg' | 'webp';
-  /** The host's rate-limit body pattern (json:FIELD or /REGEX/); unset leaves it empty. */
-  rateLimitBodyPattern?: string;
   /** Its own pace ("Its own" in the editor); unset follows the global settings. */
   pacing?: { mode?: 'sequential' | 'staggered' | 'adaptive'; delaySeconds: number };
 }
@@ -111,6 +111,8 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   if (form.replyDeletionUrl !== undefined) {
     await editor.locator('input[name=replyDeletionUrl]').fill(form.replyDeletionUrl);
   }
+  if (form.rateLimitBodyPattern !== undefined)
+    await editor.locator('input[name=rateLimitBodyPattern]').fill(form.rateLimitBodyPattern);
   if (form.compressionPreset !== undefined) {
     await editor.locator('select[name=compressionPreset]').selectOption(form.compressionPreset);
   }
@@ -119,8 +121,6 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   }
   if (form.transparentAs) await editor.locator('select[name=transparentAs]').selectOption(form.transparentAs);
   if (form.photosAs) await editor.locator('select[name=photosAs]').selectOption(form.photosAs);
-  if (form.rateLimitBodyPattern !== undefined)
-    await editor.locator('input[name=rateLimitBodyPattern]').fill(form.rateLimitBodyPattern);
   if (form.pacing) {
     await editor.locator('select[name=destinationPacing]').selectOption('own');
     // The own fields appear once they are filled from the global settings.

@@ -85,6 +85,8 @@ export interface DestinationSpec {
   fileNameTemplate?: string;
   /** The host's own rate-limit words: a header prefix, a body pattern (utils/pacing/rate-limit.ts). Absent: none. */
   rateLimit?: RateLimitSetting;
+  /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
+  successStatuses: string;
 }
 
 export interface Destination extends DestinationSpec {
@@ -269,6 +271,7 @@ const FIELD_TEXT: Record<string, MessageKey> = {
   fileNameTemplate: 'fileNameTemplate',
   'rateLimit.headerPrefix': 'rateLimitHeaderPrefix',
   'rateLimit.bodyPattern': 'rateLimitBodyPattern',
+  successStatuses: 'successStatuses',
 };
 
 /** Every problem that would stop a destination from working, for the options page. Empty when it is usable. */

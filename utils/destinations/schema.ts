@@ -41,6 +41,7 @@ const destinationSpecEntries = {
   successStatuses: text,
   fileNameTemplate: v.optional(text),
   rateLimit: v.optional(v.object({ headerPrefix: shortText, bodyPattern: text })),
+  successStatuses: text,
 };
 
 /** A saved destination (`Destination`). */
