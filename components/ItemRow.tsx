@@ -53,6 +53,7 @@ const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
   'sign-in-required': 'problemSignInRequired',
   forbidden: 'problemForbidden',
   'too-large-for-server': 'problemTooLargeForServer',
+  'rate-limited': 'problemRateLimited',
   'reply-never-finished': 'problemReplyNeverFinished',
   'closed-mid-reply': 'problemClosedMidReply',
   'reply-too-large': 'problemReplyTooLarge',
@@ -61,7 +62,6 @@ const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
   'page-did-not-upload': 'problemPageDidNotUpload',
   'page-showed-error': 'problemPageShowedError',
   'page-unreachable': 'problemPageUnreachable',
-  'rate-limited': 'problemRateLimited',
 };
 
 /**

@@ -23,6 +23,7 @@ const replyProblem = v.picklist([
   'sign-in-required',
   'forbidden',
   'too-large-for-server',
+  'rate-limited',
   'reply-never-finished',
   'closed-mid-reply',
   'reply-too-large',
@@ -31,7 +32,6 @@ const replyProblem = v.picklist([
   'page-did-not-upload',
   'page-showed-error',
   'page-unreachable',
-  'rate-limited',
 ]);
 
 const rateLimitSource = v.picklist(RATE_LIMIT_SOURCES);

@@ -30,6 +30,7 @@ export type FailureKind =
  * - invalid-json: the destination reads JSON and the body is not JSON;
  * - sign-in-redirect: the upload was redirected to a page, e.g. a sign-in form;
  * - sign-in-required (401), forbidden (403), too-large-for-server (413);
+ * - rate-limited: a success whose body matched the destination's rate-limit pattern (never "Done");
  * - reply-never-finished: the status arrived, the rest of the reply did not within the reply timeout;
  * - closed-mid-reply: the connection closed before the reply was whole;
  * - reply-too-large: the reply went past MAX_REPLY_BYTES and was cut off;
@@ -44,6 +45,8 @@ export type ReplyProblem =
   | 'sign-in-required'
   | 'forbidden'
   | 'too-large-for-server'
+  /** A success reply whose body matched the destination's rate-limit pattern: sent again once the host allows. */
+  | 'rate-limited'
   | 'reply-never-finished'
   | 'closed-mid-reply'
   | 'reply-too-large'
@@ -54,9 +57,7 @@ export type ReplyProblem =
   /** The page's uploader showed an error for the file (its words are the excerpt). */
   | 'page-showed-error'
   /** The page the batch goes to is closed, navigated away or no longer answers. */
-  | 'page-unreachable'
-  /** A success reply whose body matched the destination's rate-limit pattern: sent again once the host allows. */
-  | 'rate-limited';
+  | 'page-unreachable';
 
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-controller.ts). */
 export interface AttemptRecord {

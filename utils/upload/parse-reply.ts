@@ -56,6 +56,7 @@ export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
   'sign-in-required': 'Sign-in required (401)',
   forbidden: 'Access refused (403)',
   'too-large-for-server': 'File too large for the server (413)',
+  'rate-limited': 'The host says too many uploads for now; sent again when it allows',
   'reply-never-finished': 'Reply never finished',
   'closed-mid-reply': 'Connection closed mid-reply',
   'reply-too-large': 'Reply too large',
@@ -64,7 +65,6 @@ export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
   'page-did-not-upload': 'The page did not upload it',
   'page-showed-error': 'The page showed an error for it',
   'page-unreachable': 'The page is gone: open it again, then Retry',
-  'rate-limited': 'The host says too many uploads for now; sent again when it allows',
 };
 
 const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
