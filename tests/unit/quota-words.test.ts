@@ -47,6 +47,9 @@ describe('the words for a rate limit, in English and Korean', () => {
     expect(say(quotaWords(quota({ source: 'body' }), 900, clock), 'en')).toBe(
       'Host says too many uploads: next at T900',
     );
+    expect(say(quotaWords(quota({ source: 'retry-after' }), 900, clock), 'ko')).toBe(
+      '호스트가 기다려 달라고 했습니다: 다음 업로드 T900',
+    );
   });
 
   it('the clock shows seconds only for a wait under an hour', () => {

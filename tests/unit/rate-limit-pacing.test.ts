@@ -281,6 +281,34 @@ describe('the runner keeps to the quota (fake clock, real store logic)', () => {
     });
   });
 
+  it("a 429's plain Retry-After of an hour is kept per destination too: a cleared list and a new runner still wait", async () => {
+    let count = 0;
+    const memory: Record<string, QuotaReading> = {};
+    const reply = () => {
+      count += 1;
+      return count === 1
+        ? () => new Response('slow down', { status: 429, headers: { 'retry-after': '3600' } })
+        : okReply;
+    };
+    const first = await setUp({ settings: { maxRetries: 0 }, reply, memory });
+    await enqueue(first.store, ['a']);
+    await first.runner.pump();
+    await run(1_000);
+    expect(await first.store.get('a')).toMatchObject({ status: 'failed', httpStatus: 429 });
+    expect(memory['destination-1']).toMatchObject({ source: 'retry-after', resetAt: T0 + UPLOAD_MS + 3_600_000 });
+    await first.store.clearFinished();
+    const second = await setUp({ reply, memory, store: first.store });
+    await enqueue(second.store, ['b']);
+    await second.runner.resume();
+    await run(1_000);
+    expect(second.plans.at(-1)).toMatchObject({ waitingOn: 'quota', quota: { source: 'retry-after' } });
+    await tick(3_600_000 - 2_000);
+    expect(count).toBe(1);
+    await run(2_000);
+    expect(count).toBe(2);
+    expect(await second.store.get('b')).toMatchObject({ status: 'done' });
+  });
+
   it('an hour-long hold outlives the items and a restarted runner: the next batch waits for it', async () => {
     const server = quotaServer('imgur', 50, 3_600_000);
     // The host's quota is nearly spent: 49 uploads earlier in this hour (another client, say).

@@ -11,8 +11,11 @@ import { readJsonPath } from '../destinations/template';
  * it: docs/pacing.md, "Rate limits".
  */
 
-/** Where a reading came from, for diagnostics and the wait's wording. */
-export const RATE_LIMIT_SOURCES = ['ietf', 'ratelimit-fields', 'x-ratelimit', 'host', 'body'] as const;
+/**
+ * Where a reading came from, for diagnostics and the wait's wording.
+ * 'retry-after': a 429 or 503's plain Retry-After, kept per destination like the others.
+ */
+export const RATE_LIMIT_SOURCES = ['ietf', 'ratelimit-fields', 'x-ratelimit', 'host', 'body', 'retry-after'] as const;
 export type RateLimitSource = (typeof RATE_LIMIT_SOURCES)[number];
 
 /** One reply's word on the destination's quota; times absolute (ms since epoch). */

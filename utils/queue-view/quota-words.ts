@@ -15,6 +15,7 @@ const DAY_MS = 24 * HOUR_MS;
 export function quotaWords(quota: PlanQuota, nextAt: number, clock: (time: number) => string): Localized {
   const next = clock(nextAt);
   if (quota.source === 'body') return localized('quotaBody', next);
+  if (quota.source === 'retry-after') return localized('quotaRetryAfter', next);
   const { limit, windowMs } = quota;
   if (limit === undefined || windowMs === undefined)
     return localized('quotaLeft', String(quota.left), clock(quota.resetAt), next);

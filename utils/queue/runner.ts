@@ -394,11 +394,17 @@ export class QueueRunner {
       // The whole destination waits, not only this item.
       attempt.holdUntil = outcome.retryAfterAt;
     }
-    if (outcome.rateLimit) {
-      attempt.rateLimit = outcome.rateLimit;
-      // Kept per destination before the row changes: a worker stopped right after still holds the next batch.
+    if (outcome.rateLimit) attempt.rateLimit = outcome.rateLimit;
+    // A plain Retry-After is kept per destination too: an hour's hold must outlive the items that met it.
+    const reading =
+      outcome.rateLimit ??
+      (attempt.holdUntil === undefined
+        ? undefined
+        : { source: 'retry-after' as const, remaining: 0, resetAt: attempt.holdUntil });
+    if (reading) {
+      // Kept before the row changes: a worker stopped right after still holds the next batch.
       await this.effects.rateLimitMemory
-        ?.remember(item.destinationKey, { ...outcome.rateLimit, startedAt: attempt.startedAt, answeredAt: finishedAt })
+        ?.remember(item.destinationKey, { ...reading, startedAt: attempt.startedAt, answeredAt: finishedAt })
         .catch(() => {});
     }
     const current = (await store.get(item.id)) ?? item;
