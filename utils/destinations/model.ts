@@ -1,8 +1,8 @@
 import type { PhotosAs, TransparentAs } from '../compress/presets';
 import { type Localized, LocalizedError, localized, type MessageKey } from '../localized';
 import type { Pace } from '../pacing/pace';
-import { unknownPlaceholders } from './file-name-template';
 import { bodyPatternProblem, type RateLimitSetting } from '../pacing/rate-limit';
+import { unknownPlaceholders } from './file-name-template';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
 /**
@@ -75,6 +75,8 @@ export interface DestinationSpec {
   /** Send the destination site's cookies (a logged-in session). @default false */
   sendCookies: boolean;
   reply: ReplyTemplates;
+  /** The host's own rate-limit words: a header prefix, a body pattern (utils/pacing/rate-limit.ts). Absent: none. */
+  rateLimit?: RateLimitSetting;
   /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
   successStatuses: string;
   /**
@@ -83,10 +85,6 @@ export interface DestinationSpec {
    * absent: the image's own name. @default undefined
    */
   fileNameTemplate?: string;
-  /** The host's own rate-limit words: a header prefix, a body pattern (utils/pacing/rate-limit.ts). Absent: none. */
-  rateLimit?: RateLimitSetting;
-  /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
-  successStatuses: string;
 }
 
 export interface Destination extends DestinationSpec {
@@ -267,11 +265,10 @@ const FIELD_TEXT: Record<string, MessageKey> = {
   'reply.thumbnailUrl': 'replyThumbnailUrl',
   'reply.deletionUrl': 'replyDeletionUrl',
   'reply.errorMessage': 'replyErrorMessage',
-  successStatuses: 'successStatuses',
-  fileNameTemplate: 'fileNameTemplate',
   'rateLimit.headerPrefix': 'rateLimitHeaderPrefix',
   'rateLimit.bodyPattern': 'rateLimitBodyPattern',
   successStatuses: 'successStatuses',
+  fileNameTemplate: 'fileNameTemplate',
 };
 
 /** Every problem that would stop a destination from working, for the options page. Empty when it is usable. */

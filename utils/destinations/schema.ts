@@ -38,10 +38,9 @@ const destinationSpecEntries = {
   tokenRequest: v.optional(v.object({ url: text, token: text })),
   sendCookies: v.boolean(),
   reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
-  successStatuses: text,
-  fileNameTemplate: v.optional(text),
   rateLimit: v.optional(v.object({ headerPrefix: shortText, bodyPattern: text })),
   successStatuses: text,
+  fileNameTemplate: v.optional(text),
 };
 
 /** A saved destination (`Destination`). */
