@@ -7,15 +7,15 @@ import type { SendEffects, SendOptions, SentUpload } from './send-request';
 
 /**
  * The IETF draft "Resumable Uploads for HTTP" (draft-ietf-httpbis-resumable-upload-12,
- * interop version 8). The creation request carries the first chunk with
- * `Upload-Complete: ?0` (or the whole file with `?1`); the server answers
- * it with a 104 interim response naming the upload resource, then a final
- * 201 with its Location. fetch never shows a 1xx, so Cadence reads the
- * Location from the final response: a reset during the creation request
- * loses that chunk (a smaller one is sent next time), later resets lose
- * nothing. HEAD asks the offset; PATCH with `application/partial-upload`
- * appends; DELETE cancels. The completing request's reply is the
- * resource's own reply, read with the destination's reply templates.
+ * interop version 8). A file that fits in one chunk goes whole in the
+ * creation request (`Upload-Complete: ?1`). A bigger one is created empty
+ * (`Upload-Complete: ?0`, no content) and then appended to: the server names
+ * the upload resource in a 104 interim response, but fetch never shows a
+ * 1xx, so Cadence learns the Location only from the final response, and
+ * bytes sent in a creation request that is reset would be lost with it.
+ * HEAD asks the offset; PATCH with `application/partial-upload` appends;
+ * DELETE cancels. The completing request's reply is the resource's own
+ * reply, read with the destination's reply templates.
  */
 
 /** "The current interop version is 8" (the draft's Draft Version Identification section). */
@@ -60,7 +60,7 @@ const dialect: Dialect<IetfState> = {
         'Content-Disposition': contentDisposition(ctx.item.name),
       }),
       credentials: credentials(ctx),
-      body: chunk,
+      ...(complete ? { body: chunk } : {}),
     });
     if ('failure' in answer) return { kind: 'failed', outcome: answer.failure };
     const { response } = answer;

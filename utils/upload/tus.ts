@@ -110,7 +110,9 @@ function tusDialect(server: TusServer = readTusOptions(undefined)): Dialect<TusS
     },
     async create(ctx, chunk) {
       const { url } = renderTarget(ctx.item, ctx.blob);
-      const withData = server.creationWithUpload && chunk.size > 0;
+      // creation-with-upload only for a file that fits in one chunk (one request in all): for a
+      // bigger one, bytes sent in a creation request that is reset are lost with the unseen Location.
+      const withData = server.creationWithUpload && chunk.size > 0 && chunk.size >= ctx.blob.size;
       const headers = headersFor(ctx, {
         'Upload-Length': String(ctx.blob.size),
         'Upload-Metadata': tusMetadata({ filename: ctx.item.name, filetype: ctx.blob.type }),
