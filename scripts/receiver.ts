@@ -164,7 +164,7 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   const server = createServer((request, response) => {
     hits.push(`${request.method} ${request.url}`);
     const url = new URL(request.url ?? '/', 'http://receiver');
-    if (resumable.handle(request, response)) return;
+    if (resumable.owns(url)) return resumable.handle(request, response, faults.holdResumableMs);
     if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
     if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
     // Other reply shapes for destinations to read (nested JSON, plain text, Location, no URL): same upload handling.

@@ -58,6 +58,8 @@ export interface Faults {
    * may be changed later (undefined or Infinity: no more resets).
    */
   resetConnectionAfterBytes?: number;
+  /** Hold every request to the resumable endpoints (/tus, /resumable) this many ms before the server reads it: a slow server. */
+  holdResumableMs?: number;
   /** Read upload bodies at most this fast, all uploads together, in bytes per second. */
   ingressBytesPerSecond?: number;
   /** Answer chosen requests (by 1-based arrival number) with a status, after reading the body. */

@@ -29,11 +29,13 @@ export interface StoredFile {
 }
 
 export interface ResumableServers {
-  /** Answers the request when it is for /tus or /resumable; false otherwise. */
-  handle(request: IncomingMessage, response: ServerResponse): boolean;
+  /** Whether a request to this URL is for /tus or /resumable. */
+  owns(url: URL): boolean;
+  /** Answers a request `owns` is true for, after `holdMs` (a slow server); logged when it arrives. */
+  handle(request: IncomingMessage, response: ServerResponse, holdMs?: number): void;
   /** Bytes each IETF upload holds now, by id (a test reads where a resume started). */
   ietfOffsets: Map<string, number>;
-  /** The methods and paths the resumable endpoints answered, in order. */
+  /** "METHOD /path OFFSET" of each request the resumable endpoints answered, in order (OFFSET: its Upload-Offset, or '-'). */
   log: string[];
 }
 
@@ -217,19 +219,20 @@ export function createResumableServers(dir: string, stored: (file: StoredFile) =
   return {
     ietfOffsets,
     log,
-    handle(request, response) {
+    owns: (url) =>
+      url.pathname === '/tus' ||
+      url.pathname.startsWith('/tus/') ||
+      url.pathname === '/resumable' ||
+      url.pathname.startsWith('/resumable/'),
+    handle(request, response, holdMs = 0) {
       const url = new URL(request.url ?? '/', 'http://receiver');
-      if (url.pathname === '/tus' || url.pathname.startsWith('/tus/')) {
-        log.push(`${request.method} ${url.pathname}`);
-        void tus.handle(request, response);
-        return true;
-      }
-      if (url.pathname === '/resumable' || url.pathname.startsWith('/resumable/')) {
-        log.push(`${request.method} ${url.pathname}`);
-        handleIetf(request, response, url);
-        return true;
-      }
-      return false;
+      log.push(`${request.method} ${url.pathname} ${request.headers['upload-offset'] ?? '-'}`);
+      const answerIt = () => {
+        if (url.pathname.startsWith('/tus')) void tus.handle(request, response);
+        else handleIetf(request, response, url);
+      };
+      if (holdMs > 0) setTimeout(answerIt, holdMs);
+      else answerIt();
     },
   };
 }
