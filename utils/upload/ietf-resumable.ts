@@ -2,7 +2,16 @@ import type { TransportState } from '../queue/types';
 import { renderTarget, type TransportItem } from './build-request';
 import { parseReply, type UploadOutcome } from './parse-reply';
 import { readReply } from './read-reply';
-import { type Answer, absoluteUrl, type Dialect, type DialectContext, type Step, sendResumable } from './resumable';
+import {
+  type Answer,
+  absoluteUrl,
+  type Dialect,
+  type DialectContext,
+  deleteUpload,
+  protocolFailure,
+  type Step,
+  sendResumable,
+} from './resumable';
 import type { SendEffects, SendOptions, SentUpload } from './send-request';
 
 /**
@@ -74,15 +83,7 @@ const dialect: Dialect<IetfState> = {
         complete: { response },
       };
     if (!location) {
-      return {
-        kind: 'failed',
-        outcome: {
-          ok: false,
-          kind: 'http',
-          httpStatus: response.status,
-          error: 'The server does not offer resumable uploads (no Location)',
-        },
-      };
+      return protocolFailure(response.status, 'The server does not offer resumable uploads (no Location)');
     }
     return {
       kind: 'at',
@@ -102,7 +103,7 @@ const dialect: Dialect<IetfState> = {
     const { response } = answer as { response: Response };
     if (!response.ok) return { kind: 'failed', outcome: await ctx.failed(response) };
     const offset = readOffset(response);
-    if (offset === undefined) return noOffset(response);
+    if (offset === undefined) return protocolFailure(response.status, 'The server sent no Upload-Offset');
     // Complete on the server (the last PATCH's reply was lost): nothing left to send.
     if (readBoolean(response, 'Upload-Complete'))
       return { kind: 'at', uploadUrl, offset: ctx.blob.size, status: response.status };
@@ -146,13 +147,6 @@ function answered(answer: Answer): Step | undefined {
   return undefined;
 }
 
-function noOffset(response: Response): Step {
-  return {
-    kind: 'failed',
-    outcome: { ok: false, kind: 'http', httpStatus: response.status, error: 'The server sent no Upload-Offset' },
-  };
-}
-
 function headersFor(ctx: DialectContext, extra: Record<string, string>): Headers {
   const { headers } = renderTarget(ctx.item, ctx.blob);
   headers.set('Upload-Draft-Interop-Version', INTEROP_VERSION);
@@ -187,17 +181,7 @@ export function sendIetfResumable(
   return sendResumable(dialect, item, blob, DEFAULT_CHUNK_BYTES, effects, options);
 }
 
-/** Cancelled between attempts: DELETE the upload resource, best effort. */
-export async function cancelIetfResumable(item: TransportItem, state: IetfState, effects: SendEffects): Promise<void> {
-  const { headers } = renderTarget(item, new Blob());
-  headers.set('Upload-Draft-Interop-Version', INTEROP_VERSION);
-  await effects
-    .fetch(
-      new Request(state.uploadUrl, {
-        method: 'DELETE',
-        headers,
-        credentials: item.destination.sendCookies ? 'include' : 'omit',
-      }),
-    )
-    .catch(() => {});
+/** Cancelled between attempts: DELETE the upload resource. */
+export function cancelIetfResumable(item: TransportItem, state: IetfState, effects: SendEffects): Promise<void> {
+  return deleteUpload(item, state.uploadUrl, ['Upload-Draft-Interop-Version', INTEROP_VERSION], effects);
 }

@@ -1,6 +1,6 @@
 import { MIN_TUS_CHUNK_BYTES } from '../destinations/model';
 import type { TransportState } from '../queue/types';
-import type { TransportItem } from './build-request';
+import { renderTarget, type TransportItem } from './build-request';
 import { describeNetworkError, excerpt, parseReply, type UploadOutcome } from './parse-reply';
 import { type ReplyInfo, readReply } from './read-reply';
 import type { SendEffects, SendOptions, SentUpload } from './send-request';
@@ -268,7 +268,29 @@ async function failedOutcome(item: TransportItem, response: Response, effects: S
   };
 }
 
+/** A reply that breaks the protocol (a header missing): not retried, the row says what was missing. */
+export function protocolFailure(httpStatus: number, error: string): Step {
+  return { kind: 'failed', outcome: { ok: false, kind: 'http', httpStatus, error } };
+}
+
 /** Resolves a Location against the request's URL (servers may answer with a path). */
 export function absoluteUrl(location: string, base: string): string {
   return new URL(location, base).href;
+}
+
+/**
+ * Cancelled between attempts: DELETE the upload the server holds (tus
+ * termination, the draft's cancellation), best effort: a server that
+ * refuses keeps a partial upload it expires itself.
+ */
+export async function deleteUpload(
+  item: TransportItem,
+  uploadUrl: string,
+  protocolHeader: [string, string],
+  effects: SendEffects,
+): Promise<void> {
+  const { headers } = renderTarget(item, new Blob());
+  headers.set(...protocolHeader);
+  const credentials = item.destination.sendCookies ? 'include' : 'omit';
+  await effects.fetch(new Request(uploadUrl, { method: 'DELETE', headers, credentials })).catch(() => {});
 }

@@ -31,11 +31,7 @@ export async function sendThroughTransport(
   }
 }
 
-/**
- * The item was cancelled between attempts while the server holds part of
- * it: ask the server to drop it (tus termination, the draft's DELETE).
- * Best effort: a server that refuses keeps a partial upload it expires itself.
- */
+/** The item was cancelled between attempts while the server holds part of it: ask the server to drop it. */
 export async function abandonUpload(item: TransportItem, effects: SendEffects): Promise<void> {
   const state = item.transportState;
   if (!state) return;

@@ -1,7 +1,15 @@
 import type { DestinationTransport } from '../destinations/model';
 import type { TransportState } from '../queue/types';
 import { renderTarget, type TransportItem } from './build-request';
-import { absoluteUrl, type Dialect, type DialectContext, type Step, sendResumable } from './resumable';
+import {
+  absoluteUrl,
+  type Dialect,
+  type DialectContext,
+  deleteUpload,
+  protocolFailure,
+  type Step,
+  sendResumable,
+} from './resumable';
 import type { SendEffects, SendOptions, SentUpload } from './send-request';
 
 /**
@@ -84,15 +92,7 @@ function tusDialect(server: TusServer = readTusOptions(undefined)): Dialect<TusS
     if (!response.ok) return { kind: 'failed', outcome: await ctx.failed(response) };
     const offset = offsetOf(response);
     if (offset === undefined) {
-      return {
-        kind: 'failed',
-        outcome: {
-          ok: false,
-          kind: 'http',
-          httpStatus: response.status,
-          error: 'The tus server sent no Upload-Offset',
-        },
-      };
+      return protocolFailure(response.status, 'The tus server sent no Upload-Offset');
     }
     return { kind: 'at', uploadUrl, offset, status: response.status };
   };
@@ -180,17 +180,7 @@ export function sendTus(
   return sendResumable(tusDialect(), item, blob, transport.chunkBytes, effects, options);
 }
 
-/** Cancelled between attempts: DELETE the upload (termination), best effort and without asking OPTIONS first. */
-export async function terminateTus(item: TransportItem, state: TusState, effects: SendEffects): Promise<void> {
-  const headers = renderTarget(item, new Blob()).headers;
-  headers.set('Tus-Resumable', TUS_VERSION);
-  await effects
-    .fetch(
-      new Request(state.uploadUrl, {
-        method: 'DELETE',
-        headers,
-        credentials: item.destination.sendCookies ? 'include' : 'omit',
-      }),
-    )
-    .catch(() => {});
+/** Cancelled between attempts: DELETE the upload (termination), without asking OPTIONS first. */
+export function terminateTus(item: TransportItem, state: TusState, effects: SendEffects): Promise<void> {
+  return deleteUpload(item, state.uploadUrl, ['Tus-Resumable', TUS_VERSION], effects);
 }
