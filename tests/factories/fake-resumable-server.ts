@@ -79,6 +79,9 @@ export function fakeResumableServer(options: FakeServerOptions = {}): FakeServer
     bytesIn += body.length;
     const status = options.replies?.[number];
     if (status !== undefined) return new Response(JSON.stringify({ error: 'injected' }), { status });
+    if (request.method === 'GET' && url.pathname === '/token') {
+      return new Response(JSON.stringify({ token: 'token-1' }), { headers: { 'content-type': 'application/json' } });
+    }
     if (request.method === 'OPTIONS') {
       return new Response(null, {
         status: 204,

@@ -220,6 +220,28 @@ describe('tus 1.0 client', () => {
   });
 });
 
+describe('the token step before a resumable upload', () => {
+  it('fetches the token once per attempt and sends it with every tus request', async () => {
+    const server = fakeResumableServer();
+    const item = {
+      ...tusItem(),
+      destination: makeSnapshot({
+        url: `${FAKE_ORIGIN}/files`,
+        transport: { kind: 'tus', chunkBytes: CHUNK },
+        headers: [{ name: 'Authorization', value: 'Bearer {token}' }],
+        tokenRequest: { url: `${FAKE_ORIGIN}/token`, token: '{json:token}' },
+      }),
+    };
+    const { outcome } = await sendThroughTransport(item, fileOf(2 * CHUNK).blob, server.effects, recorder().options);
+    expect(outcome.ok).toBe(true);
+    expect(server.log.filter((line) => line.startsWith('GET /token'))).toHaveLength(1);
+    const uploadRequests = server.requests.filter((request) => !request.url.endsWith('/token'));
+    expect(uploadRequests.map((request) => request.headers.get('Authorization'))).toEqual(
+      uploadRequests.map(() => 'Bearer token-1'),
+    );
+  });
+});
+
 describe('the chunk pace', () => {
   it('starts at the destination size, halved per automatic retry the item needed, never below the floor', () => {
     expect(initialChunkBytes(8 * 1024 * KB)).toBe(8 * 1024 * KB);

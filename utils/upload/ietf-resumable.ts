@@ -1,5 +1,5 @@
 import type { TransportState } from '../queue/types';
-import { renderTarget, type TransportItem } from './build-request';
+import type { TransportItem } from './build-request';
 import { parseReply, type UploadOutcome } from './parse-reply';
 import { readReply } from './read-reply';
 import {
@@ -58,7 +58,7 @@ const dialect: Dialect<IetfState> = {
   kind: 'ietf-resumable',
   async prepare() {},
   async create(ctx, chunk) {
-    const { url } = renderTarget(ctx.item, ctx.blob);
+    const { url } = ctx.target();
     const complete = chunk.size >= ctx.blob.size;
     const answer = await ctx.request(url, {
       method: 'POST',
@@ -148,7 +148,7 @@ function answered(answer: Answer): Step | undefined {
 }
 
 function headersFor(ctx: DialectContext, extra: Record<string, string>): Headers {
-  const { headers } = renderTarget(ctx.item, ctx.blob);
+  const { headers } = ctx.target();
   headers.set('Upload-Draft-Interop-Version', INTEROP_VERSION);
   for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   return headers;

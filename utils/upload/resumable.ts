@@ -1,6 +1,7 @@
 import { MIN_TUS_CHUNK_BYTES } from '../destinations/model';
 import type { TransportState } from '../queue/types';
 import { renderTarget, type TransportItem } from './build-request';
+import { fetchToken, TOKEN_STEP } from './fetch-token';
 import { describeNetworkError, excerpt, parseReply, type UploadOutcome } from './parse-reply';
 import { type ReplyInfo, readReply } from './read-reply';
 import type { SendEffects, SendOptions, SentUpload } from './send-request';
@@ -29,6 +30,8 @@ export interface DialectContext {
   /** Reads a failed reply into the row's outcome (status, problem name, excerpt). */
   failed(response: Response): Promise<UploadOutcome>;
   now(): number;
+  /** The rendered URL and headers (the token step's `{token}` included), the same for every request of the attempt. */
+  target(): { url: string; headers: Headers };
 }
 
 /** Where a step left the upload: the server's offset, and the final reply when it is complete. */
@@ -122,7 +125,37 @@ export async function sendResumable<State extends TransportState>(
     request: (url, init) => requestOnce(effects, url, init, cancel, timeoutMs),
     failed: (response) => failedOutcome(item, response, effects),
     now: () => effects.now(),
+    // Set below, once the token step ran.
+    target: () => {
+      throw new Error('no target before the token step');
+    },
   };
+  // The destination's token step, once per attempt, as for a whole-file upload (send-request.ts).
+  let token: string | undefined;
+  const { tokenRequest } = item.destination;
+  if (tokenRequest) {
+    const fetched = await fetchToken(
+      { ...item.destination, tokenRequest },
+      effects.fetch,
+      cancel ?? new AbortController().signal,
+    ).catch(
+      (error: unknown): UploadOutcome => ({
+        ok: false,
+        kind: 'reset',
+        error: `${TOKEN_STEP}: ${describeNetworkError(error)}`,
+      }),
+    );
+    if (typeof fetched !== 'string') return { outcome: fetched };
+    token = fetched;
+  }
+  let target: { url: string; headers: Headers };
+  try {
+    target = renderTarget(item, blob, { token });
+  } catch (error) {
+    // A broken template in the destination snapshot: no retry can fix it (as in send-request.ts).
+    return { outcome: { ok: false, kind: 'file', error: `Could not build the request: ${String(error)}` } };
+  }
+  ctx.target = () => ({ url: target.url, headers: new Headers(target.headers) });
   const save = (url: string | undefined) =>
     options.saveState?.(url === undefined ? undefined : dialect.stateFor(url, pace.bytes)) ?? Promise.resolve();
 

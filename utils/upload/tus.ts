@@ -1,6 +1,6 @@
 import type { DestinationTransport } from '../destinations/model';
 import type { TransportState } from '../queue/types';
-import { renderTarget, type TransportItem } from './build-request';
+import type { TransportItem } from './build-request';
 import {
   absoluteUrl,
   type Dialect,
@@ -69,7 +69,7 @@ function offsetOf(response: Response): number | undefined {
 
 function tusDialect(server: TusServer = readTusOptions(undefined)): Dialect<TusState> {
   const headersFor = (ctx: DialectContext, extra: Record<string, string>) => {
-    const headers = renderTarget(ctx.item, ctx.blob).headers;
+    const headers = ctx.target().headers;
     headers.set('Tus-Resumable', TUS_VERSION);
     for (const [name, value] of Object.entries(extra)) headers.set(name, value);
     return headers;
@@ -104,12 +104,13 @@ function tusDialect(server: TusServer = readTusOptions(undefined)): Dialect<TusS
   return {
     kind: 'tus',
     async prepare(ctx) {
-      const { url } = renderTarget(ctx.item, ctx.blob);
-      const answer = await ctx.request(url, { method: 'OPTIONS', credentials: credentials(ctx) });
+      // The destination's headers too: a server may want its key on every request.
+      const { url, headers } = ctx.target();
+      const answer = await ctx.request(url, { method: 'OPTIONS', headers, credentials: credentials(ctx) });
       server = readTusOptions('response' in answer ? answer.response : undefined);
     },
     async create(ctx, chunk) {
-      const { url } = renderTarget(ctx.item, ctx.blob);
+      const { url } = ctx.target();
       // creation-with-upload only for a file that fits in one chunk (one request in all): for a
       // bigger one, bytes sent in a creation request that is reset are lost with the unseen Location.
       const withData = server.creationWithUpload && chunk.size > 0 && chunk.size >= ctx.blob.size;
