@@ -18,6 +18,7 @@ import type { RateLimitSetting } from '@/utils/pacing/rate-limit';
 import { DestinationPacingFields } from './DestinationPacingFields';
 import { PresetOptions } from './PresetPicker';
 import { TokenStepFields } from './TokenStepFields';
+import { TransportFields } from './TransportFields';
 
 /** "Name: value" per line (headers) or "name=value" per line (fields): quick to type and to paste. */
 function pairsToText(pairs: NameValue[], separator: string): string {
@@ -182,6 +183,7 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
           <option value="form-urlencoded">{t('bodyFormUrlencoded')}</option>
         </select>
       </label>
+      <TransportFields value={draft.transport} onChange={(transport) => update({ transport })} />
       {body.kind === 'multipart' && (
         <label>
           {t('fieldNameLabel')}

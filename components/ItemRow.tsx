@@ -7,6 +7,7 @@ import { t, uiLocale } from '@/utils/i18n';
 import type { FailureKind, QueueCommand, ReplyProblem } from '@/utils/queue/types';
 import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue-view/panel-rows';
 import { type ChipDetail, chipDetail, chipTicks, percentSaved } from '@/utils/queue-view/row-chip';
+import { UploadProgress } from './UploadProgress';
 import { useNow } from './use-now';
 
 const STATUS_TEXT: Record<RowStatus, MessageKey> = {
@@ -162,6 +163,7 @@ export const ItemRow = memo(function ItemRow({
             aria-label={t('compressProgress', String(Math.round((row.progress ?? 0) * 100)))}
           />
         )}
+        {item && <UploadProgress item={item} />}
         {error && (
           <div
             class="item-error"

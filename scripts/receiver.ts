@@ -11,6 +11,7 @@
  *     [--reply N=STATUS[:SECONDS]]  answer the Nth request with STATUS (and Retry-After);
  *                                   N=STATUS:date+SECONDS sends Retry-After as an HTTP date
  *     [--stall N[=MS]]              hold the Nth reply MS ms (default: never answer)
+ *     [--reset-after BYTES]         reset every connection once the client sent BYTES on it
  *     [--hostile FILENAME=MODE]     answer uploads of FILENAME badly: html-200, invalid-json,
  *                                   login-redirect, never-ends, close-mid-reply, huge-body or a status
  *     [--rate-limit STYLE=N/SECONDS] a quota of N uploads per window, told in STYLE: ietf,
@@ -39,6 +40,8 @@ import {
   parseStallOption,
 } from './lib/faults';
 import { hostReplies, mediawikiTokenReply } from './lib/host-replies';
+import { type ResetProxy, startResetProxy } from './lib/reset-proxy';
+import { createResumableServers, type ResumableServers } from './lib/resumable-servers';
 import { serveSitePages } from './lib/site-pages';
 
 export interface ReceivedUpload {
@@ -104,6 +107,10 @@ export interface Receiver {
   active(): number;
   /** Files removed through their deletion URL (`GET /delete/NAME`, as `/upload/nested` replies name it), by savedAs. */
   deleted: string[];
+  /** tus (/tus/, @tus/server) and the IETF draft (/resumable): see scripts/lib/resumable-servers.ts. */
+  resumable: ResumableServers;
+  /** The resetting proxy every request goes through, when `faults.resetConnectionAfterBytes` was set at start. */
+  proxy?: ResetProxy;
   /** Emits 'received' with each ReceivedUpload once its body is in, and 'upload' the moment its reply is sent. */
   events: EventEmitter;
   /** Resolves once `count` uploads were answered. */
@@ -145,9 +152,28 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   // Ready-made hosts (utils/destinations/hosts/) in their documented reply shapes.
   const postingAsHost = hostReplies(formCookie);
   const hits: string[] = [];
+  const resumable = createResumableServers(dir, (file) => {
+    const upload: ReceivedUpload = {
+      index: ++arrivals,
+      arrivedAt: Date.now(),
+      endedAt: Date.now(),
+      fieldNames: [],
+      fields: {},
+      fileField: '',
+      url: `${origin}/files/${encodeURIComponent(file.savedAs)}`,
+      idempotencyKey: typeof file.headers['idempotency-key'] === 'string' ? file.headers['idempotency-key'] : undefined,
+      ...file,
+    };
+    uploads.push(upload);
+    events.emit('received', upload);
+    // Emitted after the reply has gone out, as for /upload.
+    setImmediate(() => events.emit('upload', upload));
+    return { url: upload.url };
+  });
   const server = createServer((request, response) => {
     hits.push(`${request.method} ${request.url}`);
     const url = new URL(request.url ?? '/', 'http://receiver');
+    if (resumable.owns(url)) return resumable.handle(request, response, faults.holdResumableMs);
     if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
     if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
     // Other reply shapes for destinations to read (nested JSON, plain text, Location, no URL): same upload handling.
@@ -438,7 +464,8 @@ ${forms}`);
   }
 
   async function serveFile(name: string, response: ServerResponse): Promise<void> {
-    const savedAs = path.basename(decodeURIComponent(name));
+    // Only a name the receiver itself recorded (resumable uploads live in sub-folders: tus/, resumable/).
+    const savedAs = decodeURIComponent(name);
     const upload = uploads.find((candidate) => candidate.savedAs === savedAs);
     if (!upload || deleted.includes(savedAs)) return send(response, 404, 'not found', 'text/plain');
     send(response, 200, await readFile(path.join(dir, savedAs)), upload.mimeType);
@@ -467,6 +494,11 @@ ${forms}`);
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const proxy =
+    faults.resetConnectionAfterBytes === undefined
+      ? undefined
+      : await startResetProxy((server.address() as AddressInfo).port, () => faults.resetConnectionAfterBytes);
+  if (proxy) origin = proxy.origin;
 
   return {
     origin,
@@ -478,6 +510,8 @@ ${forms}`);
     deleted,
     hits,
     active: () => active,
+    resumable,
+    ...(proxy ? { proxy } : {}),
     events,
     faults,
     waitForUploads(count, timeoutMs = 60_000) {
@@ -488,11 +522,13 @@ ${forms}`);
       );
     },
     waitUntil,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await proxy?.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
@@ -699,6 +735,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       port: { type: 'string', default: '8787' },
       dir: { type: 'string', default: 'received' },
       'reset-beyond': { type: 'string' },
+      'reset-after': { type: 'string' },
       ingress: { type: 'string' },
       reply: { type: 'string', multiple: true },
       stall: { type: 'string', multiple: true },
@@ -711,6 +748,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     dir: path.resolve(values.dir ?? 'received'),
     faults: {
       ...(values['reset-beyond'] === undefined ? {} : { resetBeyond: Number(values['reset-beyond']) }),
+      ...(values['reset-after'] === undefined ? {} : { resetConnectionAfterBytes: Number(values['reset-after']) }),
       ...(values.ingress === undefined ? {} : { ingressBytesPerSecond: Number(values.ingress) }),
       replies: Object.fromEntries((values.reply ?? []).map(parseReplyOption)),
       stalls: Object.fromEntries((values.stall ?? []).map(parseStallOption)),

@@ -7,7 +7,8 @@ import { snapshotFromPageUploader } from '@/utils/page-uploaders/snapshot';
 import type { ItemSource } from '@/utils/queue/types';
 import { destinationsSetting, replyTimeoutMsSetting } from '@/utils/settings';
 import { excerpt } from '@/utils/upload/parse-reply';
-import { sendUpload, setTimeoutTimer } from '@/utils/upload/send-request';
+import { setTimeoutTimer } from '@/utils/upload/send-request';
+import { sendThroughTransport } from '@/utils/upload/transports';
 
 /**
  * Keeps the summaries the panel and popup read (utils/destination-summary.ts)
@@ -79,7 +80,7 @@ export async function testDestination(destination: Destination): Promise<Destina
     await assertAccess(spec.url);
     const image = await sampleImage();
     // The same path as a queued upload, reply timeout included; Date.now, since nothing here is paced.
-    const { outcome, reply } = await sendUpload(
+    const { outcome, reply } = await sendThroughTransport(
       { destination: spec, name: 'cadence-test.png', idempotencyKey: crypto.randomUUID() },
       image,
       { fetch: (request) => fetch(request), setTimer: setTimeoutTimer, now: Date.now },

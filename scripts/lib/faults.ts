@@ -51,6 +51,15 @@ export interface Faults {
   hostile?: Record<string, HostileReply>;
   /** Reset the connection of an upload that arrives while this many are already being received. */
   resetBeyond?: number;
+  /**
+   * Reset every connection once the client sent this many bytes on it
+   * (headers included), whatever its requests: a proxy in front of the
+   * receiver does it (reset-proxy.ts). Set at start to have the proxy; it
+   * may be changed later (undefined or Infinity: no more resets).
+   */
+  resetConnectionAfterBytes?: number;
+  /** Hold every request to the resumable endpoints (/tus, /resumable) this many ms before the server reads it: a slow server. */
+  holdResumableMs?: number;
   /** Read upload bodies at most this fast, all uploads together, in bytes per second. */
   ingressBytesPerSecond?: number;
   /** Answer chosen requests (by 1-based arrival number) with a status, after reading the body. */

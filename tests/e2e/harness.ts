@@ -80,6 +80,8 @@ export interface DestinationForm {
   fileNameTemplate?: string;
   /** "Photos as": 'webp' for a host that accepts WebP. */
   photosAs?: 'jpeg' | 'webp';
+  /** "How the file travels"; unset keeps the whole-file request. */
+  transport?: { kind: 'post' | 'tus' | 'ietf-resumable'; chunkMb?: number };
   /** Its own pace ("Its own" in the editor); unset follows the global settings. */
   pacing?: { mode?: 'sequential' | 'staggered' | 'adaptive'; delaySeconds: number };
 }
@@ -121,6 +123,12 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   }
   if (form.transparentAs) await editor.locator('select[name=transparentAs]').selectOption(form.transparentAs);
   if (form.photosAs) await editor.locator('select[name=photosAs]').selectOption(form.photosAs);
+  if (form.transport) {
+    await editor.locator('select[name=transport]').selectOption(form.transport.kind);
+    if (form.transport.chunkMb !== undefined) {
+      await editor.locator('input[name=tusChunkMb]').fill(String(form.transport.chunkMb));
+    }
+  }
   if (form.pacing) {
     await editor.locator('select[name=destinationPacing]').selectOption('own');
     // The own fields appear once they are filled from the global settings.

@@ -64,6 +64,36 @@ export interface ReplyTemplates {
   errorMessage: string;
 }
 
+/**
+ * How the bytes travel (issue 16). Absent or 'post': one whole-file request,
+ * as `method`/`body` say. The resumable ones send the file alone (its MIME
+ * type as the upload's type); `url` is where an upload is created, `headers`
+ * go with every request, and a reset, a worker stop or a browser restart
+ * goes on from the server's offset (QueueItem.transportState). Why and how:
+ * docs/resumable-uploads.md.
+ */
+export type DestinationTransport =
+  | { kind: 'post' }
+  /**
+   * tus 1.0 (https://tus.io/protocols/resumable-upload). `chunkBytes` is the
+   * largest PATCH; the pace sends smaller ones after a reset (see utils/upload/tus.ts).
+   */
+  | { kind: 'tus'; chunkBytes: number }
+  /** The IETF draft "Resumable Uploads for HTTP" (utils/upload/ietf-resumable.ts). */
+  | { kind: 'ietf-resumable' };
+// i16-s3 adds `| { kind: 's3-multipart'; ... }` here, with its schema variant in schema.ts.
+
+export type TransportKind = DestinationTransport['kind'];
+
+/** The transports the destination editor offers, in its order. */
+export const TRANSPORT_KINDS = ['post', 'tus', 'ietf-resumable'] as const satisfies readonly TransportKind[];
+
+/** 8 MiB: a few seconds on a slow uplink, a handful of requests for a 40 MB photo. */
+export const DEFAULT_TUS_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Below this a chunk's headers and round trip cost more than a reset loses. */
+export const MIN_TUS_CHUNK_BYTES = 256 * 1024;
+export const MAX_TUS_CHUNK_BYTES = 256 * 1024 * 1024;
+
 export interface DestinationSpec {
   /** Request URL template, query included. */
   url: string;
@@ -85,6 +115,8 @@ export interface DestinationSpec {
    * absent: the image's own name. @default undefined
    */
   fileNameTemplate?: string;
+  /** How the bytes travel; absent is today's whole-file request. @default undefined ('post') */
+  transport?: DestinationTransport;
 }
 
 export interface Destination extends DestinationSpec {

@@ -49,6 +49,12 @@ const itemSource = v.object({
   title: v.optional(text),
 });
 
+/** TransportState (utils/queue/types.ts). */
+export const transportState = v.variant('kind', [
+  v.object({ kind: v.literal('tus'), uploadUrl: text, chunkBytes: count }),
+  v.object({ kind: v.literal('ietf-resumable'), uploadUrl: text }),
+]);
+
 export const queueItem = v.object({
   id: shortText,
   seq: count,
@@ -83,6 +89,8 @@ export const queueItem = v.object({
   alreadyUploaded: v.optional(v.object({ entryId: shortText, at: time, by: v.picklist(['original', 'sent']) })),
   retryAt: v.optional(time),
   autoRetries: v.optional(count),
+  bytesSent: v.optional(amount),
+  transportState: v.optional(transportState),
   attemptLog: v.optional(
     list(
       v.object({

@@ -2,7 +2,8 @@ import type { AdaptiveState, HeldLevel } from '../pacing/adaptive-controller';
 import { type GlobalPace, levelToRemember, pacingFor, settingsFor } from '../pacing/destination-pace';
 import type { QuotaReading } from '../pacing/rate-limit-quota';
 import type { UploadOutcome } from '../upload/parse-reply';
-import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
+import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
+import { abandonUpload, sendThroughTransport } from '../upload/transports';
 import { describePlan } from './plan';
 import { planRetry } from './retry';
 import { adaptiveFor, currentGapMs, decideNext, type Pacing } from './scheduler';
@@ -14,7 +15,14 @@ import {
   type QueueCommand,
   type QueueItem,
   type QueuePlan,
+  type TransportState,
 } from './types';
+
+/**
+ * Byte progress reaches the rows at most this often: each report is a
+ * store write and a message to every open panel and popup.
+ */
+export const PROGRESS_INTERVAL_MS = 250;
 
 export interface RunnerEffects extends SendEffects {
   store: QueueStore;
@@ -180,12 +188,16 @@ export class QueueRunner {
     } else if (item.status !== 'queued') {
       return;
     }
-    // Not started (or orphaned by a dead worker): nothing to abort.
+    // Not started (or orphaned by a dead worker): nothing to abort. A partial
+    // upload an earlier attempt left on the server is dropped there too.
+    if (item.transportState) void abandonUpload(item, this.effects).catch(() => {});
     const cancelled = await store.update(id, {
       status: 'cancelled',
       failureKind: 'cancelled',
       error: undefined,
       retryAt: undefined,
+      transportState: undefined,
+      bytesSent: undefined,
     });
     await store.deleteBlob(id);
     this.announce.push(cancelled);
@@ -331,6 +343,7 @@ export class QueueRunner {
         return this.effects.fetch(request);
       },
     };
+    const progress = this.progressWriter(item);
     try {
       const blob = await blobRead;
       outcome = !blob
@@ -338,15 +351,19 @@ export class QueueRunner {
         : item.destination.pageUploader
           ? await this.handToPage(item, blob, controller)
           : (
-              await sendUpload(item, blob, effects, {
+              await sendThroughTransport(item, blob, effects, {
                 cancel: controller.signal,
                 replyTimeoutMs: () => replyTimeoutMs,
+                onProgress: progress.report,
+                saveState: progress.saveState,
               })
             ).outcome;
     } catch (error) {
       outcome = { ok: false, kind: 'file', error: `Could not upload: ${String(error)}` };
     } finally {
       this.controllers.delete(item.id);
+      // A progress write still under way must land before the outcome's, not after it.
+      await progress.close();
     }
     try {
       this.announce.push(await this.record(item, outcome, sentAt));
@@ -354,6 +371,39 @@ export class QueueRunner {
       this.inFlight.delete(item.id);
     }
     await this.pump();
+  }
+
+  /**
+   * The attempt's byte progress and resume state, written in order (one
+   * write at a time, each after the last), progress at most every
+   * PROGRESS_INTERVAL_MS; `close` waits for the last write and stops the rest.
+   */
+  private progressWriter(item: QueueItem) {
+    const { store, now } = this.effects;
+    let writes: Promise<unknown> = Promise.resolve();
+    let closed = false;
+    let lastAt = Number.NEGATIVE_INFINITY;
+    const write = (patch: Partial<QueueItem>, announce: boolean) => {
+      writes = writes.then(async () => {
+        if (closed) return;
+        const updated = await store.update(item.id, patch);
+        if (announce) this.effects.notify(updated, this.plan);
+      });
+      writes.catch(() => {});
+      return writes.then(() => {});
+    };
+    return {
+      report: (sentBytes: number, _totalBytes: number) => {
+        if (closed || now() - lastAt < PROGRESS_INTERVAL_MS) return;
+        lastAt = now();
+        void write({ bytesSent: sentBytes }, true);
+      },
+      saveState: (state: TransportState | undefined) => write({ transportState: state }, false),
+      close: async () => {
+        await writes.catch(() => {});
+        closed = true;
+      },
+    };
   }
 
   /** The same attempt through the page's own uploader, under the same upload timeout. */
@@ -413,6 +463,7 @@ export class QueueRunner {
       finishedAt,
       httpStatus: outcome.httpStatus,
       attemptLog,
+      bytesSent: undefined,
       problem: outcome.ok ? undefined : outcome.problem,
       // excerpt() already keeps it within EXCERPT_LENGTH.
       excerpt: outcome.ok ? undefined : outcome.excerpt,
@@ -428,6 +479,7 @@ export class QueueRunner {
         deletionUrl: outcome.deletionUrl,
         error: undefined,
         failureKind: undefined,
+        transportState: undefined,
       });
       // The row says done first; dropping the bytes need not hold up the next start.
       void store.deleteBlob(item.id).catch(() => {});
@@ -435,7 +487,12 @@ export class QueueRunner {
       return done;
     }
     if (outcome.kind === 'cancelled') {
-      const cancelled = await store.update(item.id, { ...common, status: 'cancelled', failureKind: 'cancelled' });
+      const cancelled = await store.update(item.id, {
+        ...common,
+        status: 'cancelled',
+        failureKind: 'cancelled',
+        transportState: undefined,
+      });
       await store.deleteBlob(item.id);
       return cancelled;
     }

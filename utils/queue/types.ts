@@ -59,6 +59,18 @@ export type ReplyProblem =
   /** The page the batch goes to is closed, navigated away or no longer answers. */
   | 'page-unreachable';
 
+/** QueueItem.transportState: one variant per resumable transport (DestinationTransport). */
+export type TransportState =
+  | {
+      kind: 'tus';
+      /** The upload's URL the server gave at creation (absolute). */
+      uploadUrl: string;
+      /** The chunk size the pace reached, so a resumed upload does not start big on a fragile server. */
+      chunkBytes: number;
+    }
+  | { kind: 'ietf-resumable'; uploadUrl: string };
+// i16-s3 adds `| { kind: 's3-multipart'; ... }` (and its schema in utils/message-rules/queue-state.ts).
+
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-controller.ts). */
 export interface AttemptRecord {
   startedAt: number;
@@ -125,6 +137,19 @@ export interface QueueItem {
   /** Automatic retries since the item was handed over or retried by hand. */
   autoRetries?: number;
   attemptLog?: AttemptRecord[];
+  /**
+   * Bytes of the file the server has, while it uploads (a resumable
+   * transport reports each chunk; a whole-file POST reports none, see
+   * docs/resumable-uploads.md). Cleared when the attempt ends.
+   */
+  bytesSent?: number;
+  /**
+   * Where a resumable upload stands on the server (its upload URL): kept
+   * across attempts, worker stops and browser restarts, so the next attempt
+   * asks the server's offset instead of sending from byte 0. Dropped when
+   * the item is done or cancelled.
+   */
+  transportState?: TransportState;
   /** The tab and page the panel was on when it handed the item over: the popup groups batches by it. */
   source?: ItemSource;
   /**
