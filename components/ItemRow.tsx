@@ -63,6 +63,7 @@ const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
   'page-did-not-upload': 'problemPageDidNotUpload',
   'page-showed-error': 'problemPageShowedError',
   'page-unreachable': 'problemPageUnreachable',
+  'storage-refused': 'problemStorageRefused',
 };
 
 /**

@@ -32,6 +32,7 @@ const replyProblem = v.picklist([
   'page-did-not-upload',
   'page-showed-error',
   'page-unreachable',
+  'storage-refused',
 ]);
 
 const rateLimitSource = v.picklist(RATE_LIMIT_SOURCES);

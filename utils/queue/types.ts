@@ -37,6 +37,7 @@ export type FailureKind =
  * - signed-out: a page form's post came back as the site's sign-in page;
  * - form-error: a page form's post came back as the form again, with the site's error message.
  * - page-did-not-upload, page-showed-error, page-unreachable: the page's own uploader (issue 14).
+ * - storage-refused: an S3 bucket answered with its error XML (its code, e.g. SignatureDoesNotMatch).
  */
 export type ReplyProblem =
   | 'html-page'
@@ -57,7 +58,9 @@ export type ReplyProblem =
   /** The page's uploader showed an error for the file (its words are the excerpt). */
   | 'page-showed-error'
   /** The page the batch goes to is closed, navigated away or no longer answers. */
-  | 'page-unreachable';
+  | 'page-unreachable'
+  /** An S3 bucket (or its signing endpoint) refused a step; its own error code is the excerpt. */
+  | 'storage-refused';
 
 /** QueueItem.transportState: one variant per resumable transport (DestinationTransport). */
 export type TransportState =

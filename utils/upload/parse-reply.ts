@@ -65,6 +65,7 @@ export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
   'page-did-not-upload': 'The page did not upload it',
   'page-showed-error': 'The page showed an error for it',
   'page-unreachable': 'The page is gone: open it again, then Retry',
+  'storage-refused': 'The storage refused it',
 };
 
 const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
