@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { isPresetId } from '@/utils/compress/presets';
-import { requestAccess } from '@/utils/destinations/access';
+import { accessUrls, requestAccess } from '@/utils/destinations/access';
 import {
   type BodyKind,
   type Destination,
@@ -11,6 +11,7 @@ import {
   type NameValue,
   validateDestination,
 } from '@/utils/destinations/model';
+import { s3DestinationUrl } from '@/utils/destinations/s3-settings';
 import { type MessageKey, t, tl } from '@/utils/i18n';
 import { type DestinationTestResult, sendMessage } from '@/utils/messages';
 import { paceProblems } from '@/utils/pacing/pace';
@@ -102,12 +103,12 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
 
   function save() {
     // Asked first, in the click: Chrome shows the prompt only during a user gesture.
-    const asking = requestAccess(draft.url);
+    const asking = requestAccess(...accessUrls(draft));
     void onSave(draft).then(async () => setSaveState((await asking) ? 'saved' : 'saved-no-access'));
   }
 
   function test() {
-    const asking = requestAccess(draft.url);
+    const asking = requestAccess(...accessUrls(draft));
     setTesting(true);
     setTestResult(undefined);
     void asking
@@ -183,7 +184,13 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
           <option value="form-urlencoded">{t('bodyFormUrlencoded')}</option>
         </select>
       </label>
-      <TransportFields value={draft.transport} onChange={(transport) => update({ transport })} />
+      <TransportFields
+        value={draft.transport}
+        // An S3 destination's URL is its bucket's: what access is asked for, and where its requests go.
+        onChange={(transport) =>
+          update({ transport, ...(transport?.kind === 's3-multipart' ? { url: s3DestinationUrl(transport) } : {}) })
+        }
+      />
       {body.kind === 'multipart' && (
         <label>
           {t('fieldNameLabel')}

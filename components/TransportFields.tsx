@@ -6,12 +6,15 @@ import {
   TRANSPORT_KINDS,
   type TransportKind,
 } from '@/utils/destinations/model';
+import { newS3Settings } from '@/utils/destinations/s3-settings';
 import { type MessageKey, t } from '@/utils/i18n';
+import { S3Fields } from './S3Fields';
 
 const TRANSPORT_TEXT: Record<TransportKind, MessageKey> = {
   post: 'transportPost',
   tus: 'transportTus',
   'ietf-resumable': 'transportIetfResumable',
+  's3-multipart': 'destinationTransportS3',
 };
 
 const MB = 1024 * 1024;
@@ -28,6 +31,8 @@ function transportOfKind(
       return { kind, chunkBytes: previous?.kind === 'tus' ? previous.chunkBytes : DEFAULT_TUS_CHUNK_BYTES };
     case 'ietf-resumable':
       return { kind };
+    case 's3-multipart':
+      return previous?.kind === 's3-multipart' ? previous : newS3Settings();
   }
 }
 
@@ -79,7 +84,8 @@ export function TransportFields({
           </label>
         )}
       </div>
-      {kind !== 'post' && <p class="muted">{t('transportResumableHint')}</p>}
+      {value?.kind === 's3-multipart' && <S3Fields value={value} onChange={onChange} />}
+      {kind !== 'post' && kind !== 's3-multipart' && <p class="muted">{t('transportResumableHint')}</p>}
     </>
   );
 }

@@ -1,13 +1,13 @@
 import aws4 from 'aws4';
 import { describe, expect, it } from 'vitest';
 import { newS3Settings, type S3Settings } from '@/utils/destinations/s3-settings';
+import type { S3UploadState, TransportState } from '@/utils/queue/types';
 import {
   abortS3Upload,
   DEFAULT_PART_BYTES,
   partSizeFor,
   S3_MIN_PART_BYTES,
   type S3SendOptions,
-  type S3UploadState,
   sendS3Upload,
 } from '@/utils/upload/s3-multipart';
 import { credentialsSigner, endpointSigner } from '@/utils/upload/s3-signing';
@@ -55,8 +55,8 @@ function recorder() {
   const options = (extra: Partial<S3SendOptions> = {}): S3SendOptions => ({
     replyTimeoutMs: async () => 30_000,
     onProgress: (sent, total) => progress.push([sent, total]),
-    saveState: async (state) => {
-      states.push(state);
+    saveState: async (state?: TransportState) => {
+      states.push(state?.kind === 's3-multipart' ? state : undefined);
     },
     ...extra,
   });

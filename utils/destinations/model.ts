@@ -3,6 +3,7 @@ import { type Localized, LocalizedError, localized, type MessageKey } from '../l
 import type { Pace } from '../pacing/pace';
 import { bodyPatternProblem, type RateLimitSetting } from '../pacing/rate-limit';
 import { unknownPlaceholders } from './file-name-template';
+import { type S3Settings, s3WithoutSecrets } from './s3-settings';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
 /**
@@ -80,13 +81,19 @@ export type DestinationTransport =
    */
   | { kind: 'tus'; chunkBytes: number }
   /** The IETF draft "Resumable Uploads for HTTP" (utils/upload/ietf-resumable.ts). */
-  | { kind: 'ietf-resumable' };
-// i16-s3 adds `| { kind: 's3-multipart'; ... }` here, with its schema variant in schema.ts.
+  | { kind: 'ietf-resumable' }
+  /** An S3 bucket: one PUT, or a multipart upload (utils/upload/s3-multipart.ts; docs/s3.md). */
+  | S3Settings;
 
 export type TransportKind = DestinationTransport['kind'];
 
 /** The transports the destination editor offers, in its order. */
-export const TRANSPORT_KINDS = ['post', 'tus', 'ietf-resumable'] as const satisfies readonly TransportKind[];
+export const TRANSPORT_KINDS = [
+  'post',
+  'tus',
+  'ietf-resumable',
+  's3-multipart',
+] as const satisfies readonly TransportKind[];
 
 /** 8 MiB: a few seconds on a slow uplink, a handful of requests for a 40 MB photo. */
 export const DEFAULT_TUS_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -403,6 +410,35 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
   const statuses = parseSuccessStatuses(destination.successStatuses);
   if (statuses instanceof LocalizedError)
     add('successStatuses', named('successStatuses'), statuses.message, statuses.localized);
+  if (destination.transport?.kind === 's3-multipart') problems.push(...s3Problems(destination.transport));
+  return problems;
+}
+
+/** What would stop an S3 bucket from working, named per field (s3-settings.ts). */
+function s3Problems(settings: S3Settings): DestinationProblem[] {
+  const problems: DestinationProblem[] = [];
+  const add = (field: string, label: MessageKey, message: string, text: Localized) =>
+    problems.push({ field, message, fieldText: localized(label), text });
+  const scheme = localized('problemUrlScheme');
+  if (!isHttpUrl(settings.endpoint)) add('s3.endpoint', 's3Endpoint', 'must start with http:// or https://', scheme);
+  // S3's rule for bucket names: anything else cannot be addressed.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(settings.bucket))
+    add('s3.bucket', 's3Bucket', 'not a valid bucket name', localized('problemS3Bucket'));
+  if (settings.keyPrefix.startsWith('/'))
+    add('s3.keyPrefix', 's3KeyPrefix', 'a key prefix does not start with /', localized('problemS3KeyPrefix'));
+  if (settings.signing === 'credentials') {
+    if (!settings.accessKeyId.trim() || !settings.secretAccessKey.trim())
+      add(
+        's3.credentials',
+        's3SecretAccessKey',
+        'give the access key id and the secret',
+        localized('problemS3Credentials'),
+      );
+  } else if (!isHttpUrl(settings.signingUrl)) {
+    add('s3.signingUrl', 's3SigningUrl', 'must start with http:// or https://', scheme);
+  }
+  if (settings.publicUrl && !isHttpUrl(settings.publicUrl))
+    add('s3.publicUrl', 's3PublicUrl', 'must start with http:// or https://', scheme);
   return problems;
 }
 
@@ -457,6 +493,7 @@ export function withoutSecrets(snapshot: DestinationSnapshot): DestinationSnapsh
     url: withoutQuery(snapshot.url),
     ...(tokenRequest ? { tokenRequest: { url: withoutQuery(tokenRequest.url), token: tokenRequest.token } } : {}),
     headers: hideValues(snapshot.headers),
+    ...(snapshot.transport?.kind === 's3-multipart' ? { transport: s3WithoutSecrets(snapshot.transport) } : {}),
     body:
       body.kind === 'json'
         ? { kind: 'json', template: '' }

@@ -76,3 +76,22 @@ export function s3WithoutSecrets(settings: S3Settings): S3Settings {
   }
   return { ...settings, accessKeyId: '', secretAccessKey: '', signingUrl };
 }
+
+/**
+ * The destination `url` of an S3 transport: the bucket's address (path-style
+ * `endpoint/bucket/`, else `bucket.host/`), or '' while the endpoint is not
+ * an address yet. Host access is asked for it; the requests go under it.
+ */
+export function s3DestinationUrl(settings: Pick<S3Settings, 'endpoint' | 'bucket' | 'pathStyle'>): string {
+  let endpoint: URL;
+  try {
+    endpoint = new URL(settings.endpoint);
+  } catch {
+    return '';
+  }
+  const base = endpoint.pathname.replace(/\/+$/, '');
+  const bucket = encodeURIComponent(settings.bucket);
+  return settings.pathStyle
+    ? `${endpoint.origin}${base}/${bucket}/`
+    : `${endpoint.protocol}//${bucket}.${endpoint.host}${base}/`;
+}

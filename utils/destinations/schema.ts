@@ -3,6 +3,7 @@ import { count, list, shortText, text } from '../bounded-schemas';
 import { PHOTOS_AS, TRANSPARENT_AS } from '../compress/presets';
 import { storedPaceSchema } from '../pacing/pace';
 import { HTTP_METHODS, MAX_TUS_CHUNK_BYTES, MIN_TUS_CHUNK_BYTES } from './model';
+import { s3SettingsSchema } from './s3-settings';
 
 /**
  * The shape of a destination (model.ts), one schema for every place one
@@ -38,6 +39,7 @@ export const destinationTransportSchema = v.variant('kind', [
     chunkBytes: v.pipe(count, v.minValue(MIN_TUS_CHUNK_BYTES), v.maxValue(MAX_TUS_CHUNK_BYTES)),
   }),
   v.object({ kind: v.literal('ietf-resumable') }),
+  s3SettingsSchema,
 ]);
 
 const destinationSpecEntries = {

@@ -54,6 +54,13 @@ const itemSource = v.object({
 export const transportState = v.variant('kind', [
   v.object({ kind: v.literal('tus'), uploadUrl: text, chunkBytes: count }),
   v.object({ kind: v.literal('ietf-resumable'), uploadUrl: text }),
+  v.object({
+    kind: v.literal('s3-multipart'),
+    key: text,
+    uploadId: text,
+    totalBytes: count,
+    parts: list(v.object({ partNumber: count, etag: text, size: count })),
+  }),
 ]);
 
 export const queueItem = v.object({

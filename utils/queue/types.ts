@@ -71,8 +71,23 @@ export type TransportState =
       /** The chunk size the pace reached, so a resumed upload does not start big on a fragile server. */
       chunkBytes: number;
     }
-  | { kind: 'ietf-resumable'; uploadUrl: string };
-// i16-s3 adds `| { kind: 's3-multipart'; ... }` (and its schema in utils/message-rules/queue-state.ts).
+  | { kind: 'ietf-resumable'; uploadUrl: string }
+  | S3UploadState;
+
+/** Where an S3 multipart upload stands (utils/upload/s3-multipart.ts). */
+export interface S3UploadState {
+  kind: 's3-multipart';
+  key: string;
+  uploadId: string;
+  /** The size the upload was made for: other bytes under the same item start over. */
+  totalBytes: number;
+  /**
+   * The parts the server acknowledged, in byte order. Parts may differ in
+   * size (S3 asks only that all but the last be at least 5 MiB), so each
+   * attempt cuts the rest of the file at the size its pace chose.
+   */
+  parts: { partNumber: number; etag: string; size: number }[];
+}
 
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-controller.ts). */
 export interface AttemptRecord {

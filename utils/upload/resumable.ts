@@ -7,6 +7,9 @@ import { type ReplyInfo, readReply } from './read-reply';
 import type { SendEffects, SendOptions, SentUpload } from './send-request';
 import { UPLOAD_TIMEOUT_MS } from './send-request';
 
+/** The states that resume at an upload URL (tus, the IETF draft; S3 keeps its parts instead). */
+type UrlTransportState = Extract<TransportState, { uploadUrl: string }>;
+
 /**
  * The loop both resumable protocols share (tus 1.0, the IETF draft): create
  * the upload (with the first chunk), then append chunk after chunk from the
@@ -43,7 +46,7 @@ export type Step =
   | { kind: 'conflict' }
   | { kind: 'failed'; outcome: UploadOutcome };
 
-export interface Dialect<State extends TransportState> {
+export interface Dialect<State extends UrlTransportState> {
   kind: State['kind'];
   /** What an attempt learns once before it starts (tus: the extensions; OPTIONS). */
   prepare(ctx: DialectContext): Promise<void>;
@@ -102,7 +105,7 @@ export class ChunkPace {
 const CANCELLED = 'cancelled by the user';
 const TIMED_OUT = 'request timed out';
 
-export async function sendResumable<State extends TransportState>(
+export async function sendResumable<State extends UrlTransportState>(
   dialect: Dialect<State>,
   item: TransportItem,
   blob: Blob,
@@ -228,7 +231,7 @@ function retriable(outcome: UploadOutcome): boolean {
   return outcome.kind === 'http' && outcome.httpStatus !== undefined && outcome.httpStatus >= 500;
 }
 
-async function cancelled<State extends TransportState>(
+async function cancelled<State extends UrlTransportState>(
   dialect: Dialect<State>,
   ctx: DialectContext,
   uploadUrl: string | undefined,

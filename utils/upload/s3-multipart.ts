@@ -1,4 +1,5 @@
 import type { S3Settings } from '../destinations/s3-settings';
+import type { S3UploadState, TransportState } from '../queue/types';
 import type { UploadItem } from './build-request';
 import { describeNetworkError, excerpt, parseRetryAfter, type UploadOutcome } from './parse-reply';
 import { type ReplyInfo, readReply } from './read-reply';
@@ -23,36 +24,13 @@ export const S3_MAX_PARTS = 10_000;
 /** A first attempt's parts: few requests for a 40 MB photo, a few seconds each on a slow uplink. */
 export const DEFAULT_PART_BYTES = 8 * 1024 * 1024;
 
-export interface S3StoredPart {
-  partNumber: number;
-  etag: string;
-  size: number;
-}
-
-/** Saved in the queued item after each step, so a later attempt goes on from there. */
-export interface S3UploadState {
-  kind: 's3-multipart';
-  key: string;
-  uploadId: string;
-  /** The size the upload was made for: other bytes under the same item start over. */
-  totalBytes: number;
-  /**
-   * The parts the server acknowledged, in byte order. Parts may differ in
-   * size (S3 asks only that all but the last be at least 5 MiB), so each
-   * attempt cuts the rest of the file at the size its pace chose.
-   */
-  parts: S3StoredPart[];
-}
+export type S3StoredPart = S3UploadState['parts'][number];
 
 export interface S3SendOptions extends SendOptions {
   /** The pace's part size (partSizeFor); raised to what S3 allows. @default DEFAULT_PART_BYTES */
   partBytes?: number;
-  /** Bytes the server holds, after each part. */
-  onProgress?(sentBytes: number, totalBytes: number): void;
-  /** What an earlier attempt saved. */
-  state?: unknown;
-  /** Keeps the state with the item (undefined: nothing to resume). */
-  saveState?(state: S3UploadState | undefined): Promise<void>;
+  /** What an earlier attempt saved (QueueItem.transportState); another kind's state is ignored. */
+  state?: TransportState;
 }
 
 /**
@@ -71,6 +49,7 @@ export function objectKey(settings: Pick<S3Settings, 'keyPrefix'>, name: string)
 }
 
 function isUploadState(value: unknown): value is S3UploadState {
+  // Checked, not trusted: a state stored by an earlier version or another transport starts over.
   if (!value || typeof value !== 'object') return false;
   const state = value as Partial<S3UploadState>;
   return (

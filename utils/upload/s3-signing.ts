@@ -1,5 +1,5 @@
 import { AwsV4Signer } from 'aws4fetch';
-import type { S3Settings } from '../destinations/s3-settings';
+import { type S3Settings, s3DestinationUrl } from '../destinations/s3-settings';
 
 /**
  * How each S3 request gets its signature. Two ways, one interface:
@@ -59,17 +59,7 @@ function encodeKey(key: string): string {
 
 /** The object's URL: path-style (`endpoint/bucket/key`) or virtual-hosted (`bucket.host/key`). */
 export function objectUrl(settings: Pick<S3Settings, 'endpoint' | 'bucket' | 'pathStyle'>, key: string): URL {
-  const endpoint = new URL(settings.endpoint);
-  const base = endpoint.pathname.replace(/\/+$/, '');
-  if (settings.pathStyle) {
-    return new URL(`${endpoint.origin}${base}/${encodeURIComponent(settings.bucket)}/${encodeKey(key)}`);
-  }
-  return new URL(`${endpoint.protocol}//${settings.bucket}.${endpoint.host}${base}/${encodeKey(key)}`);
-}
-
-/** The bucket's URL: what a host permission is asked for, and what the destination's `url` holds. */
-export function bucketUrl(settings: Pick<S3Settings, 'endpoint' | 'bucket' | 'pathStyle'>): string {
-  return objectUrl(settings, '').href;
+  return new URL(`${s3DestinationUrl(settings)}${encodeKey(key)}`);
 }
 
 function operationUrl(settings: S3Settings, operation: S3Operation): URL {

@@ -1,6 +1,7 @@
 import type { DestinationTransport } from '../destinations/model';
 import type { TransportItem } from './build-request';
 import { cancelIetfResumable, sendIetfResumable } from './ietf-resumable';
+import { abortS3Upload, partSizeFor, sendS3Upload } from './s3-multipart';
 import { type SendEffects, type SendOptions, type SentUpload, sendUpload } from './send-request';
 import { sendTus, terminateTus } from './tus';
 
@@ -27,7 +28,13 @@ export async function sendThroughTransport(
       return sendTus(item, blob, transport, effects, options);
     case 'ietf-resumable':
       return sendIetfResumable(item, blob, effects, options);
-    // case 's3-multipart': i16-s3 (utils/upload/s3-multipart.ts)
+    case 's3-multipart':
+      // The pace: 5 MiB parts once the server failed this item, so a reset costs at most one small part.
+      return sendS3Upload(item, blob, transport, effects, {
+        ...options,
+        state: item.transportState,
+        partBytes: partSizeFor(blob.size, item.autoRetries ?? 0),
+      });
   }
 }
 
@@ -40,5 +47,12 @@ export async function abandonUpload(item: TransportItem, effects: SendEffects): 
       return terminateTus(item, state, effects);
     case 'ietf-resumable':
       return cancelIetfResumable(item, state, effects);
+    case 's3-multipart': {
+      const transport = item.destination.transport;
+      if (transport?.kind !== 's3-multipart') return;
+      const headers = new Headers(item.destination.headers.map(({ name, value }) => [name, value]));
+      await abortS3Upload(state, transport, headers, effects);
+      return;
+    }
   }
 }
