@@ -225,7 +225,7 @@ export async function sendResumable<State extends UrlTransportState>(
 }
 
 /** Resets, timeouts and 5xx may pass; a 4xx or a missing permission will not by trying again now. */
-function retriable(outcome: UploadOutcome): boolean {
+export function retriable(outcome: UploadOutcome): boolean {
   if (outcome.ok) return false;
   if (outcome.kind === 'reset' || outcome.kind === 'timeout') return true;
   return outcome.kind === 'http' && outcome.httpStatus !== undefined && outcome.httpStatus >= 500;
@@ -242,7 +242,7 @@ async function cancelled<State extends UrlTransportState>(
   return { ok: false, kind: 'cancelled', error: 'Cancelled' };
 }
 
-function wait(effects: SendEffects, ms: number, cancel?: AbortSignal): Promise<void> {
+export function wait(effects: SendEffects, ms: number, cancel?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const stop = effects.setTimer(done, ms);
     cancel?.addEventListener('abort', done, { once: true });

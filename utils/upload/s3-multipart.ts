@@ -3,6 +3,7 @@ import type { S3UploadState, TransportState } from '../queue/types';
 import type { UploadItem } from './build-request';
 import { describeNetworkError, excerpt, parseRetryAfter, type UploadOutcome } from './parse-reply';
 import { type ReplyInfo, readReply } from './read-reply';
+import { CHUNK_RETRY_DELAY_MS, retriable, STALLED_FAILURES, wait } from './resumable';
 import { S3_METHODS, type S3Operation, type S3Signer, SigningRefused, signerFor } from './s3-signing';
 import { completeBody, type ListedPart, readCompleteResult, readPartsPage, readS3Error, readUploadId } from './s3-xml';
 import { type SendEffects, type SendOptions, type SentUpload, UPLOAD_TIMEOUT_MS } from './send-request';
@@ -210,10 +211,26 @@ class S3Upload {
     this.progress();
     let offset = held.reduce((sum, part) => sum + part.size, 0);
     let partNumber = (held.at(-1)?.partNumber ?? 0) + 1;
+    let size = partSize;
+    // As the tus loop does (resumable.ts): a part that fails is sent again within the attempt, smaller,
+    // while the server keeps taking parts; only failures in a row without a part gained end the attempt.
+    let stalled = 0;
     while (offset < this.total) {
-      const end = Math.min(this.total, offset + partSize);
+      const end = Math.min(this.total, offset + size);
       const bytes = this.blob.slice(offset, end);
-      const etag = await this.putPart(state, partNumber, bytes);
+      let etag: string;
+      try {
+        etag = await this.putPart(state, partNumber, bytes);
+      } catch (error) {
+        if (!(error instanceof Stop) || !retriable(error.outcome)) throw error;
+        stalled += 1;
+        if (stalled >= STALLED_FAILURES) throw error;
+        // S3 keeps nothing of a part cut short: the smallest part it allows loses the least next time.
+        size = S3_MIN_PART_BYTES;
+        await wait(this.effects, CHUNK_RETRY_DELAY_MS * 2 ** (stalled - 1), this.options.cancel);
+        continue;
+      }
+      stalled = 0;
       state.parts = [...state.parts, { partNumber, etag, size: bytes.size }];
       await this.save();
       this.progress();
