@@ -1,5 +1,5 @@
 import type { S3Settings } from '@/utils/destinations/s3-settings';
-import { t } from '@/utils/i18n';
+import { type MessageKey, t } from '@/utils/i18n';
 
 /**
  * The destination editor's S3 bucket: where (endpoint, bucket, region, key
@@ -10,7 +10,7 @@ import { t } from '@/utils/i18n';
  */
 export function S3Fields({ value, onChange }: { value: S3Settings; onChange(settings: S3Settings): void }) {
   const set = (patch: Partial<S3Settings>) => onChange({ ...value, ...patch });
-  const input = (name: keyof S3Settings & string, label: Parameters<typeof t>[0], placeholder = '', type = 'text') => (
+  const input = (name: keyof S3Settings & string, label: MessageKey, placeholder = '', type = 'text') => (
     <label>
       {t(label)}
       <input

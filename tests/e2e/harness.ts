@@ -81,7 +81,10 @@ export interface DestinationForm {
   /** "Photos as": 'webp' for a host that accepts WebP. */
   photosAs?: 'jpeg' | 'webp';
   /** "How the file travels"; unset keeps the whole-file request. */
-  transport?: { kind: 'post' | 'tus' | 'ietf-resumable'; chunkMb?: number };
+  transport?:
+    | { kind: 'post' | 'tus' | 'ietf-resumable'; chunkMb?: number }
+    /** An S3 bucket: its fields as the editor names them (`s3.endpoint`, `s3.bucket`, …). */
+    | { kind: 's3-multipart'; s3: Record<string, string | boolean> };
   /** Its own pace ("Its own" in the editor); unset follows the global settings. */
   pacing?: { mode?: 'sequential' | 'staggered' | 'adaptive'; delaySeconds: number };
 }
@@ -125,8 +128,15 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   if (form.photosAs) await editor.locator('select[name=photosAs]').selectOption(form.photosAs);
   if (form.transport) {
     await editor.locator('select[name=transport]').selectOption(form.transport.kind);
-    if (form.transport.chunkMb !== undefined) {
+    if ('chunkMb' in form.transport && form.transport.chunkMb !== undefined) {
       await editor.locator('input[name=tusChunkMb]').fill(String(form.transport.chunkMb));
+    }
+    if ('s3' in form.transport) {
+      for (const [name, value] of Object.entries(form.transport.s3)) {
+        if (typeof value === 'boolean') await editor.locator(`input[name="s3.${name}"]`).setChecked(value);
+        else if (name === 'signing') await editor.locator('select[name="s3.signing"]').selectOption(value);
+        else await editor.locator(`input[name="s3.${name}"]`).fill(value);
+      }
     }
   }
   if (form.pacing) {

@@ -62,7 +62,8 @@ export function objectUrl(settings: Pick<S3Settings, 'endpoint' | 'bucket' | 'pa
   return new URL(`${s3DestinationUrl(settings)}${encodeKey(key)}`);
 }
 
-function operationUrl(settings: S3Settings, operation: S3Operation): URL {
+/** The URL of one operation on the object: its sub-resource query (`?uploads`, `?partNumber=…&uploadId=…`). */
+export function operationUrl(settings: S3Settings, operation: S3Operation): URL {
   const url = objectUrl(settings, operation.key);
   const query = url.searchParams;
   switch (operation.operation) {
