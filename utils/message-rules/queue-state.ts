@@ -60,6 +60,7 @@ export const transportState = v.variant('kind', [
     uploadId: text,
     totalBytes: count,
     parts: list(v.object({ partNumber: count, etag: text, size: count })),
+    sending: v.optional(v.object({ partNumber: count, size: count })),
   }),
 ]);
 

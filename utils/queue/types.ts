@@ -87,6 +87,12 @@ export interface S3UploadState {
    * attempt cuts the rest of the file at the size its pace chose.
    */
   parts: { partNumber: number; etag: string; size: number }[];
+  /**
+   * The part on its way when this was saved: if the server stored it but the
+   * reply was lost, ListParts shows it and it is not sent again. A part sent
+   * again always takes a new number, so a cut one never mixes into it.
+   */
+  sending?: { partNumber: number; size: number };
 }
 
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-controller.ts). */

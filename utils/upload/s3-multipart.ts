@@ -156,6 +156,11 @@ export async function abortS3Upload(
   }
 }
 
+/** S3 compares ETags without their quotes. */
+function unquoted(etag: string): string {
+  return etag.replace(/"/g, '');
+}
+
 /**
  * The parts in part-number order, up to the first one that cannot follow
  * (one under 5 MiB before the end, or past the file): those after it are
@@ -207,10 +212,12 @@ class S3Upload {
       await this.save();
     }
     const state = this.state;
-    state.parts = held;
-    this.progress();
     let offset = held.reduce((sum, part) => sum + part.size, 0);
-    let partNumber = (held.at(-1)?.partNumber ?? 0) + 1;
+    // Never a number used before: s3rver writes a cut part's late bytes into the file of the same number.
+    let partNumber = Math.max(0, ...state.parts.map((part) => part.partNumber), state.sending?.partNumber ?? 0) + 1;
+    state.parts = held;
+    state.sending = undefined;
+    this.progress();
     let size = partSize;
     // As the tus loop does (resumable.ts): a part that fails is sent again within the attempt, smaller,
     // while the server keeps taking parts; only failures in a row without a part gained end the attempt.
@@ -219,10 +226,13 @@ class S3Upload {
       const end = Math.min(this.total, offset + size);
       const bytes = this.blob.slice(offset, end);
       let etag: string;
+      state.sending = { partNumber, size: bytes.size };
+      await this.save();
       try {
         etag = await this.putPart(state, partNumber, bytes);
       } catch (error) {
         if (!(error instanceof Stop) || !retriable(error.outcome)) throw error;
+        partNumber += 1;
         stalled += 1;
         if (stalled >= STALLED_FAILURES) throw error;
         // S3 keeps nothing of a part cut short: the smallest part it allows loses the least next time.
@@ -232,6 +242,7 @@ class S3Upload {
       }
       stalled = 0;
       state.parts = [...state.parts, { partNumber, etag, size: bytes.size }];
+      state.sending = undefined;
       await this.save();
       this.progress();
       offset = end;
@@ -281,7 +292,20 @@ class S3Upload {
       listed.push(...page.parts);
       marker = page.nextMarker;
     } while (marker);
-    return leadingRun(listed, state.totalBytes);
+    // Only parts this upload knows: the kept ones as the server lists them, then the one that was on its way.
+    // A listed part with another number is a try whose place is unknown; Complete leaves it out.
+    const byNumber = new Map(listed.map((part) => [part.partNumber, part]));
+    const known: S3StoredPart[] = [];
+    for (const kept of state.parts) {
+      const seen = byNumber.get(kept.partNumber);
+      if (!seen || seen.size !== kept.size || unquoted(seen.etag) !== unquoted(kept.etag)) break;
+      known.push(kept);
+    }
+    const sending = state.sending && byNumber.get(state.sending.partNumber);
+    if (known.length === state.parts.length && sending && sending.size === state.sending?.size) {
+      known.push({ partNumber: sending.partNumber, etag: sending.etag, size: sending.size });
+    }
+    return leadingRun(known, state.totalBytes);
   }
 
   private async create(): Promise<string> {
