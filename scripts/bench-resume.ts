@@ -20,11 +20,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DestinationTransport, newDestination, snapshotOf } from '../utils/destinations/model';
+import {
+  type DestinationSnapshot,
+  type DestinationTransport,
+  newDestination,
+  snapshotOf,
+} from '../utils/destinations/model';
 import { PACE_LIMITS } from '../utils/pacing/pace';
 import type { TransportState } from '../utils/queue/types';
 import { setTimeoutTimer } from '../utils/upload/send-request';
 import { sendThroughTransport } from '../utils/upload/transports';
+import { startS3Server } from './lib/s3-server';
 import { type Receiver, startReceiver } from './receiver';
 
 const { values } = parseArgs({
@@ -42,13 +48,17 @@ interface Row {
   transport?: DestinationTransport;
   /** Held to the target. */
   resumable: boolean;
+  /** Sent to s3rver behind its own resetting proxy instead of the receiver. */
+  s3?: boolean;
 }
 
-/** i16-s3: add the S3 multipart row here (its own path on the receiver or an s3rver behind the proxy). */
 const ROWS: Row[] = [
   { name: 'whole-file POST, 3 retries', path: '/upload', resumable: false },
   { name: 'tus 1.0 (@tus/server)', path: '/tus', transport: { kind: 'tus', chunkBytes: 8 * MB }, resumable: true },
   { name: 'IETF draft (interop 8)', path: '/resumable', transport: { kind: 'ietf-resumable' }, resumable: true },
+  // S3 keeps nothing of a part cut short and no part is under 5 MiB: over 8 MiB connections each one stores one
+  // part and loses the start of the next (docs/s3.md, "bench:resume").
+  { name: 'S3 multipart (s3rver)', path: '', s3: true, resumable: true },
 ];
 
 const bytes = randomBytes(fileBytes);
@@ -68,24 +78,22 @@ interface Result {
   outcome: string;
 }
 
-async function run(row: Row, receiver: Receiver): Promise<Result> {
-  const proxy = receiver.proxy;
-  if (!proxy) throw new Error('the receiver has no resetting proxy');
-  const destination = snapshotOf(
-    newDestination({ name: row.name, url: `${receiver.origin}${row.path}`, transport: row.transport }),
-  );
-  const sentBefore = proxy.bytesIn();
-  const resetsBefore = proxy.resets();
-  const uploadsBefore = receiver.uploads.length;
-  const hitsBefore = receiver.hits.length;
-  const started = performance.now();
+/** Sends the file the way the queue would: attempts until done, at most as many retries as the settings allow. */
+async function sendWithRetries(destination: DestinationSnapshot, countRequest: () => void): Promise<string> {
   let transportState: TransportState | undefined;
   let outcome = '';
   for (let attempt = 0; attempt <= PACE_LIMITS.maxRetries.max; attempt++) {
     const { outcome: result } = await sendThroughTransport(
       { destination, name: 'big.jpg', idempotencyKey: 'bench-resume', transportState, autoRetries: attempt },
       blob,
-      { fetch: (request) => fetch(request), setTimer: setTimeoutTimer, now: Date.now },
+      {
+        fetch: (request) => {
+          countRequest();
+          return fetch(request);
+        },
+        setTimer: setTimeoutTimer,
+        now: Date.now,
+      },
       {
         replyTimeoutMs: async () => 30_000,
         saveState: async (state) => {
@@ -96,6 +104,22 @@ async function run(row: Row, receiver: Receiver): Promise<Result> {
     outcome = result.ok ? 'done' : `${result.kind}: ${result.error}`;
     if (result.ok) break;
   }
+  return outcome;
+}
+
+async function run(row: Row, receiver: Receiver): Promise<Result> {
+  if (row.s3) return runS3(row);
+  const proxy = receiver.proxy;
+  if (!proxy) throw new Error('the receiver has no resetting proxy');
+  const destination = snapshotOf(
+    newDestination({ name: row.name, url: `${receiver.origin}${row.path}`, transport: row.transport }),
+  );
+  const sentBefore = proxy.bytesIn();
+  const resetsBefore = proxy.resets();
+  const uploadsBefore = receiver.uploads.length;
+  const hitsBefore = receiver.hits.length;
+  const started = performance.now();
+  const outcome = await sendWithRetries(destination, () => {});
   const upload = receiver.uploads.slice(uploadsBefore).at(-1);
   return {
     row,
@@ -107,6 +131,34 @@ async function run(row: Row, receiver: Receiver): Promise<Result> {
     seconds: (performance.now() - started) / 1000,
     outcome,
   };
+}
+
+/** The S3 row: s3rver (npm) behind its own proxy resetting every connection after the same number of bytes. */
+async function runS3(row: Row): Promise<Result> {
+  const s3 = await startS3Server({ resetAfterBytes: () => resetAfter });
+  try {
+    const destination = snapshotOf(
+      newDestination({ name: row.name, url: `${s3.origin}/${s3.bucket}/`, transport: s3.settings }),
+    );
+    let requests = 0;
+    const started = performance.now();
+    const outcome = await sendWithRetries(destination, () => {
+      requests += 1;
+    });
+    const stored = await s3.object('big.jpg');
+    return {
+      row,
+      sent: s3.proxy?.bytesIn() ?? 0,
+      stored: stored?.length ?? 0,
+      whole: stored !== undefined && createHash('sha256').update(stored).digest('hex') === sha256,
+      requests,
+      resets: s3.proxy?.resets() ?? 0,
+      seconds: (performance.now() - started) / 1000,
+      outcome,
+    };
+  } finally {
+    await s3.close();
+  }
 }
 
 const results: Result[] = [];

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { type DestinationSpec, originPattern, resolveSampleUrl } from './model';
+import { s3DestinationUrl } from './s3-settings';
 
 /**
  * Host permissions for destination origins: optional, asked for in the
@@ -20,9 +21,10 @@ export async function hasAccess(...urlTemplates: string[]): Promise<boolean> {
 /** Every origin a destination's uploads reach: its URL, and an S3 signing endpoint. */
 export function accessUrls(spec: Pick<DestinationSpec, 'url' | 'transport'>): string[] {
   const { transport } = spec;
-  return transport?.kind === 's3-multipart' && transport.signing === 'endpoint'
-    ? [spec.url, transport.signingUrl]
-    : [spec.url];
+  if (transport?.kind !== 's3-multipart') return [spec.url];
+  // The bucket's own address, whatever `url` says (a preset fills it before the endpoint is known).
+  const bucket = s3DestinationUrl(transport);
+  return transport.signing === 'endpoint' ? [bucket, transport.signingUrl] : [bucket];
 }
 
 /**
