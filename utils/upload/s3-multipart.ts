@@ -1,6 +1,6 @@
 import type { S3Settings } from '../destinations/s3-settings';
 import type { S3UploadState, TransportState } from '../queue/types';
-import type { UploadItem } from './build-request';
+import { type UploadItem, uploadFileName } from './build-request';
 import { describeNetworkError, excerpt, parseRetryAfter, type UploadOutcome } from './parse-reply';
 import { type ReplyInfo, readReply } from './read-reply';
 import { CHUNK_RETRY_DELAY_MS, retriable, STALLED_FAILURES, wait } from './resumable';
@@ -44,7 +44,7 @@ export function partSizeFor(totalBytes: number, failedAttempts = 0): number {
   return Math.max(paced, Math.ceil(totalBytes / S3_MAX_PARTS));
 }
 
-/** The key an item is stored under: the prefix, then the file's name. */
+/** The key an item is stored under: the prefix, then the name the destination gives the file (its file-name template). */
 export function objectKey(settings: Pick<S3Settings, 'keyPrefix'>, name: string): string {
   return `${settings.keyPrefix}${name}`;
 }
@@ -196,7 +196,7 @@ class S3Upload {
     this.total = blob.size;
     const saved = isUploadState(options.state) && options.state.totalBytes === blob.size ? options.state : undefined;
     this.state = saved;
-    this.key = saved?.key ?? objectKey(settings, item.name);
+    this.key = saved?.key ?? objectKey(settings, uploadFileName(item));
   }
 
   async run(): Promise<UploadOutcome> {
