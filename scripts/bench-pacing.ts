@@ -4,9 +4,10 @@
  * side by side.
  *
  *   npm run bench:pacing -- [--quick] [--images DIR] [--ingress BYTES_PER_SECOND] [--no-build] [--timeline]
- *   npm run bench:pacing -- --sweep [--cap N] [--images DIR] [--no-build] [--timeline]
+ *   npm run bench:pacing -- --sweep [--cap N] [--only TEXT] [--images DIR] [--no-build] [--timeline]
  *
  * --timeline prints each request (start, end, outcome, bytes) of each run.
+ * --only runs the sweep's receivers whose label contains TEXT (e.g. 'uncapped').
  *
  * --sweep: Cadence adaptive (at most --cap in flight, default 6, the most the
  * settings allow: the controller must find the server's limit itself) beside
@@ -52,7 +53,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Frame, FrameLocator } from 'playwright-core';
+import type { Frame, FrameLocator, Worker } from 'playwright-core';
 import type { PaceMode } from '../utils/pacing/pace';
 import { addDestinationInOptions, launchWithExtension, openPanelFromPopup } from './lib/browser';
 import type { Faults } from './lib/faults';
@@ -71,6 +72,7 @@ const { values } = parseArgs({
     timeline: { type: 'boolean', default: false },
     sweep: { type: 'boolean', default: false },
     cap: { type: 'string', default: '6' },
+    only: { type: 'string' },
   },
 });
 const ingress = Number(values.ingress);
@@ -205,6 +207,8 @@ interface SweepRow {
   ingress: number | undefined;
   floorMs: number;
   cadence: Row;
+  /** The same client at the server's limit, told in advance (staggered, no delay). */
+  known: Row;
   habit: Row;
   misses: string[];
 }
@@ -216,17 +220,18 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
   console.log(
     `${originals.length} images; Cadence adaptive with at most ${cap} in flight; the habit sends the same compressed files.`,
   );
-  const turnBefore = await measureTurnMs();
+  const turnsBefore = await measureTurns();
   const roundTripMs = await measureRoundTripMs();
   console.log(
-    `A turn (Cadence, tiny images, sequential with no delay, lower quartile of arrival to arrival): ${turnBefore.toFixed(0)} ms; ` +
-      `a bare round trip (Node, tiny POST, median of 9): ${roundTripMs.toFixed(1)} ms. Floors below use it; the table, the lower of it and a second measure at the end.`,
+    `A turn (Cadence, tiny images, no delay, lower quartile of arrival to arrival; per item at N in flight): ${formatTurns(turnsBefore)}; ` +
+      `a bare round trip (Node, tiny POST, median of 9): ${roundTripMs.toFixed(1)} ms. Floors below use them; the table, the lower of them and a second measure at the end.`,
   );
   interface Run {
     receiver: string;
     ingressCap: number | undefined;
     resetBeyond: number;
     cadence: CadenceRun;
+    known: CadenceRun;
     habit: Row;
   }
   const runs: Run[] = [];
@@ -238,24 +243,29 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
         ...(ingressCap === undefined ? {} : { ingressBytesPerSecond: ingressCap }),
       };
       const receiver = `${ingressCap === undefined ? 'uncapped' : `${ingressCap / 1000} KB/s`}, resets beyond ${resetBeyond}`;
+      if (values.only !== undefined && !receiver.includes(values.only)) continue;
       const cadence = await runCadence({ mode: 'adaptive', concurrency: cap, faults }, originals);
+      // The same client told the server's limit in advance: staggered, no delay, exactly that many in flight.
+      const known = await runCadence({ mode: 'staggered', concurrency: resetBeyond, delayMs: 0, faults }, originals);
       // Compression is deterministic: the first complete set stands for every run.
       if (!habitFiles && cadence.compressed.length === originals.length) habitFiles = cadence.compressed;
       const habit = await runHabit('habit', habitFiles ?? cadence.compressed, faults);
-      const run = { receiver, ingressCap, resetBeyond, cadence, habit };
+      const run = { receiver, ingressCap, resetBeyond, cadence, known, habit };
       runs.push(run);
-      const row = sweepRow(run, turnBefore, originals.length);
+      const row = sweepRow(run, turnsBefore, originals.length);
       console.log(
         `${receiver}: floor ${(row.floorMs / 1000).toFixed(2)} s; ` +
-          `${formatRow(row.cadence)} (Resume to first request ${cadence.startMs} ms); ${formatRow(row.habit)}`,
+          `${formatRow(row.cadence)} (Resume to first request ${cadence.startMs} ms); ${formatRow(row.known)}; ${formatRow(row.habit)}`,
       );
     }
   }
   // The machine's load drifts: the lower of two measures is the stricter floor.
-  const turnAfter = await measureTurnMs();
-  const turnMs = Math.min(turnBefore, turnAfter);
-  console.log(`A turn measured again at the end: ${turnAfter.toFixed(0)} ms; the table uses ${turnMs.toFixed(0)} ms.`);
-  const results = runs.map((run) => sweepRow(run, turnMs, originals.length));
+  const turnsAfter = await measureTurns();
+  const turns = new Map(
+    [...turnsBefore].map(([inFlight, before]) => [inFlight, Math.min(before, turnsAfter.get(inFlight) ?? before)]),
+  );
+  console.log(`Turns measured again at the end: ${formatTurns(turnsAfter)}; the table uses ${formatTurns(turns)}.`);
+  const results = runs.map((run) => sweepRow(run, turns, originals.length));
   console.log(`\n${formatSweepTable(results)}`);
   const missed = results.filter((row) => row.misses.length > 0);
   console.log(
@@ -268,13 +278,26 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
 
 /** One receiver's row: the floor from the turn, and which targets were missed. */
 function sweepRow(
-  run: { receiver: string; ingressCap: number | undefined; resetBeyond: number; cadence: CadenceRun; habit: Row },
-  turnMs: number,
+  run: {
+    receiver: string;
+    ingressCap: number | undefined;
+    resetBeyond: number;
+    cadence: CadenceRun;
+    known: CadenceRun;
+    habit: Row;
+  },
+  turns: Turns,
   items: number,
 ): SweepRow {
-  const { receiver, ingressCap, resetBeyond, cadence, habit } = run;
-  const floorMs =
-    (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 + Math.ceil(items / resetBeyond) * turnMs;
+  const { receiver, ingressCap, resetBeyond, cadence, known, habit } = run;
+  const turnMs = turns.get(1) as number;
+  // A round of N at once costs at least one turn; N in flight cost at least the per-item turn measured at N
+  // (the worker's own work per upload does not overlap): the floor takes the stricter of the two.
+  const requestsMs = Math.max(
+    Math.ceil(items / resetBeyond) * turnMs,
+    items * (turns.get(resetBeyond) ?? turnMs / resetBeyond),
+  );
+  const floorMs = (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 + requestsMs;
   const limit =
     (ingressCap ?? Number.POSITIVE_INFINITY) <= SLOW_LINK_UP_TO ? TARGET_AT_SLOW_LINKS : TARGET_AT_FAST_LINKS;
   const misses: string[] = [];
@@ -289,6 +312,7 @@ function sweepRow(
     ingress: ingressCap,
     floorMs,
     cadence: { ...cadence.row, floorMs, floorKind: 'sweep' },
+    known: { ...known.row, floorMs, floorKind: 'sweep' },
     habit: { ...habit, floorMs, floorKind: 'sweep' },
     misses,
   };
@@ -305,12 +329,23 @@ function resetsAfterBackOff(resets: readonly { arrivedAt: number; endedAt: numbe
   return resets.filter((reset) => reset.arrivedAt > first.endedAt + turnMs).length;
 }
 
+/** Cadence's cost per request, in ms, with N uploads in flight (N: each reset limit of the sweep). */
+type Turns = ReadonlyMap<number, number>;
+
 /**
- * Cadence's cost of one request: tiny images sent in sequence with no delay,
- * the lower quartile of the times between arrivals (a busy machine stretches
- * some of them; the floor takes what the client did when it was not held up).
+ * Cadence's cost of one request with N in flight: tiny images, no delay, N at
+ * once (sequential for 1, staggered for more), against a receiver with no
+ * faults. The per-item time is the lower quartile of (arrival i+N - arrival i)
+ * / N (a busy machine stretches some; the floor takes what the client did
+ * when it was not held up). For N = 1 that is the time between arrivals.
  */
-async function measureTurnMs(): Promise<number> {
+async function measureTurns(): Promise<Turns> {
+  const turns = new Map<number, number>();
+  for (const inFlight of SWEEP_RESET_BEYOND) turns.set(inFlight, await measureTurnMs(inFlight));
+  return turns;
+}
+
+async function measureTurnMs(inFlight: number): Promise<number> {
   const files = await Promise.all(
     Array.from({ length: 17 }, async (_, index) => {
       const file = path.join(scratch, `tiny-${index + 1}.png`);
@@ -318,18 +353,27 @@ async function measureTurnMs(): Promise<number> {
       return { name: path.basename(file), path: file, size: TINY_PNG.length };
     }),
   );
-  const session = await openCadence({ mode: 'sequential', concurrency: 1, faults: {}, delayMs: 0 });
+  const session = await openCadence({
+    mode: inFlight === 1 ? 'sequential' : 'staggered',
+    concurrency: inFlight,
+    faults: {},
+    delayMs: 0,
+  });
   try {
     await session.batch(files);
-    const arrivals = session.receiver.requests.map((request) => request.arrivedAt);
-    const turns = arrivals
-      .slice(1)
-      .map((at, index) => at - (arrivals[index] as number))
+    const arrivals = session.receiver.requests.map((request) => request.arrivedAt).sort((a, b) => a - b);
+    const perItem = arrivals
+      .slice(inFlight)
+      .map((at, index) => (at - (arrivals[index] as number)) / inFlight)
       .sort((a, b) => a - b);
-    return turns[Math.floor(turns.length / 4)] as number;
+    return perItem[Math.floor(perItem.length / 4)] as number;
   } finally {
     await session.close();
   }
+}
+
+function formatTurns(turns: Turns): string {
+  return [...turns].map(([inFlight, ms]) => `${ms.toFixed(0)} ms at ${inFlight}`).join(', ');
 }
 
 /** A tiny POST from Node to a receiver with no faults, one after another: the median of 9. */
@@ -367,6 +411,9 @@ function formatSweepTable(rows: SweepRow[]): string {
     'wall s',
     'x floor',
     'x bytes/ingress',
+    'known limit: resets',
+    'wall s',
+    'x floor',
     'habit resets',
     'failed',
     'wall s',
@@ -381,6 +428,9 @@ function formatSweepTable(rows: SweepRow[]): string {
     (row.cadence.wallMs / 1000).toFixed(2),
     (row.cadence.wallMs / row.floorMs).toFixed(2),
     row.ingress === undefined ? '-' : (row.cadence.wallMs / ((row.bytes / row.ingress) * 1000)).toFixed(2),
+    String(row.known.resets),
+    (row.known.wallMs / 1000).toFixed(2),
+    (row.known.wallMs / row.floorMs).toFixed(2),
     String(row.habit.resets),
     `${row.habit.failed} / ${row.habit.items}`,
     (row.habit.wallMs / 1000).toFixed(2),
@@ -445,7 +495,7 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
         .filter((request) => request.outcome === 'reset')
         .map((request) => ({ arrivedAt: request.arrivedAt, endedAt: request.endedAt ?? request.arrivedAt })),
       row: {
-        strategy: `Cadence ${mode}${mode === 'adaptive' ? '' : ` ${paceMs / 1000} s`}`,
+        strategy: `Cadence ${mode}${mode === 'adaptive' ? '' : ` ${(setup.delayMs ?? paceMs) / 1000} s`}`,
         items: files.length,
         ...receiverCounts(receiver),
         failed,
@@ -521,6 +571,8 @@ async function openCadence({ mode, concurrency, faults, delayMs = paceMs }: Cade
         rows += files.length;
         await waitForRows(panel, rows, ['done', 'failed', 'error', 'cancelled'], 60 * 60_000);
         const failed = (await panel.locator('[data-status=failed], [data-status=error]').count()) - failedBefore;
+        if (values.timeline)
+          await printAttempts(launched.serviceWorker, receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt);
         const firstArrival = receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt;
         return { sizes, failed, wallMs: lastEnd(receiver) - firstArrival, startMs: firstArrival - resumedAt };
       },
@@ -528,6 +580,45 @@ async function openCadence({ mode, concurrency, faults, delayMs = paceMs }: Cade
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * --timeline: the worker's side of each attempt, from the queue's store: when
+ * the start was decided, when the request left, when the outcome was recorded
+ * (seconds from the first request's arrival; one clock, the machine's).
+ */
+async function printAttempts(worker: Worker, origin: number): Promise<void> {
+  const attempts = await worker.evaluate(
+    () =>
+      new Promise<{ name: string; startedAt: number; sentAt?: number; finishedAt: number; result: string }[]>(
+        (resolve, reject) => {
+          const open = indexedDB.open('cadence');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction('items').objectStore('items').getAll();
+            all.onerror = () => reject(all.error);
+            all.onsuccess = () => {
+              const items = all.result as {
+                name?: string;
+                attemptLog?: { startedAt: number; sentAt?: number; finishedAt: number; result: string }[];
+              }[];
+              resolve(
+                items.flatMap((item) =>
+                  (item.attemptLog ?? []).map((attempt) => ({ name: item.name ?? '?', ...attempt })),
+                ),
+              );
+              open.result.close();
+            };
+          };
+        },
+      ),
+  );
+  const at = (time: number | undefined) => (time === undefined ? '-' : ((time - origin) / 1000).toFixed(3));
+  for (const attempt of attempts.sort((a, b) => a.startedAt - b.startedAt)) {
+    console.log(
+      `  worker: start ${at(attempt.startedAt)} sent ${at(attempt.sentAt)} recorded ${at(attempt.finishedAt)} s ${attempt.result} ${attempt.name}`,
+    );
   }
 }
 

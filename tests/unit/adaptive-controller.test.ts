@@ -176,7 +176,7 @@ describe('adaptive controller on simulated links (the bench sweep)', () => {
     expect(run.resets).toBe(0);
   });
 
-  it('halves the gap after each clean upload, never waiting longer than the last upload took', () => {
+  it('halves the gap after each clean upload, never longer than lets the uploads allowed in flight overlap', () => {
     const clean = (startedAt: number, finishedAt: number): AttemptSample => ({
       startedAt,
       finishedAt,
@@ -190,7 +190,8 @@ describe('adaptive controller on simulated links (the bench sweep)', () => {
       [clean(0, 1_500), clean(1_500, 3_000), clean(3_000, 4_500)],
       [clean(0, 1_500), clean(1_500, 3_000), clean(3_000, 4_500), clean(4_500, 4_560)],
     ].map((attempts) => adaptiveLevel({ attempts, inFlightSince: [], params: PARAMS }).level.gapMs);
-    expect(gaps).toEqual([2_000, 1_000, 500, 250, 60]);
+    // Two in flight after the first: at most half the last duration (750, then 30 after the 60 ms upload).
+    expect(gaps).toEqual([2_000, 750, 375, 187, 30]);
   });
 });
 
