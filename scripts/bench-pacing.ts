@@ -16,16 +16,22 @@
  * concurrent uploads. Each receiver gets a fresh browser profile, so every
  * Cadence run is a first batch (no remembered level). Wall time runs from
  * the first request's arrival to the last reply (Resume to the first
- * request is printed apart). The floor per receiver: bytes / ingress (one
- * copy of each compressed file), plus one turn for each round a receiver
- * that takes N at once forces on the client: ceil(items / N) turns. A turn
- * is Cadence's own cost of one request, measured at the start and at the
- * end of the run (the lower of the two): tiny images sent in sequential
- * mode with no delay, the lower quartile of the times from one request's
- * arrival to the next. So the floor is the best any pacing of
- * this client could do; it does not hold Cadence's per-request cost against
- * it (that cost is printed, beside a bare round trip from Node, and the
- * table also gives wall time over bytes / ingress alone). Targets (issue 13), checked for Cadence:
+ * request is printed apart). The floor per receiver is the higher of two
+ * lower bounds: bytes / ingress (one copy of each compressed file) plus one
+ * turn for each round a receiver that takes N at once forces on the client
+ * (ceil(items / N) turns), and items times the client's per-item turn at N
+ * in flight. A turn is Cadence's own cost of one request, measured at the
+ * start and at the end of the run (the lower of the two): tiny images, no
+ * delay, N at once (sequential for 1, staggered for more), the lower
+ * quartile of (arrival i+N - arrival i) / N. The second bound exists because
+ * the worker's work per upload does not overlap: two in flight were measured
+ * no faster per item than one (docs/adaptive-pacing.md). So the floor is the
+ * best any pacing of this client could do; it does not hold Cadence's
+ * per-request cost against it (that cost is printed, beside a bare round
+ * trip from Node, and the
+ * table also gives wall time over bytes / ingress alone, and the same
+ * client told the receiver's limit in advance: staggered, no delay, N at
+ * once, the "known limit" columns). Targets (issue 13), checked for Cadence:
  * 0 failed items, 0 resets after the first back-off (later than one turn
  * after the first reset ended; a burst sent before it is the same probe), wall time
  * <= 1.3x the floor at ingress <= 4 MB/s and <= 2x above. Exits 1 when one
@@ -291,13 +297,13 @@ function sweepRow(
 ): SweepRow {
   const { receiver, ingressCap, resetBeyond, cadence, known, habit } = run;
   const turnMs = turns.get(1) as number;
-  // A round of N at once costs at least one turn; N in flight cost at least the per-item turn measured at N
-  // (the worker's own work per upload does not overlap): the floor takes the stricter of the two.
-  const requestsMs = Math.max(
-    Math.ceil(items / resetBeyond) * turnMs,
-    items * (turns.get(resetBeyond) ?? turnMs / resetBeyond),
+  // Two lower bounds, the floor is the higher: the bytes at the ingress plus one turn per round the receiver
+  // forces (N at once: their turns overlap), and the client's own pace at N in flight (the per-item turn
+  // measured at N: the worker's work per upload does not overlap, so N at once need not be N times faster).
+  const floorMs = Math.max(
+    (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 + Math.ceil(items / resetBeyond) * turnMs,
+    items * (turns.get(resetBeyond) ?? 0),
   );
-  const floorMs = (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 + requestsMs;
   const limit =
     (ingressCap ?? Number.POSITIVE_INFINITY) <= SLOW_LINK_UP_TO ? TARGET_AT_SLOW_LINKS : TARGET_AT_FAST_LINKS;
   const misses: string[] = [];
@@ -414,6 +420,7 @@ function formatSweepTable(rows: SweepRow[]): string {
     'known limit: resets',
     'wall s',
     'x floor',
+    'adaptive / known',
     'habit resets',
     'failed',
     'wall s',
@@ -431,6 +438,7 @@ function formatSweepTable(rows: SweepRow[]): string {
     String(row.known.resets),
     (row.known.wallMs / 1000).toFixed(2),
     (row.known.wallMs / row.floorMs).toFixed(2),
+    (row.cadence.wallMs / row.known.wallMs).toFixed(2),
     String(row.habit.resets),
     `${row.habit.failed} / ${row.habit.items}`,
     (row.habit.wallMs / 1000).toFixed(2),

@@ -170,6 +170,15 @@ describe('adaptive controller on simulated links (the bench sweep)', () => {
     expect(run.resets).toBe(0);
   });
 
+  it('a far server: the gap never keeps apart the uploads allowed in flight; only the first goes alone', () => {
+    // Uncapped, every reply 100 ms away: two at once halve the time, from the second upload on. With the gap
+    // bounded by a whole upload's duration instead, the next few starts came one reply apart (857 ms here).
+    const link: Link = { ingress: Number.POSITIVE_INFINITY, resetBeyond: 2, replyMs: 100, turnaroundMs: 1 };
+    const run = simulate(link);
+    expect(run.resets).toBe(0);
+    expect(run.wallMs).toBeLessThanOrEqual(floorMs(link) + link.replyMs + link.turnaroundMs);
+  });
+
   it('stops growing when one more in flight adds no throughput (a full link, a lenient server)', () => {
     const run = simulate({ ingress: 250_000, resetBeyond: 99, replyMs: 4, turnaroundMs: 10 });
     expect(Math.max(...run.levels.map((level) => level.concurrency))).toBe(2);
