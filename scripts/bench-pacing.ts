@@ -4,10 +4,13 @@
  * side by side.
  *
  *   npm run bench:pacing -- [--quick] [--images DIR] [--ingress BYTES_PER_SECOND] [--no-build] [--timeline]
- *   npm run bench:pacing -- --sweep [--cap N] [--only TEXT] [--images DIR] [--no-build] [--timeline]
+ *   npm run bench:pacing -- --sweep [--cap N] [--repeat N] [--only TEXT] [--images DIR] [--no-build] [--timeline]
  *
  * --timeline prints each request (start, end, outcome, bytes) of each run.
  * --only runs the sweep's receivers whose label contains TEXT (e.g. 'uncapped').
+ * --repeat N runs Cadence (adaptive and known limit, alternating) N times per
+ * receiver: the wall time is the median run's (the range beside it), and
+ * resets and failed items count over every run.
  *
  * --sweep: Cadence adaptive (at most --cap in flight, default 6, the most the
  * settings allow: the controller must find the server's limit itself) beside
@@ -79,6 +82,7 @@ const { values } = parseArgs({
     sweep: { type: 'boolean', default: false },
     cap: { type: 'string', default: '6' },
     only: { type: 'string' },
+    repeat: { type: 'string', default: '1' },
   },
 });
 const ingress = Number(values.ingress);
@@ -215,6 +219,9 @@ interface SweepRow {
   cadence: Row;
   /** The same client at the server's limit, told in advance (staggered, no delay). */
   known: Row;
+  /** Wall times of the fastest and slowest run (--repeat). */
+  cadenceRange: [number, number];
+  knownRange: [number, number];
   habit: Row;
   misses: string[];
 }
@@ -236,10 +243,12 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
     receiver: string;
     ingressCap: number | undefined;
     resetBeyond: number;
-    cadence: CadenceRun;
-    known: CadenceRun;
+    cadence: CadenceRun[];
+    known: CadenceRun[];
     habit: Row;
   }
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a whole number, got ${values.repeat}`);
   const runs: Run[] = [];
   let habitFiles: BatchFile[] | undefined;
   for (const ingressCap of SWEEP_INGRESS) {
@@ -250,18 +259,23 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
       };
       const receiver = `${ingressCap === undefined ? 'uncapped' : `${ingressCap / 1000} KB/s`}, resets beyond ${resetBeyond}`;
       if (values.only !== undefined && !receiver.includes(values.only)) continue;
-      const cadence = await runCadence({ mode: 'adaptive', concurrency: cap, faults }, originals);
-      // The same client told the server's limit in advance: staggered, no delay, exactly that many in flight.
-      const known = await runCadence({ mode: 'staggered', concurrency: resetBeyond, delayMs: 0, faults }, originals);
+      const cadence: CadenceRun[] = [];
+      const known: CadenceRun[] = [];
+      for (let round = 0; round < repeat; round += 1) {
+        cadence.push(await runCadence({ mode: 'adaptive', concurrency: cap, faults }, originals));
+        // The same client told the server's limit in advance: staggered, no delay, exactly that many in flight.
+        known.push(await runCadence({ mode: 'staggered', concurrency: resetBeyond, delayMs: 0, faults }, originals));
+      }
+      const sent = (cadence[0] as CadenceRun).compressed;
       // Compression is deterministic: the first complete set stands for every run.
-      if (!habitFiles && cadence.compressed.length === originals.length) habitFiles = cadence.compressed;
-      const habit = await runHabit('habit', habitFiles ?? cadence.compressed, faults);
+      if (!habitFiles && sent.length === originals.length) habitFiles = sent;
+      const habit = await runHabit('habit', habitFiles ?? sent, faults);
       const run = { receiver, ingressCap, resetBeyond, cadence, known, habit };
       runs.push(run);
       const row = sweepRow(run, turnsBefore, originals.length);
       console.log(
         `${receiver}: floor ${(row.floorMs / 1000).toFixed(2)} s; ` +
-          `${formatRow(row.cadence)} (Resume to first request ${cadence.startMs} ms); ${formatRow(row.known)}; ${formatRow(row.habit)}`,
+          `${formatRow(row.cadence)} (Resume to first request ${cadence.map((one) => one.startMs).join(', ')} ms); ${formatRow(row.known)}; ${formatRow(row.habit)}`,
       );
     }
   }
@@ -288,14 +302,16 @@ function sweepRow(
     receiver: string;
     ingressCap: number | undefined;
     resetBeyond: number;
-    cadence: CadenceRun;
-    known: CadenceRun;
+    cadence: CadenceRun[];
+    known: CadenceRun[];
     habit: Row;
   },
   turns: Turns,
   items: number,
 ): SweepRow {
-  const { receiver, ingressCap, resetBeyond, cadence, known, habit } = run;
+  const { receiver, ingressCap, resetBeyond, habit } = run;
+  const cadence = medianRun(run.cadence);
+  const known = medianRun(run.known);
   const turnMs = turns.get(1) as number;
   // Two lower bounds, the floor is the higher: the bytes at the ingress plus one turn per round the receiver
   // forces (N at once: their turns overlap), and the client's own pace at N in flight (the per-item turn
@@ -307,8 +323,9 @@ function sweepRow(
   const limit =
     (ingressCap ?? Number.POSITIVE_INFINITY) <= SLOW_LINK_UP_TO ? TARGET_AT_SLOW_LINKS : TARGET_AT_FAST_LINKS;
   const misses: string[] = [];
-  if (cadence.row.failed > 0) misses.push(`${cadence.row.failed} failed`);
-  const late = resetsAfterBackOff(cadence.resets, turnMs);
+  const failed = sum(run.cadence.map((one) => one.row.failed));
+  if (failed > 0) misses.push(`${failed} failed`);
+  const late = sum(run.cadence.map((one) => resetsAfterBackOff(one.resets, turnMs)));
   if (late > 0) misses.push(`${late} resets after the first back-off`);
   if (cadence.row.wallMs > limit * floorMs) misses.push(`wall over ${limit}x the floor`);
   return {
@@ -317,11 +334,40 @@ function sweepRow(
     lateResets: late,
     ingress: ingressCap,
     floorMs,
-    cadence: { ...cadence.row, floorMs, floorKind: 'sweep' },
-    known: { ...known.row, floorMs, floorKind: 'sweep' },
+    cadence: { ...totals(run.cadence, cadence.row), floorMs, floorKind: 'sweep' },
+    known: { ...totals(run.known, known.row), floorMs, floorKind: 'sweep' },
+    cadenceRange: rangeOf(run.cadence),
+    knownRange: rangeOf(run.known),
     habit: { ...habit, floorMs, floorKind: 'sweep' },
     misses,
   };
+}
+
+/** The run of median wall time (the slower middle one of an even count). */
+function medianRun(runs: readonly CadenceRun[]): CadenceRun {
+  const sorted = [...runs].sort((a, b) => a.row.wallMs - b.row.wallMs);
+  return sorted[Math.floor(sorted.length / 2)] as CadenceRun;
+}
+
+/** The median run's row, with resets, failed items and items counted over every run. */
+function totals(runs: readonly CadenceRun[], median: Row): Row {
+  return {
+    ...median,
+    resets: sum(runs.map((one) => one.row.resets)),
+    failed: sum(runs.map((one) => one.row.failed)),
+    items: sum(runs.map((one) => one.row.items)),
+  };
+}
+
+function rangeOf(runs: readonly CadenceRun[]): [number, number] {
+  const walls = runs.map((one) => one.row.wallMs);
+  return [Math.min(...walls), Math.max(...walls)];
+}
+
+/** Seconds, and the range of the runs when there was more than one. */
+function withRange(wallMs: number, [fastest, slowest]: [number, number]): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  return fastest === slowest ? seconds(wallMs) : `${seconds(wallMs)} (${seconds(fastest)}-${seconds(slowest)})`;
 }
 
 /**
@@ -432,11 +478,11 @@ function formatSweepTable(rows: SweepRow[]): string {
     (row.floorMs / 1000).toFixed(2),
     `${row.cadence.resets} (${row.lateResets})`,
     `${row.cadence.failed} / ${row.cadence.items}`,
-    (row.cadence.wallMs / 1000).toFixed(2),
+    withRange(row.cadence.wallMs, row.cadenceRange),
     (row.cadence.wallMs / row.floorMs).toFixed(2),
     row.ingress === undefined ? '-' : (row.cadence.wallMs / ((row.bytes / row.ingress) * 1000)).toFixed(2),
     String(row.known.resets),
-    (row.known.wallMs / 1000).toFixed(2),
+    withRange(row.known.wallMs, row.knownRange),
     (row.known.wallMs / row.floorMs).toFixed(2),
     (row.cadence.wallMs / row.known.wallMs).toFixed(2),
     String(row.habit.resets),
