@@ -23,7 +23,7 @@
  * lower bounds: bytes / ingress (one copy of each compressed file) plus one
  * turn for each round a receiver that takes N at once forces on the client
  * (ceil(items / N) turns), and items times the client's per-item turn at N
- * in flight. A turn is Cadence's own cost of one request, measured at the
+ * in flight (at most the turn at 1). A turn is Cadence's own cost of one request, measured at the
  * start and at the end of the run (the lower of the two): tiny images, no
  * delay, N at once (sequential for 1, staggered for more), the lower
  * quartile of (arrival i+N - arrival i) / N. The second bound exists because
@@ -318,7 +318,8 @@ function sweepRow(
   // measured at N: the worker's work per upload does not overlap, so N at once need not be N times faster).
   const floorMs = Math.max(
     (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 + Math.ceil(items / resetBeyond) * turnMs,
-    items * (turns.get(resetBeyond) ?? 0),
+    // Never slower per item than one at a time: a turn at N above the turn at 1 is the machine's load.
+    items * Math.min(turnMs, turns.get(resetBeyond) ?? 0),
   );
   const limit =
     (ingressCap ?? Number.POSITIVE_INFINITY) <= SLOW_LINK_UP_TO ? TARGET_AT_SLOW_LINKS : TARGET_AT_FAST_LINKS;
