@@ -35,8 +35,9 @@
  * table also gives wall time over bytes / ingress alone, and the same
  * client told the receiver's limit in advance: staggered, no delay, N at
  * once, the "known limit" columns). Targets (issue 13), checked for Cadence:
- * 0 failed items, 0 resets after the first back-off (later than one turn
- * after the first reset ended; a burst sent before it is the same probe), wall time
+ * 0 failed items, 0 resets after the first back-off (of requests the worker
+ * sent after it recorded the first reset; a burst sent before it is the same
+ * probe), wall time
  * <= 1.3x the floor at ingress <= 4 MB/s and <= 2x above. Exits 1 when one
  * is missed.
  *
@@ -326,7 +327,7 @@ function sweepRow(
   const misses: string[] = [];
   const failed = sum(run.cadence.map((one) => one.row.failed));
   if (failed > 0) misses.push(`${failed} failed`);
-  const late = sum(run.cadence.map((one) => resetsAfterBackOff(one.resets, turnMs)));
+  const late = sum(run.cadence.map((one) => resetsAfterBackOff(one.attempts)));
   if (late > 0) misses.push(`${late} resets after the first back-off`);
   if (cadence.row.wallMs > limit * floorMs) misses.push(`wall over ${limit}x the floor`);
   return {
@@ -372,14 +373,16 @@ function withRange(wallMs: number, [fastest, slowest]: [number, number]): string
 }
 
 /**
- * Resets of requests that arrived after the client could have backed off: later
- * than one turn after the first reset ended. Requests sent before the client
- * saw the first reset (a burst) belong to the same probe.
+ * Resets of requests sent after the worker had recorded the first reset: the
+ * back-off was then in the level the next start was decided by. Requests sent
+ * before it (a burst of the same probe) do not count, however late a busy
+ * machine let them arrive.
  */
-function resetsAfterBackOff(resets: readonly { arrivedAt: number; endedAt: number }[], turnMs: number): number {
-  const first = resets[0];
-  if (!first) return 0;
-  return resets.filter((reset) => reset.arrivedAt > first.endedAt + turnMs).length;
+function resetsAfterBackOff(attempts: readonly WorkerAttempt[]): number {
+  const resets = attempts.filter((attempt) => attempt.result === 'reset');
+  if (resets.length === 0) return 0;
+  const backedOffAt = Math.min(...resets.map((attempt) => attempt.finishedAt));
+  return resets.filter((attempt) => (attempt.sentAt ?? attempt.startedAt) > backedOffAt).length;
 }
 
 /** Cadence's cost per request, in ms, with N uploads in flight (N: each reset limit of the sweep). */
@@ -515,7 +518,8 @@ interface CadenceRun {
   /** From Resume to the first request's arrival: not counted in the wall time. */
   startMs: number;
   /** Each reset, as the receiver saw it. */
-  resets: { arrivedAt: number; endedAt: number }[];
+  /** Each attempt as the worker recorded it. */
+  attempts: WorkerAttempt[];
 }
 
 /** One Cadence run through the built extension. */
@@ -524,7 +528,7 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
   const session = await openCadence(setup);
   try {
     const { receiver } = session;
-    const { sizes, failed, wallMs, startMs } = await session.batch(files);
+    const { sizes, failed, wallMs, startMs, attempts } = await session.batch(files);
     const compressed = await Promise.all(
       receiver.uploads.map(async (upload) => ({
         name: upload.filename,
@@ -546,9 +550,7 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
     return {
       bytes,
       startMs,
-      resets: receiver.requests
-        .filter((request) => request.outcome === 'reset')
-        .map((request) => ({ arrivedAt: request.arrivedAt, endedAt: request.endedAt ?? request.arrivedAt })),
+      attempts,
       row: {
         strategy: `Cadence ${mode}${mode === 'adaptive' ? '' : ` ${(setup.delayMs ?? paceMs) / 1000} s`}`,
         items: files.length,
@@ -568,7 +570,9 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
 interface CadenceSession {
   receiver: Receiver;
   /** Hands `files` over while paused, then resumes. Wall time from the first request's arrival to the last reply; `startMs` from Resume to that arrival. */
-  batch(files: BatchFile[]): Promise<{ sizes: number[]; failed: number; wallMs: number; startMs: number }>;
+  batch(
+    files: BatchFile[],
+  ): Promise<{ sizes: number[]; failed: number; wallMs: number; startMs: number; attempts: WorkerAttempt[] }>;
   close(): Promise<void>;
 }
 
@@ -626,10 +630,10 @@ async function openCadence({ mode, concurrency, faults, delayMs = paceMs }: Cade
         rows += files.length;
         await waitForRows(panel, rows, ['done', 'failed', 'error', 'cancelled'], 60 * 60_000);
         const failed = (await panel.locator('[data-status=failed], [data-status=error]').count()) - failedBefore;
-        if (values.timeline)
-          await printAttempts(launched.serviceWorker, receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt);
+        const attempts = await readAttempts(launched.serviceWorker);
+        if (values.timeline) printAttempts(attempts, receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt);
         const firstArrival = receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt;
-        return { sizes, failed, wallMs: lastEnd(receiver) - firstArrival, startMs: firstArrival - resumedAt };
+        return { sizes, failed, wallMs: lastEnd(receiver) - firstArrival, startMs: firstArrival - resumedAt, attempts };
       },
     };
   } catch (error) {
@@ -643,8 +647,17 @@ async function openCadence({ mode, concurrency, faults, delayMs = paceMs }: Cade
  * the start was decided, when the request left, when the outcome was recorded
  * (seconds from the first request's arrival; one clock, the machine's).
  */
-async function printAttempts(worker: Worker, origin: number): Promise<void> {
-  const attempts = await worker.evaluate(
+interface WorkerAttempt {
+  name: string;
+  startedAt: number;
+  sentAt?: number;
+  finishedAt: number;
+  result: string;
+}
+
+/** Every attempt of every item, from the queue's store (the worker's side: when it started, sent, recorded). */
+function readAttempts(worker: Worker): Promise<WorkerAttempt[]> {
+  return worker.evaluate(
     () =>
       new Promise<{ name: string; startedAt: number; sentAt?: number; finishedAt: number; result: string }[]>(
         (resolve, reject) => {
@@ -669,6 +682,10 @@ async function printAttempts(worker: Worker, origin: number): Promise<void> {
         },
       ),
   );
+}
+
+/** --timeline: the worker's side of each attempt (seconds from `origin`; one clock, the machine's). */
+function printAttempts(attempts: WorkerAttempt[], origin: number): void {
   const at = (time: number | undefined) => (time === undefined ? '-' : ((time - origin) / 1000).toFixed(3));
   for (const attempt of attempts.sort((a, b) => a.startedAt - b.startedAt)) {
     console.log(
