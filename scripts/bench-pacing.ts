@@ -240,17 +240,9 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
     `A turn (Cadence, tiny images, no delay, lower quartile of arrival to arrival; per item at N in flight): ${formatTurns(turnsBefore)}; ` +
       `a bare round trip (Node, tiny POST, median of 9): ${roundTripMs.toFixed(1)} ms. Floors below use them; the table, the lower of them and a second measure at the end.`,
   );
-  interface Run {
-    receiver: string;
-    ingressCap: number | undefined;
-    resetBeyond: number;
-    cadence: CadenceRun[];
-    known: CadenceRun[];
-    habit: Row;
-  }
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a whole number, got ${values.repeat}`);
-  const runs: Run[] = [];
+  const runs: SweepRun[] = [];
   let habitFiles: BatchFile[] | undefined;
   for (const ingressCap of SWEEP_INGRESS) {
     for (const resetBeyond of SWEEP_RESET_BEYOND) {
@@ -297,19 +289,18 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
   return missed.length === 0;
 }
 
+/** What one receiver of the sweep gave: Cadence adaptive and the known limit (--repeat runs each), the habit. */
+interface SweepRun {
+  receiver: string;
+  ingressCap: number | undefined;
+  resetBeyond: number;
+  cadence: CadenceRun[];
+  known: CadenceRun[];
+  habit: Row;
+}
+
 /** One receiver's row: the floor from the turn, and which targets were missed. */
-function sweepRow(
-  run: {
-    receiver: string;
-    ingressCap: number | undefined;
-    resetBeyond: number;
-    cadence: CadenceRun[];
-    known: CadenceRun[];
-    habit: Row;
-  },
-  turns: Turns,
-  items: number,
-): SweepRow {
+function sweepRow(run: SweepRun, turns: Turns, items: number): SweepRow {
   const { receiver, ingressCap, resetBeyond, habit } = run;
   const cadence = medianRun(run.cadence);
   const known = medianRun(run.known);
