@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { isPresetId } from '@/utils/compress/presets';
-import { requestAccess } from '@/utils/destinations/access';
+import { accessUrls, requestAccess } from '@/utils/destinations/access';
 import {
   type BodyKind,
   type Destination,
@@ -11,12 +11,15 @@ import {
   type NameValue,
   validateDestination,
 } from '@/utils/destinations/model';
+import { s3DestinationUrl } from '@/utils/destinations/s3-settings';
 import { type MessageKey, t, tl } from '@/utils/i18n';
 import { type DestinationTestResult, sendMessage } from '@/utils/messages';
 import { paceProblems } from '@/utils/pacing/pace';
+import type { RateLimitSetting } from '@/utils/pacing/rate-limit';
 import { DestinationPacingFields } from './DestinationPacingFields';
 import { PresetOptions } from './PresetPicker';
 import { TokenStepFields } from './TokenStepFields';
+import { TransportFields } from './TransportFields';
 
 /** "Name: value" per line (headers) or "name=value" per line (fields): quick to type and to paste. */
 function pairsToText(pairs: NameValue[], separator: string): string {
@@ -84,6 +87,11 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
     setDraft((current) => ({ ...current, ...patch }));
     setSaveState(undefined);
   };
+  const updateRateLimit = (patch: Partial<RateLimitSetting>) => {
+    const next = { headerPrefix: '', bodyPattern: '', ...draft.rateLimit, ...patch };
+    // Both empty: the destination has no words of its own, as one saved before the setting existed.
+    update({ rateLimit: next.headerPrefix.trim() || next.bodyPattern.trim() ? next : undefined });
+  };
   const updateReply = (key: keyof Destination['reply'], value: string) =>
     update({ reply: { ...draft.reply, [key]: value } });
   const setFields = (text: string) => {
@@ -95,12 +103,12 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
 
   function save() {
     // Asked first, in the click: Chrome shows the prompt only during a user gesture.
-    const asking = requestAccess(draft.url);
+    const asking = requestAccess(...accessUrls(draft));
     void onSave(draft).then(async () => setSaveState((await asking) ? 'saved' : 'saved-no-access'));
   }
 
   function test() {
-    const asking = requestAccess(draft.url);
+    const asking = requestAccess(...accessUrls(draft));
     setTesting(true);
     setTestResult(undefined);
     void asking
@@ -176,6 +184,13 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
           <option value="form-urlencoded">{t('bodyFormUrlencoded')}</option>
         </select>
       </label>
+      <TransportFields
+        value={draft.transport}
+        // An S3 destination's URL is its bucket's: what access is asked for, and where its requests go.
+        onChange={(transport) =>
+          update({ transport, ...(transport?.kind === 's3-multipart' ? { url: s3DestinationUrl(transport) } : {}) })
+        }
+      />
       {body.kind === 'multipart' && (
         <label>
           {t('fieldNameLabel')}
@@ -269,6 +284,28 @@ export function DestinationEditor({ initial, notes = [], credentials = [], onSav
           />
         </label>
         <p class="muted">{t('fileNameTemplateHelp')}</p>
+      </fieldset>
+      <fieldset data-testid="rate-limit-fields">
+        <legend>{t('rateLimitLegend')}</legend>
+        <p class="muted">{t('rateLimitHint')}</p>
+        <label>
+          {t('rateLimitHeaderPrefix')}
+          <input
+            name="rateLimitHeaderPrefix"
+            placeholder="X-Post-Rate-Limit-"
+            value={draft.rateLimit?.headerPrefix ?? ''}
+            onInput={(event) => updateRateLimit({ headerPrefix: event.currentTarget.value })}
+          />
+        </label>
+        <label>
+          {t('rateLimitBodyPattern')}
+          <input
+            name="rateLimitBodyPattern"
+            placeholder="json:ratelimited"
+            value={draft.rateLimit?.bodyPattern ?? ''}
+            onInput={(event) => updateRateLimit({ bodyPattern: event.currentTarget.value })}
+          />
+        </label>
       </fieldset>
       <div class="settings-row">
         <label>

@@ -7,6 +7,7 @@ import { t, uiLocale } from '@/utils/i18n';
 import type { FailureKind, QueueCommand, ReplyProblem } from '@/utils/queue/types';
 import { type PanelRow, type RowStatus, rowStatus } from '@/utils/queue-view/panel-rows';
 import { type ChipDetail, chipDetail, chipTicks, percentSaved } from '@/utils/queue-view/row-chip';
+import { UploadProgress } from './UploadProgress';
 import { useNow } from './use-now';
 
 const STATUS_TEXT: Record<RowStatus, MessageKey> = {
@@ -53,6 +54,7 @@ const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
   'sign-in-required': 'problemSignInRequired',
   forbidden: 'problemForbidden',
   'too-large-for-server': 'problemTooLargeForServer',
+  'rate-limited': 'problemRateLimited',
   'reply-never-finished': 'problemReplyNeverFinished',
   'closed-mid-reply': 'problemClosedMidReply',
   'reply-too-large': 'problemReplyTooLarge',
@@ -61,6 +63,7 @@ const PROBLEM_TEXT: Record<ReplyProblem, MessageKey> = {
   'page-did-not-upload': 'problemPageDidNotUpload',
   'page-showed-error': 'problemPageShowedError',
   'page-unreachable': 'problemPageUnreachable',
+  'storage-refused': 'problemStorageRefused',
 };
 
 /**
@@ -161,6 +164,7 @@ export const ItemRow = memo(function ItemRow({
             aria-label={t('compressProgress', String(Math.round((row.progress ?? 0) * 100)))}
           />
         )}
+        {item && <UploadProgress item={item} />}
         {error && (
           <div
             class="item-error"

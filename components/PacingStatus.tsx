@@ -2,6 +2,7 @@ import { formatSeconds, secondsUntil } from '@/utils/format';
 import { t } from '@/utils/i18n';
 import type { QueuePlan } from '@/utils/queue/types';
 import { NextStart } from './NextStart';
+import { QuotaWait } from './QuotaWait';
 import { useNow } from './use-now';
 
 /** The visible pace of the next item's destination: the mode, the countdown to the next start, and what the next start waits on. */
@@ -29,6 +30,9 @@ export function PacingStatus({ plan }: { plan: QueuePlan }) {
         <p class="server-hold" role="status" data-testid="server-hold" data-until={holdUntil}>
           {t('waitingServer', String(secondsUntil(holdUntil, now)))}
         </p>
+      )}
+      {plan.waitingOn === 'quota' && plan.quota && plan.nextStartAt !== null && (
+        <QuotaWait quota={plan.quota} at={plan.nextStartAt} />
       )}
       {plan.waitingOn === 'paused' && (
         <p class="waiting" data-testid="waiting-on">

@@ -11,8 +11,11 @@
  *     [--reply N=STATUS[:SECONDS]]  answer the Nth request with STATUS (and Retry-After);
  *                                   N=STATUS:date+SECONDS sends Retry-After as an HTTP date
  *     [--stall N[=MS]]              hold the Nth reply MS ms (default: never answer)
+ *     [--reset-after BYTES]         reset every connection once the client sent BYTES on it
  *     [--hostile FILENAME=MODE]     answer uploads of FILENAME badly: html-200, invalid-json,
  *                                   login-redirect, never-ends, close-mid-reply, huge-body or a status
+ *     [--rate-limit STYLE=N/SECONDS] a quota of N uploads per window, told in STYLE: ietf,
+ *                                   ratelimit-fields, x-ratelimit, x-ratelimit-epoch, imgur, or body
  * Faults may be repeated (--reply 1=429:5 --reply 3=400).
  */
 import { createHash } from 'node:crypto';
@@ -24,16 +27,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import busboy from 'busboy';
+import { RATE_LIMIT_HEADERS } from '../utils/pacing/rate-limit';
 import {
   createIngressLimiter,
+  createRateLimiter,
   type Faults,
   type HostileReply,
   HUGE_REPLY_BYTES,
   parseHostileOption,
+  parseRateLimitOption,
   parseReplyOption,
   parseStallOption,
 } from './lib/faults';
 import { hostReplies, mediawikiTokenReply } from './lib/host-replies';
+import { type ResetProxy, startResetProxy } from './lib/reset-proxy';
+import { createResumableServers, type ResumableServers } from './lib/resumable-servers';
 import { serveSitePages } from './lib/site-pages';
 
 export interface ReceivedUpload {
@@ -78,6 +86,8 @@ export interface RequestRecord {
   filename?: string;
   /** A hostile reply (faults.hostile): its mode, and how many body bytes were written before the client let go. */
   hostile?: { mode: HostileReply; bytesSent: number };
+  /** Under a quota (faults.rateLimit): whether this upload was past it, and the headers its reply carried. */
+  rateLimit?: { over: boolean; headers: Record<string, string> };
 }
 
 export interface Receiver {
@@ -97,6 +107,10 @@ export interface Receiver {
   active(): number;
   /** Files removed through their deletion URL (`GET /delete/NAME`, as `/upload/nested` replies name it), by savedAs. */
   deleted: string[];
+  /** tus (/tus/, @tus/server) and the IETF draft (/resumable): see scripts/lib/resumable-servers.ts. */
+  resumable: ResumableServers;
+  /** The resetting proxy every request goes through, when `faults.resetConnectionAfterBytes` was set at start. */
+  proxy?: ResetProxy;
   /** Emits 'received' with each ReceivedUpload once its body is in, and 'upload' the moment its reply is sent. */
   events: EventEmitter;
   /** Resolves once `count` uploads were answered. */
@@ -116,8 +130,8 @@ const CORS_HEADERS = {
   'access-control-allow-origin': '*',
   'access-control-allow-methods': 'GET, POST, PUT, PATCH, OPTIONS',
   'access-control-allow-headers': '*',
-  // Retry-After is not a CORS-safelisted response header: without this a page or extension cannot read it.
-  'access-control-expose-headers': 'Retry-After',
+  // Retry-After and the rate-limit headers are not CORS-safelisted: without this a page or extension cannot read them.
+  'access-control-expose-headers': ['Retry-After', ...RATE_LIMIT_HEADERS].join(', '),
   'access-control-max-age': '600',
 };
 
@@ -128,6 +142,8 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   const deleted: string[] = [];
   const events = new EventEmitter();
   const limitIngress = faults.ingressBytesPerSecond ? createIngressLimiter(faults.ingressBytesPerSecond) : undefined;
+  // Made at the first upload that meets a quota: a test may set `faults.rateLimit` after the receiver started.
+  let quota: { fault: NonNullable<Faults['rateLimit']>; verdict: ReturnType<typeof createRateLimiter> } | undefined;
   let arrivals = 0;
   let active = 0;
   let origin = '';
@@ -136,9 +152,28 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
   // Ready-made hosts (utils/destinations/hosts/) in their documented reply shapes.
   const postingAsHost = hostReplies(formCookie);
   const hits: string[] = [];
+  const resumable = createResumableServers(dir, (file) => {
+    const upload: ReceivedUpload = {
+      index: ++arrivals,
+      arrivedAt: Date.now(),
+      endedAt: Date.now(),
+      fieldNames: [],
+      fields: {},
+      fileField: '',
+      url: `${origin}/files/${encodeURIComponent(file.savedAs)}`,
+      idempotencyKey: typeof file.headers['idempotency-key'] === 'string' ? file.headers['idempotency-key'] : undefined,
+      ...file,
+    };
+    uploads.push(upload);
+    events.emit('received', upload);
+    // Emitted after the reply has gone out, as for /upload.
+    setImmediate(() => events.emit('upload', upload));
+    return { url: upload.url };
+  });
   const server = createServer((request, response) => {
     hits.push(`${request.method} ${request.url}`);
     const url = new URL(request.url ?? '/', 'http://receiver');
+    if (resumable.owns(url)) return resumable.handle(request, response, faults.holdResumableMs);
     if (request.method === 'OPTIONS') return send(response, 204, '', 'text/plain');
     if (request.method === 'POST' && url.pathname === '/upload') return receiveUpload(request, response);
     // Other reply shapes for destinations to read (nested JSON, plain text, Location, no URL): same upload handling.
@@ -217,6 +252,28 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
       record.bytes += chunk.length;
     });
     const body = limitIngress ? request.pipe(limitIngress()) : request;
+    if (faults.rateLimit && quota?.fault !== faults.rateLimit)
+      quota = { fault: faults.rateLimit, verdict: createRateLimiter(faults.rateLimit) };
+    // Counted when it arrives, as hosts count.
+    const verdict = faults.rateLimit ? quota?.verdict(arrivedAt) : undefined;
+    if (verdict) record.rateLimit = { over: verdict.over, headers: verdict.headers };
+    if (verdict?.over) {
+      // Read the whole body first, then refuse: never stored.
+      body.on('data', () => {});
+      body.on('end', () => {
+        release();
+        const asBody = faults.rateLimit?.style === 'body';
+        end('status', asBody ? 200 : 429);
+        send(
+          response,
+          asBody ? 200 : 429,
+          JSON.stringify(asBody ? { ratelimited: true } : { error: 'rate limit exceeded' }),
+          'application/json',
+          verdict.headers,
+        );
+      });
+      return;
+    }
     const replyFault = faults.replies?.[index];
     const stallMs = faults.stalls?.[index] ?? (faults.holdReplyMs ? faults.holdReplyMs : undefined);
     const answer = (
@@ -320,7 +377,10 @@ export async function startReceiver({ port = 0, dir, faults = {} }: ReceiverOpti
       };
       events.emit('received', upload);
       const reply = replyFor(upload, origin);
-      answer(reply.status, reply.body, reply.contentType, { headers: reply.headers, stored: upload });
+      answer(reply.status, reply.body, reply.contentType, {
+        headers: { ...reply.headers, ...verdict?.headers },
+        stored: upload,
+      });
     });
     body.pipe(parser);
   }
@@ -404,7 +464,8 @@ ${forms}`);
   }
 
   async function serveFile(name: string, response: ServerResponse): Promise<void> {
-    const savedAs = path.basename(decodeURIComponent(name));
+    // Only a name the receiver itself recorded (resumable uploads live in sub-folders: tus/, resumable/).
+    const savedAs = decodeURIComponent(name);
     const upload = uploads.find((candidate) => candidate.savedAs === savedAs);
     if (!upload || deleted.includes(savedAs)) return send(response, 404, 'not found', 'text/plain');
     send(response, 200, await readFile(path.join(dir, savedAs)), upload.mimeType);
@@ -433,6 +494,11 @@ ${forms}`);
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const proxy =
+    faults.resetConnectionAfterBytes === undefined
+      ? undefined
+      : await startResetProxy((server.address() as AddressInfo).port, () => faults.resetConnectionAfterBytes);
+  if (proxy) origin = proxy.origin;
 
   return {
     origin,
@@ -444,6 +510,8 @@ ${forms}`);
     deleted,
     hits,
     active: () => active,
+    resumable,
+    ...(proxy ? { proxy } : {}),
     events,
     faults,
     waitForUploads(count, timeoutMs = 60_000) {
@@ -454,11 +522,13 @@ ${forms}`);
       );
     },
     waitUntil,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await proxy?.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
@@ -665,10 +735,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
       port: { type: 'string', default: '8787' },
       dir: { type: 'string', default: 'received' },
       'reset-beyond': { type: 'string' },
+      'reset-after': { type: 'string' },
       ingress: { type: 'string' },
       reply: { type: 'string', multiple: true },
       stall: { type: 'string', multiple: true },
       hostile: { type: 'string', multiple: true },
+      'rate-limit': { type: 'string' },
     },
   });
   const receiver = await startReceiver({
@@ -676,10 +748,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
     dir: path.resolve(values.dir ?? 'received'),
     faults: {
       ...(values['reset-beyond'] === undefined ? {} : { resetBeyond: Number(values['reset-beyond']) }),
+      ...(values['reset-after'] === undefined ? {} : { resetConnectionAfterBytes: Number(values['reset-after']) }),
       ...(values.ingress === undefined ? {} : { ingressBytesPerSecond: Number(values.ingress) }),
       replies: Object.fromEntries((values.reply ?? []).map(parseReplyOption)),
       stalls: Object.fromEntries((values.stall ?? []).map(parseStallOption)),
       hostile: Object.fromEntries((values.hostile ?? []).map(parseHostileOption)),
+      ...(values['rate-limit'] === undefined ? {} : { rateLimit: parseRateLimitOption(values['rate-limit']) }),
     },
   });
   console.log(`Cadence receiver at ${receiver.origin} (uploads to ${receiver.uploadUrl}), saving to ${receiver.dir}`);

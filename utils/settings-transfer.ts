@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { storage } from 'wxt/utils/storage';
 import { type CompressionTarget, isPresetId, PRESET_IDS, type PresetId, parseCustomTarget } from './compress/presets';
 import { type Destination, validateDestination, withoutSecrets } from './destinations/model';
+import { type S3Settings, s3WithoutSecrets } from './destinations/s3-settings';
 import { destinationSchema } from './destinations/schema';
 import { DEFAULT_PACE, type Pace, paceSchema } from './pacing/pace';
 import {
@@ -42,7 +43,7 @@ export const SETTINGS_FILE_VERSION = 1;
 /** The destinations' storage version the file's destinations are in (utils/settings.ts migrations). */
 const DESTINATIONS_VERSION = 3;
 /** Problems a destination exported without its secrets has by design (emptied values); the user fills them in. */
-const SECRET_FIELDS = /^(url|header |field |body\.)/;
+const SECRET_FIELDS = /^(url|header |field |body\.|s3\.credentials|s3\.signingUrl)/;
 
 export interface SettingsFile {
   format: typeof SETTINGS_FILE_FORMAT;
@@ -304,7 +305,13 @@ function parseTarget(value: { maxBytes: number; [key: string]: unknown }): Compr
 function hasSecretSlots(destination: Destination): boolean {
   const { body } = destination;
   const fields = body.kind === 'multipart' || body.kind === 'form-urlencoded' ? body.fields : [];
-  return destination.headers.length > 0 || fields.length > 0 || body.kind === 'json' || !!destination.tokenRequest;
+  return (
+    destination.headers.length > 0 ||
+    fields.length > 0 ||
+    body.kind === 'json' ||
+    !!destination.tokenRequest ||
+    destination.transport?.kind === 's3-multipart'
+  );
 }
 
 /** An imported destination without secrets, given back the secrets of the same destination here. */
@@ -327,11 +334,27 @@ function withSecretsOf(imported: Destination, here: Destination): Destination {
     imported.tokenRequest && here.tokenRequest && withoutSecrets(here).tokenRequest?.url === imported.tokenRequest.url
       ? { ...imported.tokenRequest, url: here.tokenRequest.url }
       : imported.tokenRequest;
+  const transport =
+    imported.transport?.kind === 's3-multipart' && here.transport?.kind === 's3-multipart'
+      ? withS3SecretsOf(imported.transport, here.transport)
+      : imported.transport;
   return {
     ...imported,
     url,
     headers: fill(imported.headers, here.headers),
     body,
     ...(tokenRequest ? { tokenRequest } : {}),
+    ...(transport ? { transport } : {}),
+  };
+}
+
+/** The key and the signing URL's query, emptied on export, given back from the same bucket here. */
+function withS3SecretsOf(imported: S3Settings, here: S3Settings): S3Settings {
+  const sameSigningUrl = s3WithoutSecrets(here).signingUrl === imported.signingUrl;
+  return {
+    ...imported,
+    accessKeyId: imported.accessKeyId || here.accessKeyId,
+    secretAccessKey: imported.secretAccessKey || here.secretAccessKey,
+    signingUrl: sameSigningUrl ? here.signingUrl : imported.signingUrl,
   };
 }

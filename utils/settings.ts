@@ -6,6 +6,7 @@ import { LocalizedError, localized } from './localized';
 import type { HeldLevel } from './pacing/adaptive-controller';
 import type { GlobalPace } from './pacing/destination-pace';
 import { DEFAULT_PACE, type Pace, paceSchema } from './pacing/pace';
+import type { QuotaReading } from './pacing/rate-limit-quota';
 
 /** Every stored setting, declared once with its fallback. */
 
@@ -174,6 +175,31 @@ export const adaptiveLevelsSetting = storage.defineItem<Record<string, HeldLevel
 
 export async function rememberAdaptiveLevel(destinationKey: string, level: HeldLevel): Promise<void> {
   await adaptiveLevelsSetting.setValue({ ...(await adaptiveLevelsSetting.getValue()), [destinationKey]: level });
+}
+
+/**
+ * The latest rate-limit reading per destination (by destination id), so a
+ * used-up quota holds the next batch too, after the list was cleared or the
+ * browser restarted. State, not a setting: not exported with the settings.
+ * @default {}
+ */
+export const rateLimitReadingsSetting = storage.defineItem<Record<string, QuotaReading>>('local:rateLimitReadings', {
+  fallback: {},
+});
+
+/** Uploads finishing together both write: one after the other, so neither reading is lost. */
+let rateLimitWrites: Promise<void> = Promise.resolve();
+
+/** Keeps `reading` for its destination, and drops readings whose window is over (they hold nothing). */
+export function rememberRateLimit(destinationKey: string, reading: QuotaReading, now = Date.now()): Promise<void> {
+  const write = rateLimitWrites.then(async () => {
+    const kept = Object.entries(await rateLimitReadingsSetting.getValue()).filter(
+      ([key, stored]) => key !== destinationKey && stored.resetAt > now,
+    );
+    await rateLimitReadingsSetting.setValue({ ...Object.fromEntries(kept), [destinationKey]: reading });
+  });
+  rateLimitWrites = write.catch(() => {});
+  return write;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { destinationSummariesSetting, summarizeDestination } from '@/utils/destination-summary';
-import { accessPatternFor, hasAccess, originLabel } from '@/utils/destinations/access';
+import { accessPatternFor, accessUrls, hasAccess, originLabel } from '@/utils/destinations/access';
 import { type Destination, type DestinationSnapshot, snapshotOf } from '@/utils/destinations/model';
 import { snapshotFromPageForm } from '@/utils/destinations/page-form';
 import type { DestinationChoice, DestinationTestResult } from '@/utils/messages';
@@ -7,7 +7,8 @@ import { snapshotFromPageUploader } from '@/utils/page-uploaders/snapshot';
 import type { ItemSource } from '@/utils/queue/types';
 import { destinationsSetting, replyTimeoutMsSetting } from '@/utils/settings';
 import { excerpt } from '@/utils/upload/parse-reply';
-import { sendUpload, setTimeoutTimer } from '@/utils/upload/send-request';
+import { setTimeoutTimer } from '@/utils/upload/send-request';
+import { sendThroughTransport } from '@/utils/upload/transports';
 
 /**
  * Keeps the summaries the panel and popup read (utils/destination-summary.ts)
@@ -61,7 +62,7 @@ export async function resolveDestination(choice: DestinationChoice, source?: Ite
     if (!saved) throw new Error('The chosen destination no longer exists: choose another one');
     snapshot = snapshotOf(saved);
   }
-  await assertAccess(snapshot.url);
+  for (const url of accessUrls(snapshot)) await assertAccess(url);
   return snapshot;
 }
 
@@ -76,10 +77,10 @@ async function assertAccess(url: string): Promise<void> {
 export async function testDestination(destination: Destination): Promise<DestinationTestResult> {
   const spec = snapshotOf(destination);
   try {
-    await assertAccess(spec.url);
+    for (const url of accessUrls(spec)) await assertAccess(url);
     const image = await sampleImage();
     // The same path as a queued upload, reply timeout included; Date.now, since nothing here is paced.
-    const { outcome, reply } = await sendUpload(
+    const { outcome, reply } = await sendThroughTransport(
       { destination: spec, name: 'cadence-test.png', idempotencyKey: crypto.randomUUID() },
       image,
       { fetch: (request) => fetch(request), setTimer: setTimeoutTimer, now: Date.now },

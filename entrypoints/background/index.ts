@@ -17,8 +17,10 @@ import {
   languageSetting,
   paceSetting,
   queuePausedSetting,
+  rateLimitReadingsSetting,
   readGlobalPace,
   rememberAdaptiveLevel,
+  rememberRateLimit,
 } from '@/utils/settings';
 import { setTimeoutTimer } from '@/utils/upload/send-request';
 import { createContextMenus, onContextMenuClick } from './context-menu';
@@ -84,6 +86,7 @@ export default defineBackground({
           setTimer: setTimeoutTimer,
           readPacing: readGlobalPace,
           adaptiveMemory: { read: () => adaptiveLevelsSetting.getValue(), remember: rememberAdaptiveLevel },
+          rateLimitMemory: { read: () => rateLimitReadingsSetting.getValue(), remember: rememberRateLimit },
           setPaused: (paused) => queuePausedSetting.setValue(paused),
           random: () => Math.random(),
           fetch: (request) => fetch(request),

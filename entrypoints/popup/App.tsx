@@ -6,6 +6,7 @@ import { QueueControls } from '@/components/QueueControls';
 import { QueueCounts } from '@/components/QueueCounts';
 import { SourceGroups } from '@/components/SourceGroups';
 import { StorageUse } from '@/components/StorageUse';
+import { UploadProgress } from '@/components/UploadProgress';
 import { useQueueFeed } from '@/hooks/use-queue-feed';
 import { useSetting } from '@/hooks/use-setting';
 import {
@@ -99,9 +100,12 @@ export function App() {
           </p>
         )}
         {uploading.length > 0 && (
-          <p class="muted" data-testid="current-item">
+          <div class="muted" data-testid="current-item">
             {t('statusUploading')}: {uploading.map((item) => item.name).join(', ')}
-          </p>
+            {uploading.map((item) => (
+              <UploadProgress key={item.id} item={item} />
+            ))}
+          </div>
         )}
         <PacingStatus plan={plan} />
         <QueueControls plan={plan} counts={counts} onCommand={onCommand} />

@@ -51,6 +51,15 @@ export interface Faults {
   hostile?: Record<string, HostileReply>;
   /** Reset the connection of an upload that arrives while this many are already being received. */
   resetBeyond?: number;
+  /**
+   * Reset every connection once the client sent this many bytes on it
+   * (headers included), whatever its requests: a proxy in front of the
+   * receiver does it (reset-proxy.ts). Set at start to have the proxy; it
+   * may be changed later (undefined or Infinity: no more resets).
+   */
+  resetConnectionAfterBytes?: number;
+  /** Hold every request to the resumable endpoints (/tus, /resumable) this many ms before the server reads it: a slow server. */
+  holdResumableMs?: number;
   /** Read upload bodies at most this fast, all uploads together, in bytes per second. */
   ingressBytesPerSecond?: number;
   /** Answer chosen requests (by 1-based arrival number) with a status, after reading the body. */
@@ -59,6 +68,91 @@ export interface Faults {
   stalls?: Record<number, number>;
   /** Hold every reply not named in `stalls` this many ms (the body is read and recorded first). */
   holdReplyMs?: number;
+  /** A quota on uploads, told in one header style (see createRateLimiter). */
+  rateLimit?: RateLimitFault;
+}
+
+/**
+ * How a host tells its quota:
+ * - ietf: `RateLimit-Policy: "default";q=N;w=S` and `RateLimit: "default";r=R;t=T` (the IETF draft);
+ * - ratelimit-fields: `RateLimit-Limit/-Remaining/-Reset` (the draft's older shape);
+ * - x-ratelimit: `X-RateLimit-Limit/-Remaining/-Reset`, the reset in seconds;
+ * - x-ratelimit-epoch: the same with the reset as epoch seconds (GitHub's way);
+ * - imgur: `X-Post-Rate-Limit-Limit/-Remaining/-Reset`;
+ * - body: no rate-limit headers; an upload past the quota gets status 200, `{"ratelimited": true}`
+ *   and a Retry-After to the window's end.
+ */
+export const RATE_LIMIT_STYLES = [
+  'ietf',
+  'ratelimit-fields',
+  'x-ratelimit',
+  'x-ratelimit-epoch',
+  'imgur',
+  'body',
+] as const;
+export type RateLimitStyle = (typeof RATE_LIMIT_STYLES)[number];
+
+export interface RateLimitFault {
+  style: RateLimitStyle;
+  /** Uploads allowed per window. */
+  limit: number;
+  windowMs: number;
+}
+
+/** What the quota says about one upload: whether it is past the quota, and the headers its reply carries. */
+export interface RateLimitVerdict {
+  over: boolean;
+  headers: Record<string, string>;
+}
+
+/**
+ * A fixed-window quota, as hosts keep one: the first upload opens a window,
+ * each upload counts when it arrives, and one past the limit is refused
+ * (429, or a "rate limited" 200 in the body style). Resets are whole
+ * seconds, rounded up, as servers send them.
+ */
+export function createRateLimiter({ style, limit, windowMs }: RateLimitFault): (now: number) => RateLimitVerdict {
+  let windowStart: number | undefined;
+  let used = 0;
+  return (now) => {
+    if (windowStart === undefined) windowStart = now;
+    while (now >= windowStart + windowMs) {
+      windowStart += windowMs;
+      used = 0;
+    }
+    used += 1;
+    const remaining = Math.max(0, limit - used);
+    const windowEnd = windowStart + windowMs;
+    const reset = String(Math.ceil((windowEnd - now) / 1000));
+    const trio = (prefix: string, resetValue = reset) => ({
+      [`${prefix}Limit`]: String(limit),
+      [`${prefix}Remaining`]: String(remaining),
+      [`${prefix}Reset`]: resetValue,
+    });
+    const headers: Record<RateLimitStyle, Record<string, string>> = {
+      ietf: {
+        'RateLimit-Policy': `"default";q=${limit};w=${Math.ceil(windowMs / 1000)}`,
+        RateLimit: `"default";r=${remaining};t=${reset}`,
+      },
+      'ratelimit-fields': trio('RateLimit-'),
+      'x-ratelimit': trio('X-RateLimit-'),
+      'x-ratelimit-epoch': trio('X-RateLimit-', String(Math.ceil(windowEnd / 1000))),
+      imgur: trio('X-Post-Rate-Limit-'),
+      body: used > limit ? { 'Retry-After': reset } : {},
+    };
+    return { over: used > limit, headers: headers[style] };
+  };
+}
+
+/** Parses `--rate-limit` values: `STYLE=LIMIT/SECONDS`, e.g. `ietf=5/2`. */
+export function parseRateLimitOption(value: string): RateLimitFault {
+  const match = /^([a-z-]+)=(\d+)\/(\d+(?:\.\d+)?)$/.exec(value.trim());
+  const style = match?.[1] as RateLimitStyle | undefined;
+  if (!match || !style || !(RATE_LIMIT_STYLES as readonly string[]).includes(style))
+    throw new Error(
+      `--rate-limit ${value}: expected STYLE=LIMIT/SECONDS, STYLE one of ${RATE_LIMIT_STYLES.join(', ')}`,
+    );
+  return { style, limit: Number(match[2]), windowMs: Number(match[3]) * 1000 };
 }
 
 /**

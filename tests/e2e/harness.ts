@@ -69,6 +69,8 @@ export interface DestinationForm {
   replyUrl?: string;
   replyThumbnailUrl?: string;
   replyDeletionUrl?: string;
+  /** The host's rate-limit body pattern (json:FIELD or /REGEX/); unset leaves it empty. */
+  rateLimitBodyPattern?: string;
   /** "Name: value" lines. */
   headers?: string;
   /** A preset id; '' is "Default (the global preset)". */
@@ -78,6 +80,11 @@ export interface DestinationForm {
   fileNameTemplate?: string;
   /** "Photos as": 'webp' for a host that accepts WebP. */
   photosAs?: 'jpeg' | 'webp';
+  /** "How the file travels"; unset keeps the whole-file request. */
+  transport?:
+    | { kind: 'post' | 'tus' | 'ietf-resumable'; chunkMb?: number }
+    /** An S3 bucket: its fields as the editor names them (`s3.endpoint`, `s3.bucket`, …). */
+    | { kind: 's3-multipart'; s3: Record<string, string | boolean> };
   /** Its own pace ("Its own" in the editor); unset follows the global settings. */
   pacing?: { mode?: 'sequential' | 'staggered' | 'adaptive'; delaySeconds: number };
 }
@@ -109,6 +116,8 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   if (form.replyDeletionUrl !== undefined) {
     await editor.locator('input[name=replyDeletionUrl]').fill(form.replyDeletionUrl);
   }
+  if (form.rateLimitBodyPattern !== undefined)
+    await editor.locator('input[name=rateLimitBodyPattern]').fill(form.rateLimitBodyPattern);
   if (form.compressionPreset !== undefined) {
     await editor.locator('select[name=compressionPreset]').selectOption(form.compressionPreset);
   }
@@ -117,6 +126,19 @@ export async function fillDestinationEditor(options: Page, form: DestinationForm
   }
   if (form.transparentAs) await editor.locator('select[name=transparentAs]').selectOption(form.transparentAs);
   if (form.photosAs) await editor.locator('select[name=photosAs]').selectOption(form.photosAs);
+  if (form.transport) {
+    await editor.locator('select[name=transport]').selectOption(form.transport.kind);
+    if ('chunkMb' in form.transport && form.transport.chunkMb !== undefined) {
+      await editor.locator('input[name=tusChunkMb]').fill(String(form.transport.chunkMb));
+    }
+    if ('s3' in form.transport) {
+      for (const [name, value] of Object.entries(form.transport.s3)) {
+        if (typeof value === 'boolean') await editor.locator(`input[name="s3.${name}"]`).setChecked(value);
+        else if (name === 'signing') await editor.locator('select[name="s3.signing"]').selectOption(value);
+        else await editor.locator(`input[name="s3.${name}"]`).fill(value);
+      }
+    }
+  }
   if (form.pacing) {
     await editor.locator('select[name=destinationPacing]').selectOption('own');
     // The own fields appear once they are filled from the global settings.

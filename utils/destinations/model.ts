@@ -1,7 +1,9 @@
 import type { PhotosAs, TransparentAs } from '../compress/presets';
 import { type Localized, LocalizedError, localized, type MessageKey } from '../localized';
 import type { Pace } from '../pacing/pace';
+import { bodyPatternProblem, type RateLimitSetting } from '../pacing/rate-limit';
 import { unknownPlaceholders } from './file-name-template';
+import { type S3Settings, s3WithoutSecrets } from './s3-settings';
 import { parseTemplate, renderSource, TemplateError, type TemplateScope } from './template';
 
 /**
@@ -63,6 +65,42 @@ export interface ReplyTemplates {
   errorMessage: string;
 }
 
+/**
+ * How the bytes travel (issue 16). Absent or 'post': one whole-file request,
+ * as `method`/`body` say. The resumable ones send the file alone (its MIME
+ * type as the upload's type); `url` is where an upload is created, `headers`
+ * go with every request, and a reset, a worker stop or a browser restart
+ * goes on from the server's offset (QueueItem.transportState). Why and how:
+ * docs/resumable-uploads.md.
+ */
+export type DestinationTransport =
+  | { kind: 'post' }
+  /**
+   * tus 1.0 (https://tus.io/protocols/resumable-upload). `chunkBytes` is the
+   * largest PATCH; the pace sends smaller ones after a reset (see utils/upload/tus.ts).
+   */
+  | { kind: 'tus'; chunkBytes: number }
+  /** The IETF draft "Resumable Uploads for HTTP" (utils/upload/ietf-resumable.ts). */
+  | { kind: 'ietf-resumable' }
+  /** An S3 bucket: one PUT, or a multipart upload (utils/upload/s3-multipart.ts; docs/s3.md). */
+  | S3Settings;
+
+export type TransportKind = DestinationTransport['kind'];
+
+/** The transports the destination editor offers, in its order. */
+export const TRANSPORT_KINDS = [
+  'post',
+  'tus',
+  'ietf-resumable',
+  's3-multipart',
+] as const satisfies readonly TransportKind[];
+
+/** 8 MiB: a few seconds on a slow uplink, a handful of requests for a 40 MB photo. */
+export const DEFAULT_TUS_CHUNK_BYTES = 8 * 1024 * 1024;
+/** Below this a chunk's headers and round trip cost more than a reset loses. */
+export const MIN_TUS_CHUNK_BYTES = 256 * 1024;
+export const MAX_TUS_CHUNK_BYTES = 256 * 1024 * 1024;
+
 export interface DestinationSpec {
   /** Request URL template, query included. */
   url: string;
@@ -74,6 +112,8 @@ export interface DestinationSpec {
   /** Send the destination site's cookies (a logged-in session). @default false */
   sendCookies: boolean;
   reply: ReplyTemplates;
+  /** The host's own rate-limit words: a header prefix, a body pattern (utils/pacing/rate-limit.ts). Absent: none. */
+  rateLimit?: RateLimitSetting;
   /** e.g. "2xx", "200,201", "200-299". @default '2xx' */
   successStatuses: string;
   /**
@@ -82,6 +122,8 @@ export interface DestinationSpec {
    * absent: the image's own name. @default undefined
    */
   fileNameTemplate?: string;
+  /** How the bytes travel; absent is today's whole-file request. @default undefined ('post') */
+  transport?: DestinationTransport;
 }
 
 export interface Destination extends DestinationSpec {
@@ -262,6 +304,8 @@ const FIELD_TEXT: Record<string, MessageKey> = {
   'reply.thumbnailUrl': 'replyThumbnailUrl',
   'reply.deletionUrl': 'replyDeletionUrl',
   'reply.errorMessage': 'replyErrorMessage',
+  'rateLimit.headerPrefix': 'rateLimitHeaderPrefix',
+  'rateLimit.bodyPattern': 'rateLimitBodyPattern',
   successStatuses: 'successStatuses',
   fileNameTemplate: 'fileNameTemplate',
 };
@@ -352,9 +396,49 @@ export function validateDestination(destination: DestinationSpec & { name?: stri
       localized('problemFileNamePlaceholder', `{${unknown}}`),
     );
   }
+  const prefix = destination.rateLimit?.headerPrefix.trim() ?? '';
+  if (prefix && !/^[!#$%&'*+.^_`|~0-9a-z-]+$/i.test(prefix))
+    add(
+      'rateLimit.headerPrefix',
+      named('rateLimit.headerPrefix'),
+      'not a valid header name',
+      localized('problemHeaderName'),
+    );
+  const patternProblem = bodyPatternProblem(destination.rateLimit?.bodyPattern ?? '');
+  if (patternProblem)
+    add('rateLimit.bodyPattern', named('rateLimit.bodyPattern'), patternProblem, localized('problemBodyPattern'));
   const statuses = parseSuccessStatuses(destination.successStatuses);
   if (statuses instanceof LocalizedError)
     add('successStatuses', named('successStatuses'), statuses.message, statuses.localized);
+  if (destination.transport?.kind === 's3-multipart') problems.push(...s3Problems(destination.transport));
+  return problems;
+}
+
+/** What would stop an S3 bucket from working, named per field (s3-settings.ts). */
+function s3Problems(settings: S3Settings): DestinationProblem[] {
+  const problems: DestinationProblem[] = [];
+  const add = (field: string, label: MessageKey, message: string, text: Localized) =>
+    problems.push({ field, message, fieldText: localized(label), text });
+  const scheme = localized('problemUrlScheme');
+  if (!isHttpUrl(settings.endpoint)) add('s3.endpoint', 's3Endpoint', 'must start with http:// or https://', scheme);
+  // S3's rule for bucket names: anything else cannot be addressed.
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(settings.bucket))
+    add('s3.bucket', 's3Bucket', 'not a valid bucket name', localized('problemS3Bucket'));
+  if (settings.keyPrefix.startsWith('/'))
+    add('s3.keyPrefix', 's3KeyPrefix', 'a key prefix does not start with /', localized('problemS3KeyPrefix'));
+  if (settings.signing === 'credentials') {
+    if (!settings.accessKeyId.trim() || !settings.secretAccessKey.trim())
+      add(
+        's3.credentials',
+        's3SecretAccessKey',
+        'give the access key id and the secret',
+        localized('problemS3Credentials'),
+      );
+  } else if (!isHttpUrl(settings.signingUrl)) {
+    add('s3.signingUrl', 's3SigningUrl', 'must start with http:// or https://', scheme);
+  }
+  if (settings.publicUrl && !isHttpUrl(settings.publicUrl))
+    add('s3.publicUrl', 's3PublicUrl', 'must start with http:// or https://', scheme);
   return problems;
 }
 
@@ -409,6 +493,7 @@ export function withoutSecrets(snapshot: DestinationSnapshot): DestinationSnapsh
     url: withoutQuery(snapshot.url),
     ...(tokenRequest ? { tokenRequest: { url: withoutQuery(tokenRequest.url), token: tokenRequest.token } } : {}),
     headers: hideValues(snapshot.headers),
+    ...(snapshot.transport?.kind === 's3-multipart' ? { transport: s3WithoutSecrets(snapshot.transport) } : {}),
     body:
       body.kind === 'json'
         ? { kind: 'json', template: '' }

@@ -2,7 +2,8 @@ import * as v from 'valibot';
 import { count, list, shortText, text } from '../bounded-schemas';
 import { PHOTOS_AS, TRANSPARENT_AS } from '../compress/presets';
 import { storedPaceSchema } from '../pacing/pace';
-import { HTTP_METHODS } from './model';
+import { HTTP_METHODS, MAX_TUS_CHUNK_BYTES, MIN_TUS_CHUNK_BYTES } from './model';
+import { s3SettingsSchema } from './s3-settings';
 
 /**
  * The shape of a destination (model.ts), one schema for every place one
@@ -30,6 +31,17 @@ export const destinationBodySchema = v.variant('kind', [
   v.object({ kind: v.literal('form-urlencoded'), fields: list(nameValueSchema) }),
 ]);
 
+/** DestinationTransport (model.ts); i16-s3 adds the 's3-multipart' variant. */
+export const destinationTransportSchema = v.variant('kind', [
+  v.object({ kind: v.literal('post') }),
+  v.object({
+    kind: v.literal('tus'),
+    chunkBytes: v.pipe(count, v.minValue(MIN_TUS_CHUNK_BYTES), v.maxValue(MAX_TUS_CHUNK_BYTES)),
+  }),
+  v.object({ kind: v.literal('ietf-resumable') }),
+  s3SettingsSchema,
+]);
+
 const destinationSpecEntries = {
   url: text,
   method: v.picklist(HTTP_METHODS),
@@ -38,8 +50,10 @@ const destinationSpecEntries = {
   tokenRequest: v.optional(v.object({ url: text, token: text })),
   sendCookies: v.boolean(),
   reply: v.object({ url: text, thumbnailUrl: text, deletionUrl: text, errorMessage: text }),
+  rateLimit: v.optional(v.object({ headerPrefix: shortText, bodyPattern: text })),
   successStatuses: text,
   fileNameTemplate: v.optional(text),
+  transport: v.optional(destinationTransportSchema),
 };
 
 /** A saved destination (`Destination`). */

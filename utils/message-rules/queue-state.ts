@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { destinationSnapshotSchema } from '../destinations/schema';
 import { PACE_MODES } from '../pacing/pace';
+import { RATE_LIMIT_SOURCES } from '../pacing/rate-limit';
 import { amount, count, list, shortText, text, time } from './common';
 
 // The queue's state as the background reports it (items, plan): received by
@@ -22,6 +23,7 @@ const replyProblem = v.picklist([
   'sign-in-required',
   'forbidden',
   'too-large-for-server',
+  'rate-limited',
   'reply-never-finished',
   'closed-mid-reply',
   'reply-too-large',
@@ -30,13 +32,37 @@ const replyProblem = v.picklist([
   'page-did-not-upload',
   'page-showed-error',
   'page-unreachable',
+  'storage-refused',
 ]);
+
+const rateLimitSource = v.picklist(RATE_LIMIT_SOURCES);
+const rateLimitSignalSchema = v.object({
+  source: rateLimitSource,
+  remaining: count,
+  resetAt: time,
+  limit: v.optional(count),
+  windowMs: v.optional(amount),
+});
 
 const itemSource = v.object({
   tabId: v.optional(count),
   origin: v.optional(text),
   title: v.optional(text),
 });
+
+/** TransportState (utils/queue/types.ts). */
+export const transportState = v.variant('kind', [
+  v.object({ kind: v.literal('tus'), uploadUrl: text, chunkBytes: count }),
+  v.object({ kind: v.literal('ietf-resumable'), uploadUrl: text }),
+  v.object({
+    kind: v.literal('s3-multipart'),
+    key: text,
+    uploadId: text,
+    totalBytes: count,
+    parts: list(v.object({ partNumber: count, etag: text, size: count })),
+    sending: v.optional(v.object({ partNumber: count, size: count })),
+  }),
+]);
 
 export const queueItem = v.object({
   id: shortText,
@@ -72,6 +98,8 @@ export const queueItem = v.object({
   alreadyUploaded: v.optional(v.object({ entryId: shortText, at: time, by: v.picklist(['original', 'sent']) })),
   retryAt: v.optional(time),
   autoRetries: v.optional(count),
+  bytesSent: v.optional(amount),
+  transportState: v.optional(transportState),
   attemptLog: v.optional(
     list(
       v.object({
@@ -83,6 +111,7 @@ export const queueItem = v.object({
         sentAt: v.optional(time),
         holdUntil: v.optional(time),
         problem: v.optional(replyProblem),
+        rateLimit: v.optional(rateLimitSignalSchema),
       }),
     ),
   ),
@@ -92,7 +121,7 @@ export const queuePlan = v.object({
   mode: pacingMode,
   paused: v.boolean(),
   nextStartAt: v.nullable(time),
-  waitingOn: v.picklist(['nothing', 'uploads', 'pace', 'finish', 'slot', 'retry', 'server', 'paused']),
+  waitingOn: v.picklist(['nothing', 'uploads', 'pace', 'finish', 'slot', 'retry', 'server', 'quota', 'paused']),
   itemId: v.optional(shortText),
   itemName: v.optional(text),
   inFlight: count,
@@ -100,4 +129,13 @@ export const queuePlan = v.object({
   gapMs: amount,
   destinationName: v.optional(text),
   serverHoldUntil: v.optional(time),
+  quota: v.optional(
+    v.object({
+      source: rateLimitSource,
+      left: count,
+      limit: v.optional(count),
+      windowMs: v.optional(amount),
+      resetAt: time,
+    }),
+  ),
 });

@@ -109,6 +109,7 @@ const CHANGING_FIELDS = [
   'retryAt',
   'autoRetries',
   'alreadyUploaded',
+  'bytesSent',
 ] as const satisfies readonly (keyof QueueItem)[];
 
 /** What is set once at hand-over (or, for `attemptLog`, changes only with `attempts`). */
@@ -132,8 +133,14 @@ const FIXED_FIELDS = [
   'nameCounter',
 ] as const satisfies readonly (keyof QueueItem)[];
 
-/** A QueueItem field in neither list fails `tsc` here, so a new field cannot leave rows stale. */
-type UnsortedField = Exclude<keyof QueueItem, (typeof CHANGING_FIELDS)[number] | (typeof FIXED_FIELDS)[number]>;
+/** Fields no row shows: a change to them alone re-renders nothing. */
+const UNSHOWN_FIELDS = ['transportState'] as const satisfies readonly (keyof QueueItem)[];
+
+/** A QueueItem field in no list fails `tsc` here, so a new field cannot leave rows stale. */
+type UnsortedField = Exclude<
+  keyof QueueItem,
+  (typeof CHANGING_FIELDS)[number] | (typeof FIXED_FIELDS)[number] | (typeof UNSHOWN_FIELDS)[number]
+>;
 export const everyItemFieldSorted: [UnsortedField] extends [never] ? true : UnsortedField = true;
 
 function sameItemState(a: QueueItem, b: QueueItem): boolean {

@@ -1,4 +1,5 @@
 import type { PaceMode } from '../pacing/pace';
+import type { QuotaState } from '../pacing/rate-limit-quota';
 import {
   allowedInFlight,
   asPacing,
@@ -10,7 +11,7 @@ import {
   type SchedulerItem,
   serverHoldUntil,
 } from './scheduler';
-import type { QueueItem, QueuePlan, WaitingOn } from './types';
+import type { PlanQuota, QueueItem, QueuePlan, WaitingOn } from './types';
 
 /**
  * Turns a scheduler decision into what the panel and popup show: the pace of
@@ -43,6 +44,17 @@ export function describePlan(
     concurrency: destinationKey === undefined ? capOf(policy) : allowedInFlight(items, destinationKey, policy, memory),
     gapMs: destinationKey === undefined ? policy.delayMs : currentGapMs(items, destinationKey, policy, memory),
     ...(Number.isFinite(hold) ? { serverHoldUntil: hold } : {}),
+    ...(decision.kind === 'wait' && decision.quota ? { quota: planQuota(decision.quota) } : {}),
+  };
+}
+
+function planQuota({ reading, left }: QuotaState): PlanQuota {
+  return {
+    source: reading.source,
+    left,
+    resetAt: reading.resetAt,
+    ...(reading.limit === undefined ? {} : { limit: reading.limit }),
+    ...(reading.windowMs === undefined ? {} : { windowMs: reading.windowMs }),
   };
 }
 

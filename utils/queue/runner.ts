@@ -1,7 +1,9 @@
 import type { AdaptiveState, HeldLevel } from '../pacing/adaptive-controller';
 import { type GlobalPace, levelToRemember, pacingFor, settingsFor } from '../pacing/destination-pace';
+import type { QuotaReading } from '../pacing/rate-limit-quota';
 import type { UploadOutcome } from '../upload/parse-reply';
-import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, sendUpload, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
+import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
+import { abandonUpload, sendThroughTransport } from '../upload/transports';
 import { describePlan } from './plan';
 import { planRetry } from './retry';
 import { adaptiveFor, currentGapMs, decideNext, type Pacing } from './scheduler';
@@ -13,7 +15,14 @@ import {
   type QueueCommand,
   type QueueItem,
   type QueuePlan,
+  type TransportState,
 } from './types';
+
+/**
+ * Byte progress reaches the rows at most this often: each report is a
+ * store write and a message to every open panel and popup.
+ */
+export const PROGRESS_INTERVAL_MS = 250;
 
 export interface RunnerEffects extends SendEffects {
   store: QueueStore;
@@ -46,6 +55,14 @@ export interface RunnerEffects extends SendEffects {
   adaptiveMemory?: {
     read(): Promise<Record<string, HeldLevel>>;
     remember(destinationKey: string, level: HeldLevel): Promise<void>;
+  };
+  /**
+   * The latest rate-limit reading per destination, kept apart from the items:
+   * a long hold (an hour) outlives a cleared list and holds the next batch.
+   */
+  rateLimitMemory?: {
+    read(): Promise<Record<string, QuotaReading>>;
+    remember(destinationKey: string, reading: QuotaReading): Promise<void>;
   };
 }
 
@@ -171,12 +188,16 @@ export class QueueRunner {
     } else if (item.status !== 'queued') {
       return;
     }
-    // Not started (or orphaned by a dead worker): nothing to abort.
+    // Not started (or orphaned by a dead worker): nothing to abort. A partial
+    // upload an earlier attempt left on the server is dropped there too.
+    if (item.transportState) void abandonUpload(item, this.effects).catch(() => {});
     const cancelled = await store.update(id, {
       status: 'cancelled',
       failureKind: 'cancelled',
       error: undefined,
       retryAt: undefined,
+      transportState: undefined,
+      bytesSent: undefined,
     });
     await store.deleteBlob(id);
     this.announce.push(cancelled);
@@ -233,12 +254,13 @@ export class QueueRunner {
       if (why) this.announce.push(await store.update(item.id, { pageGone: why }));
     }
     // Read fresh at every step: the global settings may have changed; each item's own override is in its snapshot.
-    const [items, settings, levels] = await Promise.all([
+    const [items, settings, levels, rateLimits] = await Promise.all([
       store.list(),
       this.effects.readPacing(),
       this.effects.adaptiveMemory?.read(),
+      this.effects.rateLimitMemory?.read(),
     ]);
-    const pacing = pacingFor(settings, items, levels && { levels, now: now() });
+    const pacing = { ...pacingFor(settings, items, levels && { levels, now: now() }), rateLimits };
     const decision = decideNext(items, now(), pacing);
     this.cancelTimer?.();
     this.cancelTimer = undefined;
@@ -321,6 +343,7 @@ export class QueueRunner {
         return this.effects.fetch(request);
       },
     };
+    const progress = this.progressWriter(item);
     try {
       const blob = await blobRead;
       outcome = !blob
@@ -328,15 +351,19 @@ export class QueueRunner {
         : item.destination.pageUploader
           ? await this.handToPage(item, blob, controller)
           : (
-              await sendUpload(item, blob, effects, {
+              await sendThroughTransport(item, blob, effects, {
                 cancel: controller.signal,
                 replyTimeoutMs: () => replyTimeoutMs,
+                onProgress: progress.report,
+                saveState: progress.saveState,
               })
             ).outcome;
     } catch (error) {
       outcome = { ok: false, kind: 'file', error: `Could not upload: ${String(error)}` };
     } finally {
       this.controllers.delete(item.id);
+      // A progress write still under way must land before the outcome's, not after it.
+      await progress.close();
     }
     try {
       this.announce.push(await this.record(item, outcome, sentAt));
@@ -344,6 +371,39 @@ export class QueueRunner {
       this.inFlight.delete(item.id);
     }
     await this.pump();
+  }
+
+  /**
+   * The attempt's byte progress and resume state, written in order (one
+   * write at a time, each after the last), progress at most every
+   * PROGRESS_INTERVAL_MS; `close` waits for the last write and stops the rest.
+   */
+  private progressWriter(item: QueueItem) {
+    const { store, now } = this.effects;
+    let writes: Promise<unknown> = Promise.resolve();
+    let closed = false;
+    let lastAt = Number.NEGATIVE_INFINITY;
+    const write = (patch: Partial<QueueItem>, announce: boolean) => {
+      writes = writes.then(async () => {
+        if (closed) return;
+        const updated = await store.update(item.id, patch);
+        if (announce) this.effects.notify(updated, this.plan);
+      });
+      writes.catch(() => {});
+      return writes.then(() => {});
+    };
+    return {
+      report: (sentBytes: number, _totalBytes: number) => {
+        if (closed || now() - lastAt < PROGRESS_INTERVAL_MS) return;
+        lastAt = now();
+        void write({ bytesSent: sentBytes }, true);
+      },
+      saveState: (state: TransportState | undefined) => write({ transportState: state }, false),
+      close: async () => {
+        await writes.catch(() => {});
+        closed = true;
+      },
+    };
   }
 
   /** The same attempt through the page's own uploader, under the same upload timeout. */
@@ -358,7 +418,7 @@ export class QueueRunner {
   }
 
   /** The scheduler's view of the stored settings, snapshots and remembered adaptive levels. */
-  private async pacingOver(items: readonly QueueItem[]) {
+  private async pacingOver(items: readonly QueueItem[]): Promise<Pacing> {
     const levels = await this.effects.adaptiveMemory?.read();
     return pacingFor(await this.effects.readPacing(), items, levels && { levels, now: this.effects.now() });
   }
@@ -384,12 +444,26 @@ export class QueueRunner {
       // The whole destination waits, not only this item.
       attempt.holdUntil = outcome.retryAfterAt;
     }
+    if (outcome.rateLimit) attempt.rateLimit = outcome.rateLimit;
+    // A plain Retry-After is kept per destination too: an hour's hold must outlive the items that met it.
+    const reading =
+      outcome.rateLimit ??
+      (attempt.holdUntil === undefined
+        ? undefined
+        : { source: 'retry-after' as const, remaining: 0, resetAt: attempt.holdUntil });
+    if (reading) {
+      // Kept before the row changes: a worker stopped right after still holds the next batch.
+      await this.effects.rateLimitMemory
+        ?.remember(item.destinationKey, { ...reading, startedAt: attempt.startedAt, answeredAt: finishedAt })
+        .catch(() => {});
+    }
     const current = (await store.get(item.id)) ?? item;
     const attemptLog = [...(current.attemptLog ?? []), attempt];
     const common = {
       finishedAt,
       httpStatus: outcome.httpStatus,
       attemptLog,
+      bytesSent: undefined,
       problem: outcome.ok ? undefined : outcome.problem,
       // excerpt() already keeps it within EXCERPT_LENGTH.
       excerpt: outcome.ok ? undefined : outcome.excerpt,
@@ -405,6 +479,7 @@ export class QueueRunner {
         deletionUrl: outcome.deletionUrl,
         error: undefined,
         failureKind: undefined,
+        transportState: undefined,
       });
       // The row says done first; dropping the bytes need not hold up the next start.
       void store.deleteBlob(item.id).catch(() => {});
@@ -412,7 +487,12 @@ export class QueueRunner {
       return done;
     }
     if (outcome.kind === 'cancelled') {
-      const cancelled = await store.update(item.id, { ...common, status: 'cancelled', failureKind: 'cancelled' });
+      const cancelled = await store.update(item.id, {
+        ...common,
+        status: 'cancelled',
+        failureKind: 'cancelled',
+        transportState: undefined,
+      });
       await store.deleteBlob(item.id);
       return cancelled;
     }
@@ -425,9 +505,12 @@ export class QueueRunner {
     const policy = pacing.policyFor(item);
     const answered =
       policy.mode === 'adaptive' && adaptiveFor(items, item.destinationKey, policy, pacing.memory).answered;
+    // A refusal for the host's limit is no failure of the upload: it waits for the quota, not for a retry.
+    const rateLimited = outcome.problem === 'rate-limited';
     const retryAt = planRetry({
       failure: outcome,
       retriesDone: current.autoRetries ?? 0,
+      rateLimitedWaits: attemptLog.filter((attempt) => attempt.problem === 'rate-limited').length - 1,
       maxRetries: settingsFor(await this.effects.readPacing(), item.destination.pacing).maxRetries,
       finishedAt,
       retryAfterAt: outcome.retryAfterAt,
@@ -441,7 +524,7 @@ export class QueueRunner {
       error: outcome.error,
       failureKind: outcome.kind,
       retryAt: retryAt ?? undefined,
-      autoRetries: (current.autoRetries ?? 0) + (retryAt === null ? 0 : 1),
+      autoRetries: (current.autoRetries ?? 0) + (retryAt === null || rateLimited ? 0 : 1),
     });
   }
 }

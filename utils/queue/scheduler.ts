@@ -5,6 +5,13 @@ import {
   type HeldLevel,
 } from '../pacing/adaptive-controller';
 import type { Pace } from '../pacing/pace';
+import {
+  latestReading,
+  type QuotaReading,
+  type QuotaStart,
+  type QuotaState,
+  quotaState,
+} from '../pacing/rate-limit-quota';
 import type { AttemptRecord, QueueItem } from './types';
 
 /**
@@ -42,6 +49,11 @@ export interface Pacing {
   policyFor(item: SchedulerItem): DestinationPolicy;
   /** Adaptive: what is remembered per destination. Without it, every batch starts from scratch. */
   memory?: AdaptiveMemory;
+  /**
+   * The latest rate-limit reading remembered per destination (by destination key): a hold outlives
+   * the items that met it (a cleared list, the next batch). The items' own attempts count too.
+   */
+  rateLimits?: Readonly<Record<string, QuotaReading>>;
 }
 
 /** The adaptive pace's memory of each destination, checked against the destination's current URL. */
@@ -83,13 +95,44 @@ export function adaptiveFor(
 ): ControllerOutput {
   const counted = items.filter((item) => item.destinationKey === destinationKey && (memory?.counts(item) ?? true));
   return adaptiveLevel({
-    attempts: counted.flatMap((item) => item.attemptLog ?? []),
+    // A refusal for the quota is no overload: the quota holds the destination instead, and no ceiling is set for it.
+    attempts: counted.flatMap((item) => (item.attemptLog ?? []).filter((attempt) => !isQuotaRefusal(attempt))),
     inFlightSince: counted.flatMap((item) =>
       item.status === 'uploading' && item.startedAt !== undefined ? [item.startedAt] : [],
     ),
     held: memory?.held(destinationKey),
     params: { ...policy.adaptive, cap: capOf(policy) },
   });
+}
+
+/** An attempt the host refused for its rate limit (a body saying so, or a reply whose quota was at zero). */
+export function isQuotaRefusal(attempt: AttemptRecord): boolean {
+  return attempt.result !== 'ok' && (attempt.problem === 'rate-limited' || (attempt.rateLimit?.remaining ?? 1) <= 0);
+}
+
+/**
+ * A destination's rate limit now: the latest reading (from its items'
+ * replies, or the one remembered) less every request sent to it since.
+ * Undefined when no reading's window is still open.
+ */
+export function quotaOf(
+  items: readonly SchedulerItem[],
+  destinationKey: string,
+  now: number,
+  remembered?: QuotaReading,
+): QuotaState | undefined {
+  const readings: QuotaReading[] = remembered ? [remembered] : [];
+  const starts: QuotaStart[] = [];
+  for (const item of items) {
+    if (item.destinationKey !== destinationKey) continue;
+    for (const attempt of item.attemptLog ?? []) {
+      starts.push({ startedAt: attempt.startedAt, finishedAt: attempt.finishedAt });
+      if (attempt.rateLimit)
+        readings.push({ ...attempt.rateLimit, startedAt: attempt.startedAt, answeredAt: attempt.finishedAt });
+    }
+    if (item.status === 'uploading' && item.startedAt !== undefined) starts.push({ startedAt: item.startedAt });
+  }
+  return quotaState(latestReading(readings), starts, now);
 }
 
 /** Every recorded attempt to one destination. */
@@ -109,8 +152,8 @@ export type SchedulerDecision =
   | { kind: 'busy'; inFlight: number; itemId?: string }
   /** Start this item now. */
   | { kind: 'start'; itemId: string }
-  /** Start this item at `at` (absolute ms), not before; `on` says what holds it. */
-  | { kind: 'wait'; itemId: string; at: number; on: 'pace' | 'retry' | 'server' };
+  /** Start this item at `at` (absolute ms), not before; `on` says what holds it (`quota`: the destination's rate limit, told). */
+  | { kind: 'wait'; itemId: string; at: number; on: 'pace' | 'retry' | 'server' | 'quota'; quota?: QuotaState };
 
 /**
  * The next start: each destination keeps its own pace, counted from its own
@@ -123,7 +166,7 @@ export function decideNext(
   now: number,
   pacing: PacingPolicy | Pacing,
 ): SchedulerDecision {
-  const { paused, policyFor, memory } = asPacing(pacing);
+  const { paused, policyFor, memory, rateLimits } = asPacing(pacing);
   const inFlight = items.filter((item) => item.status === 'uploading').length;
   // An item whose page is gone waits for the user (types.ts PageGone), like a paused one.
   const queued = items.filter((item) => item.status === 'queued' && !item.pageGone).sort((a, b) => a.seq - b.seq);
@@ -138,7 +181,8 @@ export function decideNext(
   const holds = new Map<string, number>();
   const paces = new Map<string, number>();
   const caps = new Map<string, number>();
-  type Candidate = { item: SchedulerItem; at: number; on: 'pace' | 'retry' | 'server' };
+  const quotas = new Map<string, QuotaState | undefined>();
+  type Candidate = { item: SchedulerItem; at: number; on: 'pace' | 'retry' | 'server' | 'quota'; quota?: QuotaState };
   // Items whose destination has a free slot, and items waiting for one there.
   let free: Candidate | undefined;
   let blocked: Candidate | undefined;
@@ -152,6 +196,15 @@ export function decideNext(
       at = item.retryAt;
       on = 'retry';
     }
+    if (!quotas.has(item.destinationKey))
+      quotas.set(item.destinationKey, quotaOf(items, item.destinationKey, now, rateLimits?.[item.destinationKey]));
+    // Never below zero: a used-up quota holds the destination until its reset, and what is left is spread to it.
+    // A retry timed to the reset is held by the quota, and is shown so.
+    const quota = quotas.get(item.destinationKey);
+    if (quota && quota.nextAt >= at) {
+      at = quota.nextAt;
+      on = 'quota';
+    }
     const hold = cached(holds, item.destinationKey, () => serverHoldUntil(items, item.destinationKey));
     // A retry timed to the Retry-After is held by the server, and is shown so.
     if (hold >= at && Number.isFinite(hold)) {
@@ -161,13 +214,19 @@ export function decideNext(
     const cap = cached(caps, policyKey, () => allowedInFlight(items, item.destinationKey, policy, memory));
     const hasSlot = (inFlightTo.get(item.destinationKey) ?? 0) < cap;
     // `queued` is in hand-over order, so a tie keeps the earlier item.
-    if (hasSlot && (free === undefined || at < free.at)) free = { item, at, on };
-    if (!hasSlot && (blocked === undefined || at < blocked.at)) blocked = { item, at, on };
+    const candidate: Candidate = { item, at, on, ...(on === 'quota' && quota ? { quota } : {}) };
+    if (hasSlot && (free === undefined || at < free.at)) free = candidate;
+    if (!hasSlot && (blocked === undefined || at < blocked.at)) blocked = candidate;
   }
   if (free === undefined) return { kind: 'busy', inFlight, itemId: (blocked as Candidate).item.id };
-  return free.at <= now
-    ? { kind: 'start', itemId: free.item.id }
-    : { kind: 'wait', itemId: free.item.id, at: free.at, on: free.on };
+  if (free.at <= now) return { kind: 'start', itemId: free.item.id };
+  return {
+    kind: 'wait',
+    itemId: free.item.id,
+    at: free.at,
+    on: free.on,
+    ...(free.quota ? { quota: free.quota } : {}),
+  };
 }
 
 /** The gap the pace keeps now for one destination: the delay, the interval, or the adaptive gap. */

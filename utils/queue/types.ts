@@ -1,6 +1,7 @@
 import type { DestinationSnapshot } from '../destinations/model';
 import type { AlreadyUploaded } from '../ledger/types';
 import type { PaceMode } from '../pacing/pace';
+import type { RateLimitSignal } from '../pacing/rate-limit';
 
 /** The life of one queued image, as stored in IndexedDB and shown by the UI. */
 export type ItemStatus = 'queued' | 'uploading' | 'done' | 'failed' | 'cancelled';
@@ -29,12 +30,14 @@ export type FailureKind =
  * - invalid-json: the destination reads JSON and the body is not JSON;
  * - sign-in-redirect: the upload was redirected to a page, e.g. a sign-in form;
  * - sign-in-required (401), forbidden (403), too-large-for-server (413);
+ * - rate-limited: a success whose body matched the destination's rate-limit pattern (never "Done");
  * - reply-never-finished: the status arrived, the rest of the reply did not within the reply timeout;
  * - closed-mid-reply: the connection closed before the reply was whole;
  * - reply-too-large: the reply went past MAX_REPLY_BYTES and was cut off;
  * - signed-out: a page form's post came back as the site's sign-in page;
  * - form-error: a page form's post came back as the form again, with the site's error message.
  * - page-did-not-upload, page-showed-error, page-unreachable: the page's own uploader (issue 14).
+ * - storage-refused: an S3 bucket answered with its error XML (its code, e.g. SignatureDoesNotMatch).
  */
 export type ReplyProblem =
   | 'html-page'
@@ -43,6 +46,8 @@ export type ReplyProblem =
   | 'sign-in-required'
   | 'forbidden'
   | 'too-large-for-server'
+  /** A success reply whose body matched the destination's rate-limit pattern: sent again once the host allows. */
+  | 'rate-limited'
   | 'reply-never-finished'
   | 'closed-mid-reply'
   | 'reply-too-large'
@@ -53,7 +58,42 @@ export type ReplyProblem =
   /** The page's uploader showed an error for the file (its words are the excerpt). */
   | 'page-showed-error'
   /** The page the batch goes to is closed, navigated away or no longer answers. */
-  | 'page-unreachable';
+  | 'page-unreachable'
+  /** An S3 bucket (or its signing endpoint) refused a step; its own error code is the excerpt. */
+  | 'storage-refused';
+
+/** QueueItem.transportState: one variant per resumable transport (DestinationTransport). */
+export type TransportState =
+  | {
+      kind: 'tus';
+      /** The upload's URL the server gave at creation (absolute). */
+      uploadUrl: string;
+      /** The chunk size the pace reached, so a resumed upload does not start big on a fragile server. */
+      chunkBytes: number;
+    }
+  | { kind: 'ietf-resumable'; uploadUrl: string }
+  | S3UploadState;
+
+/** Where an S3 multipart upload stands (utils/upload/s3-multipart.ts). */
+export interface S3UploadState {
+  kind: 's3-multipart';
+  key: string;
+  uploadId: string;
+  /** The size the upload was made for: other bytes under the same item start over. */
+  totalBytes: number;
+  /**
+   * The parts the server acknowledged, in byte order. Parts may differ in
+   * size (S3 asks only that all but the last be at least 5 MiB), so each
+   * attempt cuts the rest of the file at the size its pace chose.
+   */
+  parts: { partNumber: number; etag: string; size: number }[];
+  /**
+   * The part on its way when this was saved: if the server stored it but the
+   * reply was lost, ListParts shows it and it is not sent again. A part sent
+   * again always takes a new number, so a cut one never mixes into it.
+   */
+  sending?: { partNumber: number; size: number };
+}
 
 /** One try at uploading an item, kept so the pace can be derived from what happened (see utils/pacing/adaptive-controller.ts). */
 export interface AttemptRecord {
@@ -68,6 +108,8 @@ export interface AttemptRecord {
   problem?: ReplyProblem;
   /** A 429 or 503 with Retry-After: no request to this destination before this time. */
   holdUntil?: number;
+  /** What the reply said of the destination's quota (utils/pacing/rate-limit.ts). */
+  rateLimit?: RateLimitSignal;
 }
 
 export interface QueueItem {
@@ -119,6 +161,19 @@ export interface QueueItem {
   /** Automatic retries since the item was handed over or retried by hand. */
   autoRetries?: number;
   attemptLog?: AttemptRecord[];
+  /**
+   * Bytes of the file the server has, while it uploads (a resumable
+   * transport reports each chunk; a whole-file POST reports none, see
+   * docs/resumable-uploads.md). Cleared when the attempt ends.
+   */
+  bytesSent?: number;
+  /**
+   * Where a resumable upload stands on the server (its upload URL): kept
+   * across attempts, worker stops and browser restarts, so the next attempt
+   * asks the server's offset instead of sending from byte 0. Dropped when
+   * the item is done or cancelled.
+   */
+  transportState?: TransportState;
   /** The tab and page the panel was on when it handed the item over: the popup groups batches by it. */
   source?: ItemSource;
   /**
@@ -173,6 +228,8 @@ export type WaitingOn =
   | 'retry'
   /** The server's Retry-After. */
   | 'server'
+  /** The destination's rate limit: its quota is used up, or what is left is spread over its window. */
+  | 'quota'
   /** The user paused the queue. */
   | 'paused';
 
@@ -195,6 +252,19 @@ export interface QueuePlan {
   destinationName?: string;
   /** Retry-After from the destination of the next item, while it lasts. */
   serverHoldUntil?: number;
+  /** The rate limit of the next item's destination, while its window lasts. */
+  quota?: PlanQuota;
+}
+
+/** A destination's rate limit as the panel and popup say it ("Host allows 50 an hour: next at 14:05"). */
+export interface PlanQuota {
+  /** A body said "limited" (no numbers to tell), or headers gave them. */
+  source: RateLimitSignal['source'];
+  /** Requests the quota still allows before `resetAt`. */
+  left: number;
+  limit?: number;
+  windowMs?: number;
+  resetAt: number;
 }
 
 export const IDLE_PLAN: QueuePlan = {

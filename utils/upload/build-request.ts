@@ -12,6 +12,13 @@ import type { QueueItem } from '../queue/types';
 export type UploadItem = Pick<QueueItem, 'destination' | 'name' | 'idempotencyKey'> &
   Partial<Pick<QueueItem, 'sentHash' | 'nameCounter' | 'createdAt'>>;
 
+/**
+ * What an attempt of a resumable transport also knows of the item: the
+ * resume state an earlier attempt kept, and how many automatic retries it
+ * had (the tus chunk size starts smaller on a server that already failed it).
+ */
+export type TransportItem = UploadItem & Partial<Pick<QueueItem, 'transportState' | 'autoRetries'>>;
+
 export interface BuildOptions {
   /** Picks `{random:...}` choices; Math.random by default. */
   random?: (count: number) => number;
@@ -33,23 +40,12 @@ export async function buildUploadRequest(item: UploadItem, blob: Blob, options: 
     random: options.random,
     token: options.token,
   };
-  const render = (source: string, escapeValue?: (value: string) => string) => {
-    const parsed = parseTemplate(source, 'request');
-    if (parsed instanceof TemplateError) throw parsed;
-    return renderTemplate(parsed, context, { escape: escapeValue });
-  };
   const needsBase64 = bodyTemplates(spec).some((source) => {
     const parsed = parseTemplate(source, 'request');
     return !(parsed instanceof TemplateError) && usesBase64(parsed);
   });
   if (needsBase64) context.base64 = await blobToBase64(blob);
-
-  const url = render(spec.url, encodeURIComponent);
-  if (!isHttpUrl(url)) throw new Error(`not an http(s) URL: ${url}`);
-  const headers = new Headers();
-  for (const header of spec.headers) headers.set(header.name, render(header.value));
-  // Lets a server drop a repeat when an interrupted upload is sent again.
-  headers.set('Idempotency-Key', item.idempotencyKey);
+  const { url, headers, render } = renderWith(item, context);
 
   let body: BodyInit;
   const { body: shape } = spec;
@@ -100,6 +96,41 @@ export function uploadFileName(item: UploadItem): string {
     at: item.createdAt ?? 0,
     counter: item.nameCounter,
   });
+}
+
+/**
+ * Where and with which headers an item goes: the URL and the destination's
+ * headers rendered, plus the Idempotency-Key. The resumable transports send
+ * their own bodies to it (utils/upload/resumable.ts).
+ */
+export function renderTarget(
+  item: UploadItem,
+  blob: Blob,
+  options: BuildOptions = {},
+): { url: string; headers: Headers } {
+  const { url, headers } = renderWith(item, {
+    filename: uploadFileName(item),
+    mimetype: blob.type,
+    random: options.random,
+    token: options.token,
+  });
+  return { url, headers };
+}
+
+function renderWith(item: UploadItem, context: TemplateContext) {
+  const spec = item.destination;
+  const render = (source: string, escapeValue?: (value: string) => string) => {
+    const parsed = parseTemplate(source, 'request');
+    if (parsed instanceof TemplateError) throw parsed;
+    return renderTemplate(parsed, context, { escape: escapeValue });
+  };
+  const url = render(spec.url, encodeURIComponent);
+  if (!isHttpUrl(url)) throw new Error(`not an http(s) URL: ${url}`);
+  const headers = new Headers();
+  for (const header of spec.headers) headers.set(header.name, render(header.value));
+  // Lets a server drop a repeat when an interrupted upload is sent again.
+  headers.set('Idempotency-Key', item.idempotencyKey);
+  return { url, headers, render };
 }
 
 function bodyTemplates(spec: DestinationSpec): string[] {

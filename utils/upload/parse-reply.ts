@@ -1,5 +1,6 @@
 import { type DestinationSnapshot, type DestinationSpec, isSuccessStatus } from '../destinations/model';
 import { parseTemplate, renderTemplate, type TemplateContext, TemplateError } from '../destinations/template';
+import { type RateLimitSignal, readRateLimit } from '../pacing/rate-limit';
 import type { FailureKind, ReplyProblem } from '../queue/types';
 import { htmlText, judgeFormReply } from './form-reply';
 import type { ReplyInfo } from './read-reply';
@@ -14,6 +15,8 @@ export type UploadOutcome =
       deletionUrl?: string;
       /** Sent and answered with success, but the reply does not say the file was kept. */
       unconfirmed?: boolean;
+      /** What the reply said of the destination's quota. */
+      rateLimit?: RateLimitSignal;
     }
   | {
       ok: false;
@@ -26,6 +29,8 @@ export type UploadOutcome =
       excerpt?: string;
       /** Retry-After of a failed reply, as an absolute time. */
       retryAfterAt?: number;
+      /** What the reply said of the destination's quota. */
+      rateLimit?: RateLimitSignal;
     };
 
 /** Enough to tell what a page is in a bug report, short enough to keep on every row. */
@@ -51,6 +56,7 @@ export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
   'sign-in-required': 'Sign-in required (401)',
   forbidden: 'Access refused (403)',
   'too-large-for-server': 'File too large for the server (413)',
+  'rate-limited': 'The host says too many uploads for now; sent again when it allows',
   'reply-never-finished': 'Reply never finished',
   'closed-mid-reply': 'Connection closed mid-reply',
   'reply-too-large': 'Reply too large',
@@ -59,6 +65,7 @@ export const PROBLEM_NAMES: Record<ReplyProblem, string> = {
   'page-did-not-upload': 'The page did not upload it',
   'page-showed-error': 'The page showed an error for it',
   'page-unreachable': 'The page is gone: open it again, then Retry',
+  'storage-refused': 'The storage refused it',
 };
 
 const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
@@ -71,13 +78,50 @@ const PROBLEM_BY_STATUS: Record<number, ReplyProblem> = {
  * Reads the server's reply as the destination says: which statuses are
  * success, where the result, thumbnail and deletion URLs are, and what the
  * error message is. A success whose URL template finds nothing is an error
- * by name, not a silent success.
+ * by name, not a silent success. What the reply says of the destination's
+ * rate limit rides along; a success whose body matches the destination's
+ * rate-limit pattern is a refusal ('rate-limited'), never "Done".
  */
 export function parseReply(
   spec: DestinationSpec & Pick<DestinationSnapshot, 'page'>,
   reply: ReplyInfo,
   filename = '',
   now = 0,
+): UploadOutcome {
+  const outcome = judgeReply(spec, reply, filename, now);
+  const rateLimit = readRateLimit(
+    { headers: reply.headers, body: reply.body, success: isSuccessStatus(spec, reply.status) },
+    now,
+    spec.rateLimit,
+    // A host that says "limited" in a 200 may say until when in Retry-After.
+    (outcome.ok ? undefined : outcome.retryAfterAt) ?? parseRetryAfter(reply.headers.get('retry-after'), now),
+  );
+  if (!rateLimit) return outcome;
+  if (rateLimit.source === 'body') {
+    const bodyExcerpt = excerpt(reply.body, reply.headers.get('content-type') ?? '');
+    return {
+      ok: false,
+      kind: 'http',
+      httpStatus: reply.status,
+      problem: 'rate-limited',
+      error: PROBLEM_NAMES['rate-limited'],
+      retryAfterAt: rateLimit.resetAt,
+      rateLimit,
+      ...(bodyExcerpt ? { excerpt: bodyExcerpt } : {}),
+    };
+  }
+  // A 429 that names its reset in rate-limit headers but sends no Retry-After: the reset is when to come back.
+  if (!outcome.ok && outcome.retryAfterAt === undefined && rateLimit.remaining <= 0 && outcome.kind === 'http') {
+    return { ...outcome, retryAfterAt: rateLimit.resetAt, rateLimit };
+  }
+  return { ...outcome, rateLimit };
+}
+
+function judgeReply(
+  spec: DestinationSpec & Pick<DestinationSnapshot, 'page'>,
+  reply: ReplyInfo,
+  filename: string,
+  now: number,
 ): UploadOutcome {
   const context: TemplateContext = {
     filename,

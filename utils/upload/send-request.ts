@@ -1,3 +1,4 @@
+import type { TransportState } from '../queue/types';
 import { buildUploadRequest, type UploadItem } from './build-request';
 import { fetchToken, TOKEN_STEP } from './fetch-token';
 import { describeNetworkError, excerpt, PROBLEM_NAMES, parseReply, type UploadOutcome } from './parse-reply';
@@ -35,6 +36,18 @@ export interface SendOptions {
   uploadTimeoutMs?: number;
   /** Read when the status arrived, so a changed setting applies to uploads in flight. */
   replyTimeoutMs(): Promise<number>;
+  /**
+   * Bytes of the file the server has, as a resumable transport learns them
+   * (each chunk, each offset). A whole-file request never calls it: fetch
+   * tells nothing while a request body goes out (docs/resumable-uploads.md).
+   */
+  onProgress?(sentBytes: number, totalBytes: number): void;
+  /**
+   * Keeps where a resumable upload stands (undefined: nothing to resume),
+   * so the next attempt, after a worker stop or a restart, asks the server
+   * for its offset. Resolves once stored.
+   */
+  saveState?(state: TransportState | undefined): Promise<void>;
 }
 
 /** The outcome, and the reply when one was read whole ("Test destination" shows its start). */
