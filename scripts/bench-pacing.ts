@@ -4,9 +4,13 @@
  * side by side.
  *
  *   npm run bench:pacing -- [--quick] [--images DIR] [--ingress BYTES_PER_SECOND] [--no-build] [--timeline]
- *   npm run bench:pacing -- --sweep [--cap N] [--images DIR] [--no-build] [--timeline]
+ *   npm run bench:pacing -- --sweep [--cap N] [--repeat N] [--only TEXT] [--images DIR] [--no-build] [--timeline]
  *
  * --timeline prints each request (start, end, outcome, bytes) of each run.
+ * --only runs the sweep's receivers whose label contains TEXT (e.g. 'uncapped').
+ * --repeat N runs Cadence (adaptive and known limit, alternating) N times per
+ * receiver: the wall time is the median run's (the range beside it), and
+ * resets and failed items count over every run.
  *
  * --sweep: Cadence adaptive (at most --cap in flight, default 6, the most the
  * settings allow: the controller must find the server's limit itself) beside
@@ -15,18 +19,25 @@
  * concurrent uploads. Each receiver gets a fresh browser profile, so every
  * Cadence run is a first batch (no remembered level). Wall time runs from
  * the first request's arrival to the last reply (Resume to the first
- * request is printed apart). The floor per receiver: bytes / ingress (one
- * copy of each compressed file), plus one turn for each round a receiver
- * that takes N at once forces on the client: ceil(items / N) turns. A turn
- * is Cadence's own cost of one request, measured at the start and at the
- * end of the run (the lower of the two): tiny images sent in sequential
- * mode with no delay, the lower quartile of the times from one request's
- * arrival to the next. So the floor is the best any pacing of
- * this client could do; it does not hold Cadence's per-request cost against
- * it (that cost is printed, beside a bare round trip from Node, and the
- * table also gives wall time over bytes / ingress alone). Targets (issue 13), checked for Cadence:
- * 0 failed items, 0 resets after the first back-off (later than one turn
- * after the first reset ended; a burst sent before it is the same probe), wall time
+ * request is printed apart). The floor per receiver is the higher of two
+ * lower bounds: bytes / ingress (one copy of each compressed file) plus one
+ * turn for each round a receiver that takes N at once forces on the client
+ * (ceil(items / N) turns), and items times the client's per-item turn at N
+ * in flight (at most the turn at 1). A turn is Cadence's own cost of one request, measured at the
+ * start and at the end of the run (the lower of the two): tiny images, no
+ * delay, N at once (sequential for 1, staggered for more), the lower
+ * quartile of (arrival i+N - arrival i) / N. The second bound exists because
+ * the worker's work per upload does not overlap: two in flight were measured
+ * no faster per item than one (docs/adaptive-pacing.md). So the floor is the
+ * best any pacing of this client could do; it does not hold Cadence's
+ * per-request cost against it (that cost is printed, beside a bare round
+ * trip from Node, and the
+ * table also gives wall time over bytes / ingress alone, and the same
+ * client told the receiver's limit in advance: staggered, no delay, N at
+ * once, the "known limit" columns). Targets (issue 13), checked for Cadence:
+ * 0 failed items, 0 resets after the first back-off (of requests the worker
+ * sent after it recorded the first reset; a burst sent before it is the same
+ * probe), wall time
  * <= 1.3x the floor at ingress <= 4 MB/s and <= 2x above. Exits 1 when one
  * is missed.
  *
@@ -52,7 +63,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Frame, FrameLocator } from 'playwright-core';
+import type { Frame, FrameLocator, Worker } from 'playwright-core';
 import type { PaceMode } from '../utils/pacing/pace';
 import { addDestinationInOptions, launchWithExtension, openPanelFromPopup } from './lib/browser';
 import type { Faults } from './lib/faults';
@@ -71,6 +82,8 @@ const { values } = parseArgs({
     timeline: { type: 'boolean', default: false },
     sweep: { type: 'boolean', default: false },
     cap: { type: 'string', default: '6' },
+    only: { type: 'string' },
+    repeat: { type: 'string', default: '1' },
   },
 });
 const ingress = Number(values.ingress);
@@ -205,6 +218,11 @@ interface SweepRow {
   ingress: number | undefined;
   floorMs: number;
   cadence: Row;
+  /** The same client at the server's limit, told in advance (staggered, no delay). */
+  known: Row;
+  /** Wall times of the fastest and slowest run (--repeat). */
+  cadenceRange: [number, number];
+  knownRange: [number, number];
   habit: Row;
   misses: string[];
 }
@@ -216,20 +234,15 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
   console.log(
     `${originals.length} images; Cadence adaptive with at most ${cap} in flight; the habit sends the same compressed files.`,
   );
-  const turnBefore = await measureTurnMs();
+  const turnsBefore = await measureTurns();
   const roundTripMs = await measureRoundTripMs();
   console.log(
-    `A turn (Cadence, tiny images, sequential with no delay, lower quartile of arrival to arrival): ${turnBefore.toFixed(0)} ms; ` +
-      `a bare round trip (Node, tiny POST, median of 9): ${roundTripMs.toFixed(1)} ms. Floors below use it; the table, the lower of it and a second measure at the end.`,
+    `A turn (Cadence, tiny images, no delay, lower quartile of arrival to arrival; per item at N in flight): ${formatTurns(turnsBefore)}; ` +
+      `a bare round trip (Node, tiny POST, median of 9): ${roundTripMs.toFixed(1)} ms. Floors below use them; the table, the lower of them and a second measure at the end.`,
   );
-  interface Run {
-    receiver: string;
-    ingressCap: number | undefined;
-    resetBeyond: number;
-    cadence: CadenceRun;
-    habit: Row;
-  }
-  const runs: Run[] = [];
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat must be a whole number, got ${values.repeat}`);
+  const runs: SweepRun[] = [];
   let habitFiles: BatchFile[] | undefined;
   for (const ingressCap of SWEEP_INGRESS) {
     for (const resetBeyond of SWEEP_RESET_BEYOND) {
@@ -238,24 +251,34 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
         ...(ingressCap === undefined ? {} : { ingressBytesPerSecond: ingressCap }),
       };
       const receiver = `${ingressCap === undefined ? 'uncapped' : `${ingressCap / 1000} KB/s`}, resets beyond ${resetBeyond}`;
-      const cadence = await runCadence({ mode: 'adaptive', concurrency: cap, faults }, originals);
+      if (values.only !== undefined && !receiver.includes(values.only)) continue;
+      const cadence: CadenceRun[] = [];
+      const known: CadenceRun[] = [];
+      for (let round = 0; round < repeat; round += 1) {
+        cadence.push(await runCadence({ mode: 'adaptive', concurrency: cap, faults }, originals));
+        // The same client told the server's limit in advance: staggered, no delay, exactly that many in flight.
+        known.push(await runCadence({ mode: 'staggered', concurrency: resetBeyond, delayMs: 0, faults }, originals));
+      }
+      const sent = (cadence[0] as CadenceRun).compressed;
       // Compression is deterministic: the first complete set stands for every run.
-      if (!habitFiles && cadence.compressed.length === originals.length) habitFiles = cadence.compressed;
-      const habit = await runHabit('habit', habitFiles ?? cadence.compressed, faults);
-      const run = { receiver, ingressCap, resetBeyond, cadence, habit };
+      if (!habitFiles && sent.length === originals.length) habitFiles = sent;
+      const habit = await runHabit('habit', habitFiles ?? sent, faults);
+      const run = { receiver, ingressCap, resetBeyond, cadence, known, habit };
       runs.push(run);
-      const row = sweepRow(run, turnBefore, originals.length);
+      const row = sweepRow(run, turnsBefore, originals.length);
       console.log(
         `${receiver}: floor ${(row.floorMs / 1000).toFixed(2)} s; ` +
-          `${formatRow(row.cadence)} (Resume to first request ${cadence.startMs} ms); ${formatRow(row.habit)}`,
+          `${formatRow(row.cadence)} (Resume to first request ${cadence.map((one) => one.startMs).join(', ')} ms); ${formatRow(row.known)}; ${formatRow(row.habit)}`,
       );
     }
   }
   // The machine's load drifts: the lower of two measures is the stricter floor.
-  const turnAfter = await measureTurnMs();
-  const turnMs = Math.min(turnBefore, turnAfter);
-  console.log(`A turn measured again at the end: ${turnAfter.toFixed(0)} ms; the table uses ${turnMs.toFixed(0)} ms.`);
-  const results = runs.map((run) => sweepRow(run, turnMs, originals.length));
+  const turnsAfter = await measureTurns();
+  const turns = new Map(
+    [...turnsBefore].map(([inFlight, before]) => [inFlight, Math.min(before, turnsAfter.get(inFlight) ?? before)]),
+  );
+  console.log(`Turns measured again at the end: ${formatTurns(turnsAfter)}; the table uses ${formatTurns(turns)}.`);
+  const results = runs.map((run) => sweepRow(run, turns, originals.length));
   console.log(`\n${formatSweepTable(results)}`);
   const missed = results.filter((row) => row.misses.length > 0);
   console.log(
@@ -266,20 +289,36 @@ async function runSweep(originals: BatchFile[]): Promise<boolean> {
   return missed.length === 0;
 }
 
+/** What one receiver of the sweep gave: Cadence adaptive and the known limit (--repeat runs each), the habit. */
+interface SweepRun {
+  receiver: string;
+  ingressCap: number | undefined;
+  resetBeyond: number;
+  cadence: CadenceRun[];
+  known: CadenceRun[];
+  habit: Row;
+}
+
 /** One receiver's row: the floor from the turn, and which targets were missed. */
-function sweepRow(
-  run: { receiver: string; ingressCap: number | undefined; resetBeyond: number; cadence: CadenceRun; habit: Row },
-  turnMs: number,
-  items: number,
-): SweepRow {
-  const { receiver, ingressCap, resetBeyond, cadence, habit } = run;
-  const floorMs =
-    (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 + Math.ceil(items / resetBeyond) * turnMs;
+function sweepRow(run: SweepRun, turns: Turns, items: number): SweepRow {
+  const { receiver, ingressCap, resetBeyond, habit } = run;
+  const cadence = medianRun(run.cadence);
+  const known = medianRun(run.known);
+  const turnMs = turns.get(1) as number;
+  // Two lower bounds, the floor is the higher: the bytes at the ingress plus one turn per round the receiver
+  // forces (N at once: their turns overlap), and the client's own pace at N in flight (the per-item turn
+  // measured at N: the worker's work per upload does not overlap, so N at once need not be N times faster).
+  const floorMs = Math.max(
+    (cadence.bytes / (ingressCap ?? Number.POSITIVE_INFINITY)) * 1000 + Math.ceil(items / resetBeyond) * turnMs,
+    // Never slower per item than one at a time: a turn at N above the turn at 1 is the machine's load.
+    items * Math.min(turnMs, turns.get(resetBeyond) ?? 0),
+  );
   const limit =
     (ingressCap ?? Number.POSITIVE_INFINITY) <= SLOW_LINK_UP_TO ? TARGET_AT_SLOW_LINKS : TARGET_AT_FAST_LINKS;
   const misses: string[] = [];
-  if (cadence.row.failed > 0) misses.push(`${cadence.row.failed} failed`);
-  const late = resetsAfterBackOff(cadence.resets, turnMs);
+  const failed = sum(run.cadence.map((one) => one.row.failed));
+  if (failed > 0) misses.push(`${failed} failed`);
+  const late = sum(run.cadence.map((one) => resetsAfterBackOff(one.attempts)));
   if (late > 0) misses.push(`${late} resets after the first back-off`);
   if (cadence.row.wallMs > limit * floorMs) misses.push(`wall over ${limit}x the floor`);
   return {
@@ -288,29 +327,72 @@ function sweepRow(
     lateResets: late,
     ingress: ingressCap,
     floorMs,
-    cadence: { ...cadence.row, floorMs, floorKind: 'sweep' },
+    cadence: { ...totals(run.cadence, cadence.row), floorMs, floorKind: 'sweep' },
+    known: { ...totals(run.known, known.row), floorMs, floorKind: 'sweep' },
+    cadenceRange: rangeOf(run.cadence),
+    knownRange: rangeOf(run.known),
     habit: { ...habit, floorMs, floorKind: 'sweep' },
     misses,
   };
 }
 
-/**
- * Resets of requests that arrived after the client could have backed off: later
- * than one turn after the first reset ended. Requests sent before the client
- * saw the first reset (a burst) belong to the same probe.
- */
-function resetsAfterBackOff(resets: readonly { arrivedAt: number; endedAt: number }[], turnMs: number): number {
-  const first = resets[0];
-  if (!first) return 0;
-  return resets.filter((reset) => reset.arrivedAt > first.endedAt + turnMs).length;
+/** The run of median wall time (the slower middle one of an even count). */
+function medianRun(runs: readonly CadenceRun[]): CadenceRun {
+  const sorted = [...runs].sort((a, b) => a.row.wallMs - b.row.wallMs);
+  return sorted[Math.floor(sorted.length / 2)] as CadenceRun;
+}
+
+/** The median run's row, with resets, failed items and items counted over every run. */
+function totals(runs: readonly CadenceRun[], median: Row): Row {
+  return {
+    ...median,
+    resets: sum(runs.map((one) => one.row.resets)),
+    failed: sum(runs.map((one) => one.row.failed)),
+    items: sum(runs.map((one) => one.row.items)),
+  };
+}
+
+function rangeOf(runs: readonly CadenceRun[]): [number, number] {
+  const walls = runs.map((one) => one.row.wallMs);
+  return [Math.min(...walls), Math.max(...walls)];
+}
+
+/** Seconds, and the range of the runs when there was more than one. */
+function withRange(wallMs: number, [fastest, slowest]: [number, number]): string {
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  return fastest === slowest ? seconds(wallMs) : `${seconds(wallMs)} (${seconds(fastest)}-${seconds(slowest)})`;
 }
 
 /**
- * Cadence's cost of one request: tiny images sent in sequence with no delay,
- * the lower quartile of the times between arrivals (a busy machine stretches
- * some of them; the floor takes what the client did when it was not held up).
+ * Resets of requests sent after the worker had recorded the first reset: the
+ * back-off was then in the level the next start was decided by. Requests sent
+ * before it (a burst of the same probe) do not count, however late a busy
+ * machine let them arrive.
  */
-async function measureTurnMs(): Promise<number> {
+function resetsAfterBackOff(attempts: readonly WorkerAttempt[]): number {
+  const resets = attempts.filter((attempt) => attempt.result === 'reset');
+  if (resets.length === 0) return 0;
+  const backedOffAt = Math.min(...resets.map((attempt) => attempt.finishedAt));
+  return resets.filter((attempt) => (attempt.sentAt ?? attempt.startedAt) > backedOffAt).length;
+}
+
+/** Cadence's cost per request, in ms, with N uploads in flight (N: each reset limit of the sweep). */
+type Turns = ReadonlyMap<number, number>;
+
+/**
+ * Cadence's cost of one request with N in flight: tiny images, no delay, N at
+ * once (sequential for 1, staggered for more), against a receiver with no
+ * faults. The per-item time is the lower quartile of (arrival i+N - arrival i)
+ * / N (a busy machine stretches some; the floor takes what the client did
+ * when it was not held up). For N = 1 that is the time between arrivals.
+ */
+async function measureTurns(): Promise<Turns> {
+  const turns = new Map<number, number>();
+  for (const inFlight of SWEEP_RESET_BEYOND) turns.set(inFlight, await measureTurnMs(inFlight));
+  return turns;
+}
+
+async function measureTurnMs(inFlight: number): Promise<number> {
   const files = await Promise.all(
     Array.from({ length: 17 }, async (_, index) => {
       const file = path.join(scratch, `tiny-${index + 1}.png`);
@@ -318,18 +400,27 @@ async function measureTurnMs(): Promise<number> {
       return { name: path.basename(file), path: file, size: TINY_PNG.length };
     }),
   );
-  const session = await openCadence({ mode: 'sequential', concurrency: 1, faults: {}, delayMs: 0 });
+  const session = await openCadence({
+    mode: inFlight === 1 ? 'sequential' : 'staggered',
+    concurrency: inFlight,
+    faults: {},
+    delayMs: 0,
+  });
   try {
     await session.batch(files);
-    const arrivals = session.receiver.requests.map((request) => request.arrivedAt);
-    const turns = arrivals
-      .slice(1)
-      .map((at, index) => at - (arrivals[index] as number))
+    const arrivals = session.receiver.requests.map((request) => request.arrivedAt).sort((a, b) => a - b);
+    const perItem = arrivals
+      .slice(inFlight)
+      .map((at, index) => (at - (arrivals[index] as number)) / inFlight)
       .sort((a, b) => a - b);
-    return turns[Math.floor(turns.length / 4)] as number;
+    return perItem[Math.floor(perItem.length / 4)] as number;
   } finally {
     await session.close();
   }
+}
+
+function formatTurns(turns: Turns): string {
+  return [...turns].map(([inFlight, ms]) => `${ms.toFixed(0)} ms at ${inFlight}`).join(', ');
 }
 
 /** A tiny POST from Node to a receiver with no faults, one after another: the median of 9. */
@@ -367,6 +458,10 @@ function formatSweepTable(rows: SweepRow[]): string {
     'wall s',
     'x floor',
     'x bytes/ingress',
+    'known limit: resets',
+    'wall s',
+    'x floor',
+    'adaptive / known',
     'habit resets',
     'failed',
     'wall s',
@@ -378,9 +473,13 @@ function formatSweepTable(rows: SweepRow[]): string {
     (row.floorMs / 1000).toFixed(2),
     `${row.cadence.resets} (${row.lateResets})`,
     `${row.cadence.failed} / ${row.cadence.items}`,
-    (row.cadence.wallMs / 1000).toFixed(2),
+    withRange(row.cadence.wallMs, row.cadenceRange),
     (row.cadence.wallMs / row.floorMs).toFixed(2),
     row.ingress === undefined ? '-' : (row.cadence.wallMs / ((row.bytes / row.ingress) * 1000)).toFixed(2),
+    String(row.known.resets),
+    withRange(row.known.wallMs, row.knownRange),
+    (row.known.wallMs / row.floorMs).toFixed(2),
+    (row.cadence.wallMs / row.known.wallMs).toFixed(2),
     String(row.habit.resets),
     `${row.habit.failed} / ${row.habit.items}`,
     (row.habit.wallMs / 1000).toFixed(2),
@@ -410,7 +509,8 @@ interface CadenceRun {
   /** From Resume to the first request's arrival: not counted in the wall time. */
   startMs: number;
   /** Each reset, as the receiver saw it. */
-  resets: { arrivedAt: number; endedAt: number }[];
+  /** Each attempt as the worker recorded it. */
+  attempts: WorkerAttempt[];
 }
 
 /** One Cadence run through the built extension. */
@@ -419,7 +519,7 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
   const session = await openCadence(setup);
   try {
     const { receiver } = session;
-    const { sizes, failed, wallMs, startMs } = await session.batch(files);
+    const { sizes, failed, wallMs, startMs, attempts } = await session.batch(files);
     const compressed = await Promise.all(
       receiver.uploads.map(async (upload) => ({
         name: upload.filename,
@@ -441,11 +541,9 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
     return {
       bytes,
       startMs,
-      resets: receiver.requests
-        .filter((request) => request.outcome === 'reset')
-        .map((request) => ({ arrivedAt: request.arrivedAt, endedAt: request.endedAt ?? request.arrivedAt })),
+      attempts,
       row: {
-        strategy: `Cadence ${mode}${mode === 'adaptive' ? '' : ` ${paceMs / 1000} s`}`,
+        strategy: `Cadence ${mode}${mode === 'adaptive' ? '' : ` ${(setup.delayMs ?? paceMs) / 1000} s`}`,
         items: files.length,
         ...receiverCounts(receiver),
         failed,
@@ -463,7 +561,9 @@ async function runCadence(setup: CadenceSetup, files: BatchFile[]): Promise<Cade
 interface CadenceSession {
   receiver: Receiver;
   /** Hands `files` over while paused, then resumes. Wall time from the first request's arrival to the last reply; `startMs` from Resume to that arrival. */
-  batch(files: BatchFile[]): Promise<{ sizes: number[]; failed: number; wallMs: number; startMs: number }>;
+  batch(
+    files: BatchFile[],
+  ): Promise<{ sizes: number[]; failed: number; wallMs: number; startMs: number; attempts: WorkerAttempt[] }>;
   close(): Promise<void>;
 }
 
@@ -521,13 +621,67 @@ async function openCadence({ mode, concurrency, faults, delayMs = paceMs }: Cade
         rows += files.length;
         await waitForRows(panel, rows, ['done', 'failed', 'error', 'cancelled'], 60 * 60_000);
         const failed = (await panel.locator('[data-status=failed], [data-status=error]').count()) - failedBefore;
+        const attempts = await readAttempts(launched.serviceWorker);
+        if (values.timeline) printAttempts(attempts, receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt);
         const firstArrival = receiver.requests[requestsBefore]?.arrivedAt ?? resumedAt;
-        return { sizes, failed, wallMs: lastEnd(receiver) - firstArrival, startMs: firstArrival - resumedAt };
+        return { sizes, failed, wallMs: lastEnd(receiver) - firstArrival, startMs: firstArrival - resumedAt, attempts };
       },
     };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * --timeline: the worker's side of each attempt, from the queue's store: when
+ * the start was decided, when the request left, when the outcome was recorded
+ * (seconds from the first request's arrival; one clock, the machine's).
+ */
+interface WorkerAttempt {
+  name: string;
+  startedAt: number;
+  sentAt?: number;
+  finishedAt: number;
+  result: string;
+}
+
+/** Every attempt of every item, from the queue's store (the worker's side: when it started, sent, recorded). */
+function readAttempts(worker: Worker): Promise<WorkerAttempt[]> {
+  return worker.evaluate(
+    () =>
+      new Promise<{ name: string; startedAt: number; sentAt?: number; finishedAt: number; result: string }[]>(
+        (resolve, reject) => {
+          const open = indexedDB.open('cadence');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const all = open.result.transaction('items').objectStore('items').getAll();
+            all.onerror = () => reject(all.error);
+            all.onsuccess = () => {
+              const items = all.result as {
+                name?: string;
+                attemptLog?: { startedAt: number; sentAt?: number; finishedAt: number; result: string }[];
+              }[];
+              resolve(
+                items.flatMap((item) =>
+                  (item.attemptLog ?? []).map((attempt) => ({ name: item.name ?? '?', ...attempt })),
+                ),
+              );
+              open.result.close();
+            };
+          };
+        },
+      ),
+  );
+}
+
+/** --timeline: the worker's side of each attempt (seconds from `origin`; one clock, the machine's). */
+function printAttempts(attempts: WorkerAttempt[], origin: number): void {
+  const at = (time: number | undefined) => (time === undefined ? '-' : ((time - origin) / 1000).toFixed(3));
+  for (const attempt of attempts.sort((a, b) => a.startedAt - b.startedAt)) {
+    console.log(
+      `  worker: start ${at(attempt.startedAt)} sent ${at(attempt.sentAt)} recorded ${at(attempt.finishedAt)} s ${attempt.result} ${attempt.name}`,
+    );
   }
 }
 

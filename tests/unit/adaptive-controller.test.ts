@@ -170,13 +170,22 @@ describe('adaptive controller on simulated links (the bench sweep)', () => {
     expect(run.resets).toBe(0);
   });
 
+  it('a far server: the gap never keeps apart the uploads allowed in flight; only the first goes alone', () => {
+    // Uncapped, every reply 100 ms away: two at once halve the time, from the second upload on. With the gap
+    // bounded by a whole upload's duration instead, the next few starts came one reply apart (857 ms here).
+    const link: Link = { ingress: Number.POSITIVE_INFINITY, resetBeyond: 2, replyMs: 100, turnaroundMs: 1 };
+    const run = simulate(link);
+    expect(run.resets).toBe(0);
+    expect(run.wallMs).toBeLessThanOrEqual(floorMs(link) + link.replyMs + link.turnaroundMs);
+  });
+
   it('stops growing when one more in flight adds no throughput (a full link, a lenient server)', () => {
     const run = simulate({ ingress: 250_000, resetBeyond: 99, replyMs: 4, turnaroundMs: 10 });
     expect(Math.max(...run.levels.map((level) => level.concurrency))).toBe(2);
     expect(run.resets).toBe(0);
   });
 
-  it('halves the gap after each clean upload, never waiting longer than the last upload took', () => {
+  it('halves the gap after each clean upload, never longer than lets the uploads allowed in flight overlap', () => {
     const clean = (startedAt: number, finishedAt: number): AttemptSample => ({
       startedAt,
       finishedAt,
@@ -190,7 +199,8 @@ describe('adaptive controller on simulated links (the bench sweep)', () => {
       [clean(0, 1_500), clean(1_500, 3_000), clean(3_000, 4_500)],
       [clean(0, 1_500), clean(1_500, 3_000), clean(3_000, 4_500), clean(4_500, 4_560)],
     ].map((attempts) => adaptiveLevel({ attempts, inFlightSince: [], params: PARAMS }).level.gapMs);
-    expect(gaps).toEqual([2_000, 1_000, 500, 250, 60]);
+    // Two in flight after the first: at most half the last duration (750, then 30 after the 60 ms upload).
+    expect(gaps).toEqual([2_000, 750, 375, 187, 30]);
   });
 });
 

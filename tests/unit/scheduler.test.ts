@@ -210,14 +210,14 @@ describe('decideNext: adaptive (the controller: utils/pacing/adaptive-controller
     );
   });
 
-  it('a clean finish allows two in flight, the gap halved and never longer than that upload took', () => {
+  it('a clean finish allows two in flight, the gap halved and never longer than lets two such uploads overlap', () => {
     const items = [
       item('a', 1, 'done', { startedAt: 0, finishedAt: 500, attemptLog: [ok(0, 500)] }),
       item('b', 2, 'uploading', { startedAt: 500 }),
       item('c', 3, 'queued'),
     ];
-    // 4 s halved is 2 s, but a took 500 ms: the next start is 500 ms after b's.
-    expect(decideNext(items, 600, adaptive)).toEqual({ kind: 'wait', itemId: 'c', at: 1_000, on: 'pace' });
+    // 4 s halved is 2 s, but a took 500 ms: two such uploads at once start 250 ms apart, so c waits until 250 ms after b's start.
+    expect(decideNext(items, 600, adaptive)).toEqual({ kind: 'wait', itemId: 'c', at: 750, on: 'pace' });
   });
 
   it('the floor still holds', () => {

@@ -208,8 +208,6 @@ export function nextState(
   }
   if (attempt.result !== 'ok') return state;
   const durationMs = Math.max(1, attempt.finishedAt - sentFrom(attempt));
-  // Halve the gap, and never wait longer than the last upload took: the link carried it in that time.
-  const gapMs = Math.max(params.floorMs, state.gapFloorMs, Math.floor(Math.min(state.gapMs / 2, durationMs)));
   const rates = [...state.rates];
   // With equal shares, the whole throughput is this upload's own times the uploads sharing the link with it.
   const rate = attempt.bytes === undefined ? undefined : (attempt.bytes / durationMs) * 1000 * overlap.mean;
@@ -233,6 +231,13 @@ export function nextState(
       full = trials >= concurrency;
     }
   }
+  // Halve the gap, and never wait longer than lets `concurrency` uploads like this one run at once: a gap of
+  // the whole duration would space the starts one upload apart, and the uploads allowed in flight never meet.
+  const gapMs = Math.max(
+    params.floorMs,
+    state.gapFloorMs,
+    Math.floor(Math.min(state.gapMs / 2, durationMs / Math.min(concurrency, limit))),
+  );
   return { ...state, gapMs, rates, concurrency, full, trials };
 }
 
