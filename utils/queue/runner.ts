@@ -1,7 +1,7 @@
 import type { AdaptiveState, HeldLevel } from '../pacing/adaptive-controller';
 import { type GlobalPace, levelToRemember, pacingFor, settingsFor } from '../pacing/destination-pace';
-import { rebindPageUploader } from '../page-uploaders/snapshot';
 import type { QuotaReading } from '../pacing/rate-limit-quota';
+import { rebindPageUploader } from '../page-uploaders/snapshot';
 import type { UploadOutcome } from '../upload/parse-reply';
 import { DEFAULT_REPLY_TIMEOUT_MS, type SendEffects, UPLOAD_TIMEOUT_MS } from '../upload/send-request';
 import { abandonUpload, sendThroughTransport } from '../upload/transports';
