@@ -1,16 +1,22 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { HOST_PRESETS } from '@/utils/destinations/hosts';
+import { fillPreset, hostPresetSchema } from '@/utils/destinations/hosts/preset';
 import { s3Host } from '@/utils/destinations/hosts/s3';
-import { newDestination, validateDestination } from '@/utils/destinations/model';
+import { validateDestination } from '@/utils/destinations/model';
 import { destinationSchema } from '@/utils/destinations/schema';
 
-/** The gallery fills `[[key]]` holes with the user's answers (utils/destinations/hosts/preset.ts). */
+/** As the gallery fills it (HostGallery -> fillPreset), with the user's answers. */
 function filled(answers: Record<string, string>) {
-  const text = JSON.stringify(s3Host.destination).replace(/\[\[(\w+)\]\]/g, (_, key: string) => answers[key] ?? '');
-  return newDestination({ ...JSON.parse(text), name: s3Host.name });
+  return fillPreset(s3Host, answers);
 }
 
 describe('the S3 preset (presigned, through a signing endpoint)', () => {
+  it('is in the gallery and is a well-formed preset', () => {
+    expect(HOST_PRESETS).toContain(s3Host);
+    expect(() => v.parse(hostPresetSchema, s3Host)).not.toThrow();
+  });
+
   it('asks for every hole it has, and nothing else', () => {
     const holes = new Set([...JSON.stringify(s3Host.destination).matchAll(/\[\[(\w+)\]\]/g)].map((match) => match[1]));
     expect([...holes].sort()).toEqual(s3Host.asks.map((ask) => ask.key).sort());

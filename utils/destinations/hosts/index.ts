@@ -7,6 +7,7 @@ import { lskyProHost } from './lsky-pro';
 import { mediawikiHost } from './mediawiki';
 import { piclistHost } from './piclist';
 import type { HostPreset } from './preset';
+import { s3Host } from './s3';
 import { wordpressHost } from './wordpress';
 
 /** The gallery's hosts, in the order it shows them. One import and one entry per host file. */
@@ -20,4 +21,5 @@ export const HOST_PRESETS: readonly HostPreset[] = [
   githubHost,
   mediawikiHost,
   piclistHost,
+  s3Host,
 ];

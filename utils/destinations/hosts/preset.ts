@@ -153,7 +153,10 @@ export function fillPreset(preset: HostPreset, answers: HostAnswers): Destinatio
       return escapeTemplate(encodeFor(ask, value, place));
     });
   const spec = preset.destination;
-  const { body, tokenRequest } = spec;
+  const { body, tokenRequest, transport } = spec;
+  // A transport's strings are read as they are (no template language): the answer goes in unescaped.
+  const fillRaw = (source: string) =>
+    source.replace(/\[\[([a-zA-Z]+)\]\]/g, (_hole, name: string) => answer(name).value);
   const pairs = (items: { name: string; value: string }[]) =>
     items.map((item) => ({ name: item.name, value: fill(item.value, 'plain') }));
   return newDestination({
@@ -178,5 +181,18 @@ export function fillPreset(preset: HostPreset, answers: HostAnswers): Destinatio
     },
     successStatuses: spec.successStatuses,
     ...(tokenRequest ? { tokenRequest: { url: fill(tokenRequest.url, 'url'), token: tokenRequest.token } } : {}),
+    ...(transport?.kind === 's3-multipart'
+      ? {
+          transport: {
+            ...transport,
+            endpoint: fillRaw(transport.endpoint),
+            bucket: fillRaw(transport.bucket),
+            region: fillRaw(transport.region),
+            keyPrefix: fillRaw(transport.keyPrefix),
+            signingUrl: fillRaw(transport.signingUrl),
+            publicUrl: fillRaw(transport.publicUrl),
+          },
+        }
+      : {}),
   });
 }

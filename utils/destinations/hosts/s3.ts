@@ -1,6 +1,7 @@
 import type { MessageKey } from '../../localized';
 import type { DestinationSpec } from '../model';
 import { newS3Settings } from '../s3-settings';
+import type { HostPreset } from './preset';
 
 /**
  * S3 or any S3-compatible storage (MinIO, R2, Wasabi, B2's S3 API), through
@@ -14,7 +15,7 @@ import { newS3Settings } from '../s3-settings';
  * `[[key]]` holes are the user's answers, and the transport's strings are
  * filled like the rest.
  */
-export const s3Host = {
+export const s3Host: HostPreset = {
   id: 's3',
   name: 'S3 / S3-compatible (presigned)',
   summaryKey: 'hostS3Summary' satisfies MessageKey,
