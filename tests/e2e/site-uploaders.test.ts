@@ -272,6 +272,30 @@ describe("the pace's controls on a page's uploader (Dropzone from npm)", () => {
       .toEqual(names.map(() => 'done'));
   });
 
+  it('adaptive: the first file goes alone, the pace then grows to two at once within the cap, none reset, all done', async () => {
+    // The receiver takes two at once; each photo takes ~1 s to arrive, so a pace that grows shows as overlap.
+    harness = await startHarness({ faults: { resetBeyond: 2, ingressBytesPerSecond: 150_000 } });
+    const samples = await makeSamples(harness, smallPhotos(8, 'adaptive'));
+    const { page, panel } = await openPanelOnSite(harness.browser, harness.receiver, 'dropzone', { delaySeconds: 0.3 });
+    await choosePacing(panel, panelFrame(page), { mode: 'adaptive', concurrency: 2 });
+    const handOvers = await recordHandOvers(page);
+    await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+
+    const uploads = (await harness.receiver.waitForUploads(samples.length, 90_000)).sort((a, b) => a.index - b.index);
+    const names = samples.map((sample) => sample.name);
+    expect(uploads.map((upload) => upload.filename)).toEqual(names);
+    expect(harness.receiver.requests.map((record) => record.outcome)).toEqual(names.map(() => 'stored'));
+    expect((await handOvers()).map((one) => one.name)).toEqual(names);
+    // Probing up: the second upload did not start before the first ended (it goes alone), and later ones overlap.
+    const [firstUpload, secondUpload] = uploads;
+    expect(secondUpload?.arrivedAt).toBeGreaterThanOrEqual((firstUpload?.endedAt ?? 0) - CLOCK_TOLERANCE_MS);
+    expect(uploads.slice(1).some((upload, index) => upload.arrivedAt < (uploads[index]?.endedAt ?? 0))).toBe(true);
+    const rows = panel.locator('[data-testid=item-row]');
+    await expect
+      .poll(() => rows.evaluateAll((all) => all.map((row) => row.getAttribute('data-status'))), { timeout: 15_000 })
+      .toEqual(names.map(() => 'done'));
+  });
+
   it('pause stops new hand-overs and resume goes on at the pace; a cancelled waiting file never reaches the page', async () => {
     harness = await startHarness({ faults: { ingressBytesPerSecond: 100_000 } });
     const { receiver } = harness;
