@@ -181,17 +181,12 @@ export function fillPreset(preset: HostPreset, answers: HostAnswers): Destinatio
     },
     successStatuses: spec.successStatuses,
     ...(tokenRequest ? { tokenRequest: { url: fill(tokenRequest.url, 'url'), token: tokenRequest.token } } : {}),
-    ...(transport?.kind === 's3-multipart'
+    ...(transport
       ? {
-          transport: {
-            ...transport,
-            endpoint: fillRaw(transport.endpoint),
-            bucket: fillRaw(transport.bucket),
-            region: fillRaw(transport.region),
-            keyPrefix: fillRaw(transport.keyPrefix),
-            signingUrl: fillRaw(transport.signingUrl),
-            publicUrl: fillRaw(transport.publicUrl),
-          },
+          // Every string of any transport (an S3 bucket's endpoint, name, signing URL…), whatever its kind.
+          transport: Object.fromEntries(
+            Object.entries(transport).map(([key, value]) => [key, typeof value === 'string' ? fillRaw(value) : value]),
+          ) as typeof transport,
         }
       : {}),
   });
