@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { launchWithExtension } from '../../scripts/lib/browser';
-import type { ReceivedUpload } from '../../scripts/receiver';
+import type { ReceivedUpload, RequestRecord } from '../../scripts/receiver';
 import {
   type Harness,
   makeSamples,
@@ -66,17 +66,17 @@ describe('the queue survives the service worker being stopped', () => {
     const samples = await makeSamples(harness, smallPhotos(3));
     const worker = await controlServiceWorker(harness.browser);
     const { panel, frame } = await openConfiguredPanel(harness, 0.3);
+    // Hold the second reply so the worker is stopped while that upload is in flight. Set before any
+    // file is added: the receiver decides at arrival, and a hold set later may miss every upload.
+    harness.receiver.faults.stalls = { 2: 15_000 };
     await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
     await waitUntilHandedOver(panel);
 
-    // Hold the second reply so the worker is stopped while that upload is in flight.
-    await harness.receiver.waitForUploads(1);
-    harness.receiver.faults.holdReplyMs = 5_000;
-    const interrupted = await new Promise<ReceivedUpload>((resolve) =>
-      harness.receiver.events.once('received', resolve),
-    );
+    const heldRequest = () =>
+      harness.receiver.requests.find((request) => request.index === 2 && request.outcome === 'stalled');
+    await expect.poll(() => heldRequest() !== undefined, { timeout: 30_000, interval: 20 }).toBe(true);
+    const interrupted = heldRequest() as RequestRecord;
     await worker.stop();
-    harness.receiver.faults.holdReplyMs = 0;
 
     // The open panel links up with the stopped worker again and so starts it (hand-over.test.ts times it).
     await harness.receiver.waitUntil(

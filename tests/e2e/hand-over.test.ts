@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ReceivedUpload } from '../../scripts/receiver';
+import type { ReceivedUpload, RequestRecord } from '../../scripts/receiver';
 import {
   type Harness,
   makeSamples,
@@ -141,19 +141,27 @@ describe('nothing the user added is lost on the way to the queue', () => {
   }, 240_000);
 
   /**
-   * Stops the worker while the second upload waits for its reply, then
+   * Holds the reply to the second upload to arrive. Set before any file is
+   * added: a hold set once uploads are under way may come after the last
+   * one's arrival (the receiver decides at arrival), and then nothing is in
+   * flight when the worker stops.
+   */
+  function holdSecondReply(): void {
+    harness.receiver.faults.stalls = { 2: 30_000 };
+  }
+
+  /**
+   * Stops the worker while the second upload waits for its held reply, then
    * returns how long after the stop that upload arrived again: only an open
    * Cadence page can bring the worker back this soon (the alarm is 30 s away).
    */
   async function msUntilResentAfterStop(worker: WorkerControl): Promise<number> {
-    await harness.receiver.waitForUploads(1);
-    harness.receiver.faults.holdReplyMs = 20_000;
-    const interrupted = await new Promise<ReceivedUpload>((resolve) =>
-      harness.receiver.events.once('received', resolve),
-    );
+    const heldRequest = () =>
+      harness.receiver.requests.find((request) => request.index === 2 && request.outcome === 'stalled');
+    await expect.poll(() => heldRequest() !== undefined, { timeout: 30_000, interval: 20 }).toBe(true);
+    const interrupted = heldRequest() as RequestRecord;
     await worker.stop();
     const stoppedAt = Date.now();
-    harness.receiver.faults.holdReplyMs = 0;
     const resentAgain = (upload: ReceivedUpload) =>
       upload.idempotencyKey === interrupted.idempotencyKey && upload.arrivedAt > stoppedAt;
     const resent = await harness.receiver.waitUntil((replied) => replied.some(resentAgain), 45_000);
@@ -164,6 +172,7 @@ describe('nothing the user added is lost on the way to the queue', () => {
     const samples = await makeSamples(harness, smallPhotos(3, 'revive'));
     const worker = await controlServiceWorker(harness.browser);
     const { panel } = await openConfiguredPanel(harness, 0.3);
+    holdSecondReply();
     await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
     expect(await msUntilResentAfterStop(worker)).toBeLessThan(5_000);
     await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 20_000 }).toBe(samples.length);
@@ -174,6 +183,7 @@ describe('nothing the user added is lost on the way to the queue', () => {
     const samples = await makeSamples(harness, smallPhotos(3, 'options'));
     const worker = await controlServiceWorker(harness.browser);
     const { page, panel } = await openConfiguredPanel(harness, 0.3);
+    holdSecondReply();
     await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
     await waitUntilHandedOver(panel);
     await page.close();

@@ -395,7 +395,14 @@ describe("a hostile page's uploader (forged completion reports)", () => {
     await settled(3);
     await panel.locator('[data-testid=use-page-uploader]').first().click();
     await panel.locator('[data-testid=page-uploader-note]').waitFor();
+    // All three queued before the first goes: a batch that ends between two files (a busy machine
+    // compressing the next) gets a new report channel the page has not heard yet, and a forger
+    // that knows no channel forges nothing. The forger this test wants is the one that knows it.
+    await panel.locator('[data-testid=pause]').click();
+    await panel.locator('[data-testid=resume]').waitFor();
     await panel.locator('[data-testid=file-input]').setInputFiles(pageFiles.map((file) => file.path));
+    await expect.poll(() => panel.locator('[data-status=queued]').count(), { timeout: 30_000 }).toBe(3);
+    await panel.locator('[data-testid=resume]').click();
     await settled(6);
 
     const shown = await rows.evaluateAll((all) =>
