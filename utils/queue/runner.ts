@@ -191,15 +191,13 @@ export class QueueRunner {
     const { store } = this.effects;
     const item = await store.get(id);
     if (!item) return;
-    if (item.status === 'uploading') {
-      // In flight here: abort it, and upload() records the cancel. In flight
-      // but past its reply: let it finish, it is already sent.
-      const controller = this.controllers.get(id);
-      if (controller) controller.abort();
-      if (this.inFlight.has(id)) return;
-    } else if (item.status !== 'queued') {
+    if (this.inFlight.has(id)) {
+      // In flight here (its row may not say so yet): abort it, and upload() records the cancel.
+      // Past its reply (no controller left): let it finish, it is already sent.
+      this.controllers.get(id)?.abort();
       return;
     }
+    if (item.status !== 'queued' && item.status !== 'uploading') return;
     // Not started (or orphaned by a dead worker): nothing to abort. A partial
     // upload an earlier attempt left on the server is dropped there too.
     if (item.transportState) void abandonUpload(item, this.effects).catch(() => {});
@@ -252,26 +250,25 @@ export class QueueRunner {
 
   private async step(): Promise<void> {
     const { store, now } = this.effects;
-    const listed = await store.list();
-    const late = listed.filter(
-      (item) =>
-        item.status === 'queued' &&
-        item.destination.page &&
-        !item.pageGone &&
-        item.source?.tabId !== undefined &&
-        this.effects.pageGoneFor?.(item.source.tabId),
-    );
-    for (const item of late) {
-      const why = this.effects.pageGoneFor?.(item.source?.tabId as number);
-      if (why) this.announce.push(await store.update(item.id, { pageGone: why }));
-    }
     // Read fresh at every step: the global settings may have changed; each item's own override is in its snapshot.
-    const [items, settings, levels, rateLimits] = await Promise.all([
+    const [listed, settings, levels, rateLimits] = await Promise.all([
       store.list(),
       this.effects.readPacing(),
       this.effects.adaptiveMemory?.read(),
       this.effects.rateLimitMemory?.read(),
     ]);
+    // A page-bound item whose page went away since it was handed over waits by name (runner.pageGone).
+    const items = await Promise.all(
+      listed.map(async (item) => {
+        const tabId = item.source?.tabId;
+        if (item.status !== 'queued' || !item.destination.page || item.pageGone || tabId === undefined) return item;
+        const why = this.effects.pageGoneFor?.(tabId);
+        if (!why) return item;
+        const waiting = await store.update(item.id, { pageGone: why });
+        this.announce.push(waiting);
+        return waiting;
+      }),
+    );
     const pacing = { ...pacingFor(settings, items, levels && { levels, now: now() }), rateLimits };
     const decision = decideNext(items, now(), pacing);
     this.cancelTimer?.();
@@ -295,16 +292,22 @@ export class QueueRunner {
       // Read the bytes while the row is marked: both lie between one upload and the next.
       const blob = store.getBlob(decision.itemId);
       blob.catch(() => {});
-      const started = await store.update(decision.itemId, {
-        status: 'uploading',
+      const patch = {
+        status: 'uploading' as const,
         startedAt: now(),
         finishedAt: undefined,
         retryAt: undefined,
         attempts: (previous?.attempts ?? 0) + 1,
-      });
+      };
+      // The upload leaves while the row is marked: the next step reads the store only once this write landed
+      // (it is awaited below), and the outcome's writes are queued after it (one object store, in order).
+      const marking = store.update(decision.itemId, patch);
+      marking.catch(() => {});
+      const started: QueueItem = { ...(previous as QueueItem), ...patch };
       this.inFlight.add(started.id);
       this.effects.notify(started, this.plan);
-      void this.upload(started, blob);
+      void this.upload(started, blob, marking);
+      await marking;
       // Staggered and adaptive may start another, or must arm the timer for it.
       this.pumpAgain = true;
     }
@@ -339,7 +342,11 @@ export class QueueRunner {
     }
   }
 
-  private async upload(item: QueueItem, blobRead: Promise<Blob | undefined>): Promise<void> {
+  private async upload(
+    item: QueueItem,
+    blobRead: Promise<Blob | undefined>,
+    marked: Promise<unknown> = Promise.resolve(),
+  ): Promise<void> {
     const controller = new AbortController();
     this.controllers.set(item.id, controller);
     // Read while the upload runs: after the status it would lie between one upload and the next.
@@ -378,6 +385,8 @@ export class QueueRunner {
       await progress.close();
     }
     try {
+      // A row marked uploading after its outcome was recorded would be wrong: the mark lands first.
+      await marked.catch(() => {});
       this.announce.push(await this.record(item, outcome, sentAt));
     } finally {
       this.inFlight.delete(item.id);
@@ -495,7 +504,8 @@ export class QueueRunner {
       });
       // The row says done first; dropping the bytes need not hold up the next start.
       void store.deleteBlob(item.id).catch(() => {});
-      await this.effects.onDone?.(done).catch(() => {});
+      // Nor does writing what the destination received into the ledger (another database).
+      void this.effects.onDone?.(done).catch(() => {});
       return done;
     }
     if (!outcome.ok && outcome.problem === 'page-unreachable' && item.destination.page) {
