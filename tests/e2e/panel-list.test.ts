@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readPopupCounts } from '../../scripts/lib/browser';
 import { measureList, writeTinyImages } from '../../scripts/lib/list-bench';
 import { median } from '../../utils/stats';
-import { type Harness, makeSamples, openConfiguredPanel, smallPhotos, startHarness } from './harness';
+import { type Harness, makeSamples, openConfiguredPanel, openOptions, smallPhotos, startHarness } from './harness';
 
 describe('the panel list: rows that say what is happening, and 500 of them stay quick', () => {
   let harness: Harness;
@@ -61,6 +62,24 @@ describe('the panel list: rows that say what is happening, and 500 of them stay 
       await panel.locator('[data-testid=clear-finished]').click();
       await expect.poll(() => panel.locator('[data-testid=item-row]').count()).toBe(0);
       await expect.poll(() => readable(thumbnail)).toBe(false);
+    });
+  });
+
+  describe("the options page's Clear finished", () => {
+    beforeEach(async () => {
+      harness = await startHarness();
+    });
+
+    it('empties the finished rows everywhere, and the storage line follows', async () => {
+      const samples = await makeSamples(harness, smallPhotos(2, 'cleared'));
+      const { panel } = await openConfiguredPanel(harness, 0.2);
+      await panel.locator('[data-testid=file-input]').setInputFiles(samples.map((sample) => sample.path));
+      await expect.poll(() => panel.locator('[data-status=done]').count(), { timeout: 30_000 }).toBe(2);
+      const options = await openOptions(harness);
+      await options.locator('[data-testid=options-clear-finished]').click();
+      await expect.poll(() => panel.locator('[data-testid=item-row]').count(), { timeout: 10_000 }).toBe(0);
+      expect(await readPopupCounts(harness.browser)).toEqual({ queued: 0, uploading: 0, done: 0, failed: 0 });
+      await expect.poll(() => options.locator('[data-testid=storage-use]').textContent()).toMatch(/^Storage used: /);
     });
   });
 

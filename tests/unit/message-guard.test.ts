@@ -121,6 +121,7 @@ describe('the background accepts each message only from the contexts meant to se
     { type: 'queue/add', data: handOver(), sender: senders.pageFramedPanel, accepted: false },
     { type: 'queue/add', data: handOver(), sender: senders.webPage, accepted: false },
     { type: 'queue/clear-finished', data: undefined, sender: senders.pageFramedPanel, accepted: false },
+    { type: 'queue/clear-finished', data: undefined, sender: senders.options, accepted: true },
     { type: 'queue/add-original', data: originalHandOver(), sender: senders.claimedPanel, accepted: true },
     {
       type: 'queue/add-original',

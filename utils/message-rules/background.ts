@@ -141,7 +141,8 @@ export const BACKGROUND_RULES = {
     data: v.strictObject({ tabId: count }),
   },
   'panel/close': { accept: { background: ['panel'] }, data: noData },
-  'queue/clear-finished': { accept: { background: ['panel', 'popup'] }, data: noData },
+  // The options page has the same button beside its storage line (StorageSection).
+  'queue/clear-finished': { accept: { background: ['panel', 'popup', 'options'] }, data: noData },
   'queue/control': { accept: { background: ['panel', 'popup'] }, data: queueCommand },
   // The panel asks the background, which asks the panel's tab's content script.
   'page/find-forms': { accept: { background: ['panel'] }, data: noData },
