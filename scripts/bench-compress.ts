@@ -32,6 +32,7 @@ import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
 import type { ContenderName, ImageMeasurement, OracleResult } from '../entrypoints/bench/main';
 import { COMPRESS_MEASURE } from '../utils/compress/compressor-pool';
+import { QUALITY_GRID } from '../utils/compress/quality-search';
 import { formatBytes } from '../utils/format';
 import { median } from '../utils/stats';
 import {
@@ -206,23 +207,30 @@ try {
       ]),
     )}`,
   );
-  // The oracle for a destination that takes JPEG only, and for one that also accepts WebP for photos.
+  // The oracle for a destination that takes JPEG only, for one that also accepts WebP for photos, and for one
+  // that would also accept AVIF (no preset sends AVIF by itself: it answers whether any encoder here reaches
+  // the byte target at the SSIM target).
   const jpegOnly = measurements.map((image) =>
     bestOf(
       oracleOf(image).filter((result) => isJpegOrTransparent(image, result)),
       ssimTarget,
     ),
   );
-  const withWebp = measurements.map((image) => bestOf(oracleOf(image), ssimTarget));
+  const withWebp = measurements.map((image) =>
+    bestOf(
+      oracleOf(image).filter((result) => result.type !== 'image/avif'),
+      ssimTarget,
+    ),
+  );
+  const withAvif = measurements.map((image) => bestOf(oracleOf(image), ssimTarget));
   const oracleBytes = total(jpegOnly);
   const oracleWebpBytes = total(withWebp);
   const share = (bytes: number) => `${((bytes / originalBytes) * 100).toFixed(1)}%`;
-  console.log(
-    `oracle, JPEG destinations (not timed): total ${formatBytes(oracleBytes)}, ${share(oracleBytes)} of originals, mean SSIM ${meanOf(jpegOnly.map((result) => result.ssim)).toFixed(3)}`,
-  );
-  console.log(
-    `oracle, destinations accepting WebP (not timed): total ${formatBytes(oracleWebpBytes)}, ${share(oracleWebpBytes)} of originals, mean SSIM ${meanOf(withWebp.map((result) => result.ssim)).toFixed(3)}`,
-  );
+  const oracleLine = (destinations: string, results: OracleResult[]) =>
+    `oracle, ${destinations} (not timed): total ${formatBytes(total(results))}, ${share(total(results))} of originals, mean SSIM ${meanOf(results.map((result) => result.ssim)).toFixed(3)}`;
+  console.log(oracleLine('JPEG destinations', jpegOnly));
+  console.log(oracleLine('destinations accepting WebP', withWebp));
+  console.log(oracleLine('destinations accepting AVIF', withAvif));
   // What each step of the target costs at this preset's size (the first encoder of each image, cap ignored).
   const curves = measurements.map((image) => oracleOf(image)[0]?.curve ?? []);
   console.log(
@@ -239,29 +247,44 @@ try {
       }),
     )}`,
   );
-  // Each encoder at equal SSIM on the opaque images (the ones where JPEG and WebP both may go).
+  // Each encoder at equal SSIM on the opaque images (the ones where every encoder may go). "Smallest on"
+  // counts twice: among the encoders Cadence can send by itself (JPEG, WebP), and among all with AVIF.
+  // "At 0.30" counts images that met the target at the grid's lowest quality: that encoder could go smaller.
   const opaque = measurements.filter((image) => oracleOf(image).length > 1);
   const encoderNames = [...new Set(opaque.flatMap((image) => oracleOf(image).map((result) => result.encoder)))];
   console.log(
     `\nencoders at SSIM ${ssimTarget} (the oracle's smallest output per encoder; ${opaque.length} opaque images):\n${markdownTable(
-      ['encoder', 'total bytes', 'of originals', 'images reaching the target', 'smallest on', 'median ms per encode'],
+      [
+        'encoder',
+        'total bytes',
+        'of originals',
+        'images reaching the target',
+        'smallest on, without AVIF',
+        'smallest on, with AVIF',
+        'met at q 0.30',
+        'median ms per encode',
+      ],
       encoderNames.map((name) => {
         const results = opaque.map(
           (image) => oracleOf(image).find((result) => result.encoder === name) as OracleResult,
         );
-        const smallest = opaque.filter((image) => bestOf(oracleOf(image), ssimTarget).encoder === name).length;
+        const smallestAmong = (pick: (result: OracleResult) => boolean) =>
+          `${opaque.filter((image) => bestOf(oracleOf(image).filter(pick), ssimTarget).encoder === name).length}`;
         const opaqueOriginals = opaque.reduce((sum, image) => sum + image.bytes, 0);
         return [
           name,
           formatBytes(total(results)),
           `${((total(results) / opaqueOriginals) * 100).toFixed(1)}%`,
           `${results.filter((result) => result.ssim >= ssimTarget).length}/${results.length}`,
-          `${smallest}`,
+          name === 'avif' ? '-' : smallestAmong((result) => result.type !== 'image/avif'),
+          smallestAmong(() => true),
+          `${results.filter((result) => result.quality <= QUALITY_GRID.min && result.ssim >= ssimTarget).length}`,
           median(results.map((result) => result.encodeMs)).toFixed(0),
         ];
       }),
     )}`,
   );
+  printTracking(measurements, ssimTarget);
   console.log(`\noriginals: ${formatBytes(originalBytes)}`);
 
   const floor = summary.find((row) => row.name === 'floor') as (typeof summary)[number];
@@ -475,6 +498,85 @@ interface BenchWindow {
     maxBytes: number;
     ssimTarget: number;
   };
+}
+
+/**
+ * How well each tile layout's estimate tracks the full-resolution SSIM, per
+ * browser encoder, at every quality the oracle encoded: over all of them, and
+ * near the target (full SSIM within 0.01 of it), where the search decides.
+ * Signed: estimate minus full, so below 0 the tiles undervalue the encoder.
+ */
+function printTracking(measurements: ImageMeasurement[], goal: number): void {
+  const rows: string[][] = [];
+  const perImage: string[][] = [];
+  // The layouts the page compared (entrypoints/bench/main.ts, TILE_LAYOUTS; that module runs only in the page).
+  const layouts = [
+    ...new Set(
+      measurements.flatMap((image) =>
+        oracleOf(image).flatMap((result) => (result.tracking ?? []).flatMap((probe) => Object.keys(probe.estimates))),
+      ),
+    ),
+  ];
+  const encoders = [
+    ...new Set(
+      measurements.flatMap((image) =>
+        oracleOf(image)
+          .filter((r) => r.tracking)
+          .map((r) => r.encoder),
+      ),
+    ),
+  ];
+  const stats = (differences: number[]) =>
+    differences.length === 0
+      ? ['0', '-', '-', '-']
+      : [
+          `${differences.length}`,
+          meanOf(differences).toFixed(4),
+          meanOf(differences.map(Math.abs)).toFixed(4),
+          Math.max(...differences.map(Math.abs)).toFixed(4),
+        ];
+  for (const encoder of encoders) {
+    const probes = measurements.flatMap((image) =>
+      oracleOf(image)
+        .filter((result) => result.encoder === encoder)
+        .flatMap((result) => result.tracking ?? []),
+    );
+    for (const layout of layouts) {
+      const differences = (near: boolean) =>
+        probes
+          .filter((probe) => !near || Math.abs(probe.ssim - goal) <= 0.01)
+          .map((probe) => (probe.estimates[layout] ?? Number.NaN) - probe.ssim);
+      rows.push([encoder, layout, ...stats(differences(false)), ...stats(differences(true)).slice(1)]);
+    }
+    for (const image of measurements) {
+      const tracking = oracleOf(image).find((result) => result.encoder === encoder)?.tracking ?? [];
+      if (tracking.length === 0) continue;
+      perImage.push([
+        image.name,
+        encoder,
+        ...layouts.map((layout) =>
+          meanOf(tracking.map((probe) => (probe.estimates[layout] ?? Number.NaN) - probe.ssim)).toFixed(4),
+        ),
+      ]);
+    }
+  }
+  console.log(
+    `\ntile estimate minus full-resolution SSIM, at every quality the oracle encoded (near: full SSIM within 0.01 of ${goal}):\n${markdownTable(
+      [
+        'encoder',
+        'tile layout',
+        'probes',
+        'mean',
+        'mean |d|',
+        'largest |d|',
+        'mean near',
+        'mean |d| near',
+        'largest |d| near',
+      ],
+      rows,
+    )}`,
+  );
+  console.log(`\nper image, mean estimate minus full:\n${markdownTable(['image', 'encoder', ...layouts], perImage)}`);
 }
 
 function oracleOf(image: ImageMeasurement): OracleResult[] {

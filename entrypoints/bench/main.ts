@@ -17,14 +17,23 @@
  * And the oracle (`oracle()`): per image and encoder, the smallest output
  * that meets the preset's SSIM target on the quality grid 0.30-0.98 in 0.02
  * steps, with the time of one encode (opaque images: the browser's JPEG,
- * MozJPEG and the browser's WebP; transparent ones: WebP).
+ * MozJPEG, the browser's WebP and AVIF, libavif at the product's speed;
+ * transparent ones: WebP).
  */
 import imageCompression from 'browser-image-compression';
 import { ssim } from 'ssim.js';
 import { compressImage } from '@/utils/compress/compress-image';
-import { browserEncoder, type Encoder, pixelsOf } from '@/utils/compress/encoders';
+import { avifEncoder, browserEncoder, type Encoder, pixelsOf } from '@/utils/compress/encoders';
 import { inspectImage } from '@/utils/compress/image-bytes';
-import { onWhite, ssimOf } from '@/utils/compress/perceptual';
+import {
+  ABUTTING_TILES,
+  onWhite,
+  type PerceptualSample,
+  samplePerceptual,
+  scoreEncoded,
+  ssimOf,
+  type TileLayout,
+} from '@/utils/compress/perceptual';
 import {
   BUILT_IN_TARGETS,
   DEFAULT_CUSTOM_TARGET,
@@ -68,7 +77,20 @@ export interface OracleResult {
    * ignored, to show what each step of the target costs at this preset's size.
    */
   curve?: { target: number; bytes: number; met: boolean }[];
+  /**
+   * The browser's encoders only (the ones Cadence's search probes): at every
+   * quality the oracle encoded, its full-resolution SSIM and the tile
+   * estimate of each layout in TILE_LAYOUTS, to show how well each tracks.
+   */
+  tracking?: { quality: number; ssim: number; estimates: Record<string, number> }[];
 }
+
+/** Tile layouts compared with the full-resolution score (perceptual.ts). */
+export const TILE_LAYOUTS: Record<string, TileLayout> = {
+  'abutting, seams scored': ABUTTING_TILES,
+  'abutting, seams skipped': { pad: 0, seams: 'skipped' },
+  'padded 16, seams skipped': { pad: 16, seams: 'skipped' },
+};
 
 export const CURVE_TARGETS = [0.97, 0.975, 0.98, 0.985, 0.99] as const;
 
@@ -158,7 +180,8 @@ async function fittedCanvas(file: File, white: boolean): Promise<OffscreenCanvas
 
 /**
  * Per encoder the preset may use for this image (opaque: the browser's JPEG,
- * MozJPEG, and the browser's WebP for destinations that accept it;
+ * MozJPEG, the browser's WebP for destinations that accept it, and AVIF
+ * (what Custom's AVIF output uses) for destinations that would accept it;
  * transparent: WebP), the smallest output that meets the preset's SSIM
  * target. Bytes grow with quality, so per encoder the answer is the lowest
  * quality on the grid that meets the target: `fullSweep` walks the grid up
@@ -173,12 +196,17 @@ async function oracle(index: number, fullSweep: boolean): Promise<OracleResult[]
   const transparent = !isOpaque(canvas);
   const encoders: Encoder[] = transparent
     ? [browserEncoder('image/webp')]
-    : [browserEncoder('image/jpeg'), mozjpegEncoder, browserEncoder('image/webp')];
+    : [browserEncoder('image/jpeg'), mozjpegEncoder, browserEncoder('image/webp'), avifEncoder];
   const source = transparent ? canvas : onWhiteCanvas(canvas);
   const goal = target.ssimTarget;
   const results: OracleResult[] = [];
+  const bitmap = await createImageBitmap(source);
+  const samples = Object.entries(TILE_LAYOUTS).map(
+    ([name, layout]) => [name, samplePerceptual(bitmap, false, layout)] as [string, PerceptualSample],
+  );
+  bitmap.close();
   for (const [encoderIndex, encoder] of encoders.entries()) {
-    const tried = new Map<number, { blob: Blob; ssim: number }>();
+    const tried = new Map<number, { blob: Blob; ssim: number; estimates?: Record<string, number> }>();
     const encodeTimes: number[] = [];
     const at = async (grid: number) => {
       const known = tried.get(grid);
@@ -189,7 +217,14 @@ async function oracle(index: number, fullSweep: boolean): Promise<OracleResult[]
       const decoded = await createImageBitmap(blob);
       const output = onWhite(decoded, canvas.width, canvas.height);
       decoded.close();
-      const result = { blob, ssim: ssimOf(reference, output) };
+      let estimates: Record<string, number> | undefined;
+      if (encoder.name === 'browser') {
+        estimates = {};
+        for (const [name, sample] of samples) {
+          estimates[name] = await scoreEncoded(await encoder.encode(sample.mosaic, qualityAt(grid)), sample);
+        }
+      }
+      const result = { blob, ssim: ssimOf(reference, output), ...(estimates ? { estimates } : {}) };
       tried.set(grid, result);
       return result;
     };
@@ -238,6 +273,15 @@ async function oracle(index: number, fullSweep: boolean): Promise<OracleResult[]
       encodes: tried.size,
       encodeMs: median(encodeTimes),
       ...(curve.length > 0 ? { curve } : {}),
+      ...(encoder.name === 'browser'
+        ? {
+            tracking: [...tried.entries()].map(([grid, probe]) => ({
+              quality: qualityAt(grid),
+              ssim: probe.ssim,
+              estimates: probe.estimates ?? {},
+            })),
+          }
+        : {}),
     });
   }
   return results;

@@ -12,7 +12,7 @@
  * the same pixels as in the full encode. `npm run bench:compress` prints the
  * estimate next to the full-resolution score of every output.
  */
-import { meanSsim } from './ssim';
+import { meanSsim, type Pixels } from './ssim';
 
 const TILE = 96;
 const ALIGN = 16;
@@ -25,7 +25,32 @@ export interface PerceptualSample {
   mosaic: OffscreenCanvas;
   /** The same tiles as seen: on white. */
   reference: ImageData;
+  /** The parts of the mosaic scored, when not all of it: each tile without its border (see `TileLayout`). */
+  scored?: Region[];
 }
+
+export interface Region {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * How tiles sit in the mosaic. `pad`: pixels of the image's own surroundings
+ * drawn around each tile (a multiple of 16, so blocks stay aligned), which
+ * the encoder sees as it would in the whole image; `seams`: whether SSIM
+ * windows that cross from one tile into the next are scored ('scored', the
+ * original layout) or only windows inside each tile ('skipped'). A seam is an
+ * edge the image does not have; an encoder whose prediction and loop filter
+ * cross block edges (WebP) pays for it in the tiles and not in the image.
+ */
+export interface TileLayout {
+  pad: number;
+  seams: 'scored' | 'skipped';
+}
+
+export const ABUTTING_TILES: TileLayout = { pad: 0, seams: 'scored' };
 
 /**
  * Samples `image` (the decoded source, already at the output's size), on
@@ -33,13 +58,19 @@ export interface PerceptualSample {
  * not from the canvas about to be encoded: each draw from a canvas copies all
  * of it first. An image not much bigger than the mosaic is used whole.
  */
-export function samplePerceptual(image: ImageBitmap, white: boolean): PerceptualSample {
+export function samplePerceptual(
+  image: ImageBitmap,
+  white: boolean,
+  layout: TileLayout = ABUTTING_TILES,
+): PerceptualSample {
   const { width, height } = image;
   const tiles = TILES_ACROSS * TILES_DOWN;
-  const whole = width * height <= 2 * tiles * TILE * TILE || width < TILE * 2 || height < TILE * 2;
+  const { pad } = layout;
+  const cell = TILE + 2 * pad;
+  const whole = width * height <= 2 * tiles * cell * cell || width < (TILE + pad) * 2 || height < (TILE + pad) * 2;
   const mosaic = whole
     ? new OffscreenCanvas(width, height)
-    : new OffscreenCanvas(TILES_ACROSS * TILE, TILES_DOWN * TILE);
+    : new OffscreenCanvas(TILES_ACROSS * cell, TILES_DOWN * cell);
   const context = context2d(mosaic);
   if (white) {
     context.fillStyle = '#fff';
@@ -49,34 +80,51 @@ export function samplePerceptual(image: ImageBitmap, white: boolean): Perceptual
     context.drawImage(image, 0, 0);
     return { mosaic, reference: onWhite(mosaic) };
   }
+  const scored: Region[] = [];
   for (let row = 0; row < TILES_DOWN; row += 1) {
     for (let column = 0; column < TILES_ACROSS; column += 1) {
-      const x = alignedStart(column, TILES_ACROSS, width);
-      const y = alignedStart(row, TILES_DOWN, height);
-      context.drawImage(image, x, y, TILE, TILE, column * TILE, row * TILE, TILE, TILE);
+      const x = alignedStart(column, TILES_ACROSS, width, pad);
+      const y = alignedStart(row, TILES_DOWN, height, pad);
+      context.drawImage(image, x - pad, y - pad, cell, cell, column * cell, row * cell, cell, cell);
+      scored.push({ x: column * cell + pad, y: row * cell + pad, width: TILE, height: TILE });
     }
   }
-  return { mosaic, reference: onWhite(mosaic) };
+  return { mosaic, reference: onWhite(mosaic), ...(layout.seams === 'skipped' ? { scored } : {}) };
 }
 
-/** The centre of the n-th of `count` equal bands, moved to the 16-pixel grid and kept inside. */
-function alignedStart(index: number, count: number, size: number): number {
+/** The centre of the n-th of `count` equal bands, moved to the 16-pixel grid and kept inside with room for `pad`. */
+function alignedStart(index: number, count: number, size: number, pad: number): number {
   const centre = ((index + 0.5) * size) / count;
   const start = Math.round((centre - TILE / 2) / ALIGN) * ALIGN;
-  return Math.min(Math.floor((size - TILE) / ALIGN) * ALIGN, Math.max(0, start));
+  const lowest = Math.ceil(pad / ALIGN) * ALIGN;
+  return Math.min(Math.floor((size - TILE - pad) / ALIGN) * ALIGN, Math.max(lowest, start));
 }
 
-/** Full-resolution mean SSIM of an encoded mosaic against the sample's reference. */
+/** Full-resolution mean SSIM of an encoded mosaic against the sample's reference (its scored parts only, when set). */
 export async function scoreEncoded(encoded: Blob, sample: PerceptualSample): Promise<number> {
   const bitmap = await createImageBitmap(encoded);
   try {
-    return ssimOf(sample.reference, onWhite(bitmap, sample.reference.width, sample.reference.height));
+    const output = onWhite(bitmap, sample.reference.width, sample.reference.height);
+    if (!sample.scored) return ssimOf(sample.reference, output);
+    // Each tile counts the same: every region has the same size, so the mean of means is the mean.
+    let sum = 0;
+    for (const region of sample.scored) sum += ssimOf(crop(sample.reference, region), crop(output, region));
+    return sum / sample.scored.length;
   } finally {
     bitmap.close();
   }
 }
 
-export function ssimOf(reference: ImageData, output: ImageData): number {
+function crop(image: ImageData, { x, y, width, height }: Region): Pixels {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let row = 0; row < height; row += 1) {
+    const from = ((y + row) * image.width + x) * 4;
+    data.set(image.data.subarray(from, from + width * 4), row * width * 4);
+  }
+  return { data, width, height };
+}
+
+export function ssimOf(reference: Pixels, output: Pixels): number {
   return meanSsim(reference, output);
 }
 
