@@ -315,13 +315,14 @@ try {
       ],
     ] as const;
   };
-  const cadenceResults = measurements.map((image) => image.results.cadence);
-  const tracking = cadenceResults
-    .filter((result) => result.search && !result.search.capped)
-    .map((result) => Math.abs((result.search?.estimate ?? 0) - result.ssim));
-  if (tracking.length > 0) {
+  for (const name of ['cadence', 'cadenceWebp'] as const) {
+    const tracking = measurements
+      .map((image) => image.results[name])
+      .filter((result) => result.search && !result.search.capped)
+      .map((result) => (result.search?.estimate ?? 0) - result.ssim);
+    if (tracking.length === 0) continue;
     console.log(
-      `tile estimate vs full-resolution SSIM at the searched quality (outputs the cap did not lower): mean |difference| ${(tracking.reduce((a, b) => a + b, 0) / tracking.length).toFixed(4)}, largest ${Math.max(...tracking).toFixed(4)}`,
+      `${CONTENDERS[name]}: tile estimate vs full-resolution SSIM at the searched quality (outputs the cap did not lower): mean |difference| ${meanOf(tracking.map(Math.abs)).toFixed(4)}, mean estimate minus full ${meanOf(tracking).toFixed(4)}, largest |difference| ${Math.max(...tracking.map(Math.abs)).toFixed(4)}`,
     );
   }
   const targets = targetsOf('cadence', oracleBytes);
