@@ -8,11 +8,12 @@
  * browser-image-compression (defaults plus the same longest side and cap),
  * the native floor (one resize, one JPEG encode at 0.8) and MozJPEG at 0.8
  * after the same resize; then the oracle: per image and encoder (the
- * browser's JPEG, MozJPEG, the browser's WebP), the smallest output meeting
- * the preset's SSIM target on the quality grid 0.30-0.98 (step 0.02)
+ * browser's JPEG, MozJPEG, the browser's WebP, AVIF), the smallest output
+ * meeting the preset's SSIM target on the quality grid 0.30-0.98 (step 0.02)
  * (bisected; `--full-sweep` walks the whole grid). Prints a row per image and
- * contender, a summary, the encoders compared at equal SSIM, and whether the
- * preset meets its targets. Exits 1 when a target is missed. `--only TEXT`
+ * contender, a summary, the encoders compared at equal SSIM, how each tile
+ * layout's estimate tracks the full-resolution SSIM per browser encoder, and
+ * whether the preset meets its targets. Exits 1 when a target is missed. `--only TEXT`
  * keeps the images whose name contains TEXT (for development; the targets
  * are for the whole corpus).
  *

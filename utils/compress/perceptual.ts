@@ -8,9 +8,12 @@
  * Tiles rather than a downscaled copy: downscaling hides exactly the block
  * and banding artefacts the target is about (../shared/design.md, 7: ssim.js's
  * own downsampling scores 0.997 for nearly anything). Tiles sit on 16-pixel
- * boundaries in both the image and the mosaic, so JPEG's 16x16 blocks cover
- * the same pixels as in the full encode. `npm run bench:compress` prints the
- * estimate next to the full-resolution score of every output.
+ * boundaries in both the image and the mosaic, so the encoders' 16x16 blocks
+ * cover the same pixels as in the full encode, and each tile carries a
+ * border of its own surroundings that is encoded but not scored, so the
+ * seams between tiles (edges the image does not have) cost no score
+ * (`SEAM_FREE_TILES`). `npm run bench:compress` prints the estimate next to
+ * the full-resolution score of every output, and compares the layouts.
  */
 import { meanSsim, type Pixels } from './ssim';
 
