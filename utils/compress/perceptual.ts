@@ -79,7 +79,8 @@ export function samplePerceptual(
   const tiles = TILES_ACROSS * TILES_DOWN;
   const { pad } = layout;
   const cell = TILE + 2 * pad;
-  const whole = width * height <= 2 * tiles * cell * cell || width < (TILE + pad) * 2 || height < (TILE + pad) * 2;
+  // Whole when it has at most twice the pixels the tiles score: scoring all of it is exact and not much dearer.
+  const whole = width * height <= 2 * tiles * TILE * TILE || width < cell * 2 || height < cell * 2;
   const mosaic = whole
     ? new OffscreenCanvas(width, height)
     : new OffscreenCanvas(TILES_ACROSS * cell, TILES_DOWN * cell);
