@@ -76,6 +76,29 @@ describe('searchQuality: the lowest quality that meets the target, in few encode
     expect(found.probes.length).toBeLessThanOrEqual(MAX_SEARCH_ENCODES);
   });
 
+  it('a curve flat and then steep: the last probe lands on a pass, not just short of the target', async () => {
+    // The corpus wallpaper's JPEG at 640 px (bench:compress --preset small --full-sweep): banding holds
+    // SSIM down until high qualities, so the secant through 0.88 and 0.98 lands at 0.90, 0.001 short.
+    const measured: Record<string, number> = {
+      '0.8': 0.966,
+      '0.82': 0.9673,
+      '0.84': 0.9697,
+      '0.86': 0.9714,
+      '0.88': 0.9729,
+      '0.9': 0.9749,
+      '0.92': 0.977,
+      '0.94': 0.9805,
+      '0.96': 0.9855,
+      '0.98': 0.9926,
+    };
+    const score = (quality: number) => measured[String(quality)] ?? 0.95;
+    const probe = counted(score);
+    const found = await searchQuality({ target: 0.976, start: 0.8, score: probe.score });
+    expect(found.met).toBe(true);
+    expect(probe.asked.length).toBeLessThanOrEqual(MAX_SEARCH_ENCODES);
+    expect(found.quality).toBe(lowestMeeting(score, 0.976));
+  });
+
   it('stays on the grid and within its ends, whatever the start', async () => {
     for (const start of [0, 0.1, 0.55, 1.2]) {
       const found = await searchQuality({ target: 0.97, start, score: async (q) => curve(0)(q) });

@@ -70,7 +70,8 @@ export async function searchQuality(options: {
     else failing = Math.max(failing, next);
     if (passing - failing <= 1) break;
     if (failing === GRID_SIZE - 1) break; // even the best quality misses
-    const guess = nextGuess(next, value, failing, passing, scores, target);
+    const last = probes.length === maxEncodes - 1;
+    const guess = nextGuess(next, value, failing, passing, scores, target, last);
     if (guess === undefined || scores.has(guess)) break;
     next = guess;
   }
@@ -87,6 +88,7 @@ function nextGuess(
   passing: number,
   scores: Map<number, number>,
   target: number,
+  lastProbe: boolean,
 ): number | undefined {
   const low = failing + 1;
   const high = passing - 1;
@@ -96,6 +98,9 @@ function nextGuess(
   // Rounded towards the side that meets the target: the last refinement should land on a pass.
   let guess = Math.ceil(wanted - 1e-9);
   guess = Math.min(last + MAX_JUMP, Math.max(last - MAX_JUMP, guess));
+  // The last probe saves bytes only if it passes: never below the bracket's middle, where a curve
+  // steeper near the top (a gradient's JPEG) makes the secant land just short.
+  if (lastProbe && failing >= 0 && passing < GRID_SIZE) guess = Math.max(guess, Math.floor((failing + passing) / 2));
   return Math.min(high, Math.max(low, guess));
 }
 
