@@ -98,6 +98,15 @@ describe('part sizes: the pace chooses, S3 bounds', () => {
   });
 });
 
+/** The test photo's upload, as the runner sends it: only the bytes, the fetch and the attempt's options differ. */
+function sendPhoto(
+  bytes: Parameters<typeof blobOf>[0],
+  effects: Parameters<typeof sendS3Upload>[3],
+  options: Parameters<typeof sendS3Upload>[4],
+) {
+  return sendS3Upload(item(), blobOf(bytes), SETTINGS, effects, options);
+}
+
 describe('sendS3Upload against a fake bucket', () => {
   it('sends an image that fits in one part as one signed PUT, and links the object', async () => {
     const server = fakeS3();
@@ -119,7 +128,7 @@ describe('sendS3Upload against a fake bucket', () => {
     const { effects } = effectsOver(server.fetch);
     const bytes = numberedBytes(20 * MiB);
     const run = recorder();
-    const { outcome } = await sendS3Upload(item(), blobOf(bytes), SETTINGS, effects, run.options());
+    const { outcome } = await sendPhoto(bytes, effects, run.options());
     expect(outcome).toMatchObject({ ok: true, resultUrl: 'http://127.0.0.1:4568/photos/batch/photo.jpg' });
     expect(parts(server)).toEqual([
       [1, 8 * MiB],
@@ -151,7 +160,7 @@ describe('sendS3Upload against a fake bucket', () => {
     const server = fakeS3({ resetAt: new Set([3]) });
     const { effects } = effectsOver(server.fetch);
     const bytes = numberedBytes(20 * MiB);
-    const { outcome } = await sendS3Upload(item(), blobOf(bytes), SETTINGS, effects, recorder().options());
+    const { outcome } = await sendPhoto(bytes, effects, recorder().options());
     expect(outcome).toMatchObject({ ok: true });
     // The part sent again takes a new number: a server that writes parts to files (s3rver) cannot mix the two.
     expect(parts(server)).toEqual([
@@ -170,14 +179,12 @@ describe('sendS3Upload against a fake bucket', () => {
     const { effects } = effectsOver(server.fetch);
     const bytes = numberedBytes(20 * MiB);
     const run = recorder();
-    const first = await sendS3Upload(item(), blobOf(bytes), SETTINGS, effects, run.options());
+    const first = await sendPhoto(bytes, effects, run.options());
     expect(first.outcome).toMatchObject({ ok: false, kind: 'reset' });
     expect(run.last()?.parts.map((part) => part.partNumber)).toEqual([1]);
 
-    const second = await sendS3Upload(
-      item(),
-      blobOf(bytes),
-      SETTINGS,
+    const second = await sendPhoto(
+      bytes,
       effects,
       run.options({ state: run.last(), partBytes: partSizeFor(bytes.length, 1) }),
     );
@@ -198,14 +205,8 @@ describe('sendS3Upload against a fake bucket', () => {
     const { effects } = effectsOver(server.fetch);
     const bytes = numberedBytes(20 * MiB);
     const run = recorder();
-    await sendS3Upload(item(), blobOf(bytes), SETTINGS, effects, run.options());
-    const { outcome } = await sendS3Upload(
-      item(),
-      blobOf(bytes),
-      SETTINGS,
-      effects,
-      run.options({ state: run.last() }),
-    );
+    await sendPhoto(bytes, effects, run.options());
+    const { outcome } = await sendPhoto(bytes, effects, run.options({ state: run.last() }));
     expect(outcome).toMatchObject({ ok: true });
     expect(server.seen.slice(5).map((request) => request.method)).toEqual(['GET', 'PUT', 'PUT', 'POST']);
     expect(parts(server).map(([number]) => number)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -224,15 +225,9 @@ describe('sendS3Upload against a fake bucket', () => {
       return response;
     };
     const losing = effectsOver(fetchLosingReply).effects;
-    await sendS3Upload(item(), blobOf(bytes), SETTINGS, losing, run.options());
+    await sendPhoto(bytes, losing, run.options());
     expect(run.last()?.parts.map((part) => part.partNumber)).toEqual([1]);
-    const { outcome } = await sendS3Upload(
-      item(),
-      blobOf(bytes),
-      SETTINGS,
-      effects,
-      run.options({ state: run.last() }),
-    );
+    const { outcome } = await sendPhoto(bytes, effects, run.options({ state: run.last() }));
     expect(outcome).toMatchObject({ ok: true });
     // Parts 2-4 reached the bucket, their replies lost; the last was on its way when the state was saved:
     // the bucket lists it, so the next attempt goes on after it (2 and 3 are left out of Complete).
@@ -251,15 +246,9 @@ describe('sendS3Upload against a fake bucket', () => {
     const { effects } = effectsOver(server.fetch);
     const bytes = numberedBytes(12 * MiB);
     const run = recorder();
-    await sendS3Upload(item(), blobOf(bytes), SETTINGS, effects, run.options());
+    await sendPhoto(bytes, effects, run.options());
     server.uploads.clear();
-    const { outcome } = await sendS3Upload(
-      item(),
-      blobOf(bytes),
-      SETTINGS,
-      effects,
-      run.options({ state: run.last() }),
-    );
+    const { outcome } = await sendPhoto(bytes, effects, run.options({ state: run.last() }));
     expect(outcome).toMatchObject({ ok: true });
     expect(server.seen.slice(5).map((request) => `${request.method} ${request.url.search.split('&')[0]}`)).toEqual([
       'GET ?uploadId=upload-1',
@@ -366,7 +355,7 @@ describe("S3's error XML becomes a named reason", () => {
     const server = fakeS3({ replies: new Map([[at, reply]]) });
     const { effects } = effectsOver(server.fetch);
     const bytes = numberedBytes(at === 1 ? 1000 : 12 * MiB);
-    const { outcome } = await sendS3Upload(item(), blobOf(bytes), SETTINGS, effects, recorder().options());
+    const { outcome } = await sendPhoto(bytes, effects, recorder().options());
     const code = /<Code>(\w+)/.exec(reply.body)?.[1];
     expect(outcome).toMatchObject({ ok: false, problem: 'storage-refused', ...expected });
     expect(outcome.ok === false && outcome.excerpt).toBe(`${code}: What S3 says about ${code}`);
